@@ -1,0 +1,49 @@
+# kommunesm — two commands on a fresh machine (Python 3.11 + pip + make):
+#   make report   build the HTML report from the embedded data into reports/
+#   make test     run the whole test suite
+# Both create .venv and install the package (with its test extras) the first time.
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.kommunesm-installed
+
+.PHONY: report test lint format bench demo clean help
+
+help:
+	@echo "make report  - build reports/index.html from the embedded data"
+	@echo "make test    - run the test suite"
+	@echo "make lint    - ruff check + format check"
+	@echo "make bench   - run benchmarks/ (slow, not part of the tests)"
+	@echo "make demo    - regenerate the synthetic demo panel in data/raw/demo/"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+report: $(STAMP)
+	$(PY) -m kommunesm report --data data/raw --out reports
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(PY) -m ruff check kommunesm tests benchmarks
+	$(PY) -m ruff format --check kommunesm tests benchmarks
+
+format: $(STAMP)
+	$(PY) -m ruff format kommunesm tests benchmarks
+	$(PY) -m ruff check --fix kommunesm tests benchmarks
+
+bench: $(STAMP)
+	$(PY) benchmarks/run.py
+
+demo: $(STAMP)
+	$(PY) -m kommunesm demo
+
+clean:
+	rm -rf reports/* .pytest_cache

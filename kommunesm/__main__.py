@@ -1,0 +1,5 @@
+"""`python -m kommunesm` runs the command-line interface."""
+
+from kommunesm.cli import app
+
+app()

@@ -1,0 +1,142 @@
+"""Reading and writing canonical tables (CSV, CSV.GZ or Parquet).
+
+Canonical tables are what loaders return and what ``kommunesm ingest`` writes to
+``data/processed/``; the synthetic demo panel is stored the same way in
+``data/raw/demo/``. Text files are written in a fixed, portable form (ISO 8601
+timestamps with offsets, ``True``/``False``, empty for missing) so that the same table
+always gives the same bytes; ``.csv.gz`` files are written with a zero gzip
+timestamp for the same reason.
+
+Examples
+--------
+>>> from kommunesm import schema
+>>> from kommunesm.io import canonical
+>>> import tempfile, pathlib
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "posts.csv"
+>>> canonical.write_table(schema.empty("posts"), path, "posts")
+>>> len(canonical.read_table(path, "posts").data)
+0
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+from pathlib import Path
+
+import pandas as pd
+
+from kommunesm import schema
+from kommunesm.io import tabular
+
+__all__ = ["SUFFIXES", "find_table", "read_table", "write_table"]
+
+#: File endings of canonical tables, in order of preference when several exist.
+SUFFIXES = (".parquet", ".csv.gz", ".csv")
+
+
+def _suffix(path: Path) -> str:
+    name = path.name.lower()
+    for suffix in SUFFIXES:
+        if name.endswith(suffix):
+            return suffix
+    raise ValueError(f"{path}: canonical tables are stored as {', '.join(SUFFIXES)}")
+
+
+def find_table(directory: str | Path, table: str) -> Path | None:
+    """The file holding ``table`` in ``directory`` (``posts.parquet``, ``posts.csv.gz`` or
+    ``posts.csv``), or None."""
+    directory = Path(directory)
+    for suffix in SUFFIXES:
+        candidate = directory / f"{table}{suffix}"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def write_table(df: pd.DataFrame, path: str | Path, table: str) -> Path:
+    """Write a canonical table; the format follows the file ending.
+
+    The table is validated first (a table that would not load again is not written).
+    """
+    path = Path(path)
+    suffix = _suffix(path)
+    frame = schema.coerce_dtypes(df, table)
+    kept, quarantine = schema.validate(frame, table, source=path.name)
+    if len(quarantine):
+        first = quarantine.iloc[0]
+        raise ValueError(
+            f"refusing to write {path.name}: {len(quarantine)} rows fail the {table!r} schema "
+            f"(first: row {first['source_row']}, {first['column']}: {first['reason']})"
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".parquet":
+        frame.to_parquet(path, index=False)
+        return path
+    out = frame.copy()
+    for name, f in schema.FIELDS[table].items():
+        if name not in out.columns:
+            continue
+        if f.kind == "datetime":
+            out[name] = (
+                out[name]
+                .dt.strftime("%Y-%m-%dT%H:%M:%S%z")
+                .str.replace(r"(\d{2})(\d{2})$", r"\1:\2", regex=True)
+            )
+        elif f.kind == "date":
+            out[name] = out[name].dt.strftime("%Y-%m-%d")
+    text = out.to_csv(index=False, lineterminator="\n", float_format="%.10g")
+    data = text.encode("utf-8")
+    if suffix == ".csv.gz":
+        buffer = io.BytesIO()
+        with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0, compresslevel=9) as gz:
+            gz.write(data)
+        data = buffer.getvalue()
+    path.write_bytes(data)
+    return path
+
+
+def read_table(path: str | Path, table: str) -> tabular.LoadResult:
+    """Read a canonical table written by :func:`write_table` (or by hand, with the
+    canonical column names), validated, with a quarantine for bad rows."""
+    path = Path(path)
+    suffix = _suffix(path)
+    if suffix == ".parquet":
+        frame = pd.read_parquet(path)
+        frame = schema.coerce_dtypes(frame, table)
+        rows = pd.Series(range(2, len(frame) + 2), index=frame.index)
+        kept, quarantine = schema.validate(frame, table, source=path.name, row_numbers=rows)
+        return tabular.LoadResult(
+            data=kept.reset_index(drop=True),
+            quarantine=quarantine,
+            source=path.name,
+            table=table,
+            n_in=len(frame),
+            meta={"format": "canonical"},
+        )
+    if suffix == ".csv.gz":
+        text_path = path
+        raw_bytes = gzip.decompress(path.read_bytes())
+        tmp = io.BytesIO(raw_bytes)
+        frame = pd.read_csv(tmp, dtype=str, keep_default_na=False)
+        raw = tabular.RawTable(
+            frame=frame.astype("str"),
+            rows=pd.Series(range(2, len(frame) + 2), index=frame.index),
+            path=text_path.name,
+            encoding="utf-8",
+            delimiter=",",
+            header_row=1,
+            skipped=tabular.skipped_frame(),
+        )
+    else:
+        raw = tabular.read_raw(path)
+    mapping = {c: c for c in raw.frame.columns if c in schema.FIELDS[table]}
+    required = [n for n, f in schema.FIELDS[table].items() if f.required]
+    return tabular.build_table(
+        raw,
+        table,
+        mapping,
+        fmt="canonical",
+        decimal=".",
+        required_sources=required,
+    )

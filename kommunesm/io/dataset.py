@@ -1,0 +1,281 @@
+"""Load everything in a data directory as one :class:`Dataset` of canonical tables.
+
+This is what the notebooks call with their ``data_dir`` parameter, so that the same
+notebooks run on the embedded demo panel and on a user's own exports:
+
+1. **User exports** at the top level of ``data_dir`` (any format
+   :func:`kommunesm.io.detect.detect_format` recognises, and canonical tables such as
+   ``posts.parquet`` written by ``kommunesm ingest``) are loaded and concatenated
+   table by table.
+2. If there are none, the **synthetic demo panel** in ``data_dir/demo/`` is loaded (and
+   the dataset is marked ``synthetic``).
+
+The sub-folders ``published/``, ``register/`` and ``external/`` hold reference data
+and are never read as panel data. A ``pages`` table is derived from the posts (or page
+metrics) when none is given, with the municipality matched by name where that is
+unambiguous.
+
+Every file read is listed in :attr:`Dataset.files` with its SHA-256, format, row
+counts and whether it is synthetic: the provenance the report prints.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from kommunesm import schema
+from kommunesm.errors import InputError, UnknownMunicipalityError
+from kommunesm.io import canonical, detect
+from kommunesm.io.tabular import LoadResult
+
+__all__ = ["RESERVED_DIRS", "Dataset", "MissingInputError", "load_dataset", "sha256"]
+
+#: Sub-folders of a data directory that are not panel data.
+RESERVED_DIRS = frozenset({"demo", "published", "register", "external", "processed"})
+_IGNORED_SUFFIXES = {".md", ".json", ".txt", ".py", ".ipynb", ".yml", ".yaml", ".gitkeep"}
+
+
+class MissingInputError(InputError):
+    """A notebook or function needs a table the data directory does not provide."""
+
+
+def sha256(path: str | Path) -> str:
+    """SHA-256 of a file, hex."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@dataclass
+class Dataset:
+    """The canonical tables found in a data directory, with provenance.
+
+    Attributes
+    ----------
+    data_dir
+        The directory read.
+    tables
+        Canonical table name → DataFrame (every table of :data:`kommunesm.schema.TABLES`
+        is present; absent ones are empty).
+    quarantine
+        All quarantined rows of all files.
+    files
+        One row per file: path, sha256, bytes, format, table, rows_in, kept,
+        quarantined, synthetic.
+    """
+
+    data_dir: Path
+    tables: dict[str, pd.DataFrame]
+    quarantine: pd.DataFrame
+    files: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        tables = self.__dict__.get("tables", {})
+        if name in tables:
+            return tables[name]
+        raise AttributeError(name)
+
+    @property
+    def synthetic(self) -> bool:
+        """True if any input is synthetic (the report then shows a banner)."""
+        return bool(self.files["synthetic"].any()) if len(self.files) else False
+
+    def has(self, *tables: str) -> bool:
+        """True if all the named tables have rows."""
+        return all(len(self.tables.get(t, [])) > 0 for t in tables)
+
+    def require(self, *tables: str, purpose: str = "this analysis") -> None:
+        """Raise :class:`MissingInputError` naming the missing tables and the exports
+        that provide them."""
+        missing = [t for t in tables if not self.has(t)]
+        if missing:
+            providers = {
+                t: [f.description for f in detect.FORMATS if f.table == t] or [f"a {t} table"]
+                for t in missing
+            }
+            raise MissingInputError(
+                f"{purpose} needs the table(s) {', '.join(missing)}, which {self.data_dir} "
+                "does not provide",
+                file=str(self.data_dir),
+                expected="; ".join(f"{t}: {' or '.join(p)}" for t, p in providers.items()),
+            )
+
+    def years(self) -> list[int]:
+        """Calendar years present in posts, page days or page metrics."""
+        found: set[int] = set()
+        if self.has("posts"):
+            found |= set(self.posts["created_at"].dt.year.dropna().astype(int))
+        if self.has("page_days"):
+            found |= set(self.page_days["date"].dt.year.dropna().astype(int))
+        if self.has("page_metrics"):
+            found |= set(self.page_metrics["period_start"].dt.year.dropna().astype(int))
+        return sorted(found)
+
+    def for_year(self, year: int | None) -> Dataset:
+        """The same dataset restricted to one calendar year (None: unchanged).
+
+        Posts without a timestamp (some exports have none) are kept: they cannot be
+        assigned to a year, and dropping them silently would lose rows.
+        """
+        if year is None:
+            return self
+        t = dict(self.tables)
+
+        def keep(frame: pd.DataFrame, col: str) -> pd.DataFrame:
+            if not len(frame) or col not in frame.columns:
+                return frame
+            years = frame[col].dt.year
+            return frame[(years == year) | years.isna()].reset_index(drop=True)
+
+        t["page_days"] = keep(t["page_days"], "date")
+        t["posts"] = keep(t["posts"], "created_at")
+        t["comments"] = keep(t["comments"], "created_at")
+        t["page_metrics"] = keep(t["page_metrics"], "period_start")
+        if len(t["posts"]) or len(t["page_days"]) or len(t["page_metrics"]):
+            active = set(t["posts"]["page_id"]) | set(t["page_days"]["page_id"])
+            active |= set(t["page_metrics"]["page_id"])
+            t["pages"] = t["pages"][t["pages"]["page_id"].isin(active)].reset_index(drop=True)
+        return Dataset(self.data_dir, t, self.quarantine, self.files, list(self.notes))
+
+    def summary(self) -> pd.DataFrame:
+        """Rows per table."""
+        return pd.DataFrame(
+            {"table": list(self.tables), "rows": [len(v) for v in self.tables.values()]}
+        )
+
+
+def _panel_files(data_dir: Path) -> list[Path]:
+    files = []
+    for path in sorted(data_dir.iterdir()):
+        if path.is_dir() or path.name.startswith("."):
+            continue
+        if path.suffix.lower() in _IGNORED_SUFFIXES:
+            continue
+        files.append(path)
+    return files
+
+
+def _pages_from(posts: pd.DataFrame, metrics: pd.DataFrame, synthetic: bool) -> pd.DataFrame:
+    parts = []
+    for frame, name_col in ((posts, "page_name"), (metrics, "name")):
+        if len(frame):
+            cols = ["page_id"] + ([name_col] if name_col in frame.columns else [])
+            part = frame[cols].drop_duplicates("page_id")
+            part = part.rename(columns={name_col: "name"})
+            parts.append(part)
+    if not parts:
+        return schema.empty("pages")
+    pages = pd.concat(parts, ignore_index=True).drop_duplicates("page_id")
+    if "name" not in pages.columns:
+        pages["name"] = pages["page_id"]
+    pages["name"] = pages["name"].fillna(pages["page_id"])
+    pages["platform"] = "facebook"
+    pages["synthetic"] = synthetic
+    pages["kommunenummer"] = pages["name"].map(_match_or_na)
+    return schema.coerce_dtypes(pages, "pages")
+
+
+def _match_or_na(name: object) -> object:
+    try:
+        from kommunesm import registry
+
+        return registry.match_name(str(name))
+    except (UnknownMunicipalityError, ImportError, ValueError):
+        return pd.NA
+
+
+def _concat(results: Iterable[LoadResult], table: str) -> pd.DataFrame:
+    frames = [r.data for r in results if r.table == table and len(r.data)]
+    if not frames:
+        return schema.empty(table)
+    if len(frames) == 1:
+        return frames[0]
+    combined = pd.concat(frames, ignore_index=True)
+    return schema.coerce_dtypes(combined, table)
+
+
+def load_dataset(data_dir: str | Path, *, include_demo: bool = True) -> Dataset:
+    """Load all panel data in ``data_dir`` (see the module docstring for the rules).
+
+    Parameters
+    ----------
+    data_dir
+        A directory of exports and/or canonical tables, e.g. ``data/raw`` (the embedded
+        demo panel) or a folder of your own exports.
+    include_demo
+        Fall back to ``data_dir/demo`` when no user files are found.
+
+    Raises
+    ------
+    InputError
+        If ``data_dir`` does not exist, or a file cannot be read (the message names the
+        file, row and column).
+    """
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise InputError("data directory not found", file=str(data_dir), expected="a directory")
+    results: list[tuple[Path, LoadResult, bool]] = []
+    for path in _panel_files(data_dir):
+        results.append((path, detect.read_file(path), False))
+    notes: list[str] = []
+    demo_dir = data_dir / "demo"
+    if not results and include_demo and demo_dir.is_dir():
+        for table in schema.TABLES:
+            path = canonical.find_table(demo_dir, table)
+            if path is not None:
+                result = canonical.read_table(path, table)
+                result.meta["format"] = "kommunesm demo (synthetic)"
+                results.append((path, result, True))
+        notes.append(
+            "No user data found: using the SYNTHETIC demo panel generated by kommunesm.demo."
+        )
+
+    tables = {t: _concat([r for _, r, _ in results], t) for t in schema.TABLES}
+    synthetic_any = any(s for _, _, s in results)
+    if not len(tables["pages"]) and (len(tables["posts"]) or len(tables["page_metrics"])):
+        tables["pages"] = _pages_from(tables["posts"], tables["page_metrics"], synthetic_any)
+        notes.append("pages derived from the page ids and names in the posts/page metrics")
+
+    files = pd.DataFrame(
+        [
+            {
+                "path": str(path),
+                "file": path.name,
+                "sha256": sha256(path),
+                "bytes": path.stat().st_size,
+                "format": r.meta.get("format", ""),
+                "table": r.table,
+                "rows_in": r.n_in,
+                "kept": len(r.data),
+                "quarantined": len(r.quarantine),
+                "synthetic": synth or bool(r.data.get("synthetic", pd.Series([False])).any()),
+            }
+            for path, r, synth in results
+        ],
+        columns=[
+            "path",
+            "file",
+            "sha256",
+            "bytes",
+            "format",
+            "table",
+            "rows_in",
+            "kept",
+            "quarantined",
+            "synthetic",
+        ],
+    )
+    quarantine = (
+        pd.concat([r.quarantine for _, r, _ in results], ignore_index=True)
+        if results
+        else schema.quarantine_frame()
+    )
+    return Dataset(data_dir, tables, quarantine, files, notes)

@@ -1,0 +1,326 @@
+"""Recognise the format of an export file from its columns.
+
+Each known format is declared once in :data:`FORMATS` with the canonical table it
+produces, the reader that loads it and the column names that identify it (its
+*signature*). :func:`detect_format` scores a file's header against every signature;
+the best match wins, ties and files that match nothing are errors that say what was
+seen and what was expected.
+
+Other modules add their formats with :func:`register` (the Twitter/X and survey
+readers do), so the list of formats lives in one place and ``kommunesm ingest`` and
+:func:`kommunesm.io.dataset.load_dataset` pick new formats up automatically.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kommunesm import schema
+from kommunesm.errors import InputError
+from kommunesm.io import tabular
+from kommunesm.io.tabular import LoadResult, normalise_header
+
+__all__ = ["FORMATS", "Format", "detect_format", "peek_columns", "read_file", "register"]
+
+
+@dataclass(frozen=True)
+class Format:
+    """A file format kommunesm can read.
+
+    Attributes
+    ----------
+    name
+        Format name (``facebook_insights_posts``, ``crowdtangle`` …).
+    table
+        Canonical table it produces.
+    reader
+        ``"module:function"``; the function takes the path and returns a LoadResult.
+    signature
+        Normalised column names that identify the format.
+    min_hits
+        How many signature columns must be present.
+    suffixes
+        File endings the format comes in.
+    description
+        One line for users.
+    """
+
+    name: str
+    table: str
+    reader: str
+    signature: frozenset[str]
+    min_hits: int = 2
+    suffixes: tuple[str, ...] = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
+    description: str = ""
+    sniff: Callable[[Path], bool] | None = field(default=None, compare=False)
+
+    def load(self, path: str | Path) -> LoadResult:
+        module, func = self.reader.split(":")
+        reader = getattr(importlib.import_module(module), func)
+        if self.name.startswith("canonical_"):
+            return reader(path, self.table)
+        return reader(path)
+
+
+def _sig(*names: str) -> frozenset[str]:
+    return frozenset(normalise_header(n) for n in names)
+
+
+FORMATS: list[Format] = [
+    Format(
+        "facebook_insights_posts",
+        "posts",
+        "kommunesm.io.facebook_insights:read_posts",
+        _sig(
+            "Lifetime Post Total Reach",
+            "Lifetime Post Total Impressions",
+            "Lifetime Engaged Users",
+            "Post Message",
+            "Posted",
+            "Permalink",
+            "Page total likes",
+            "Lifetime Post Consumers",
+            "Lifetime Post Stories by action type - like",
+            "Lifetime Talking About This (Post) by action type - like",
+        ),
+        description="Facebook Insights post-level export (CSV/XLSX)",
+    ),
+    Format(
+        "facebook_insights_page",
+        "page_days",
+        "kommunesm.io.facebook_insights:read_page_days",
+        _sig(
+            "Lifetime Total Likes",
+            "Daily New Likes",
+            "Daily Unlikes",
+            "Weekly People Talking About This",
+            "Daily People Talking About This",
+            "Daily Total Reach",
+            "Daily Total Impressions",
+            "Daily Page Engaged Users",
+        ),
+        description="Facebook Insights page-level export, one row per day",
+    ),
+    Format(
+        "crowdtangle",
+        "posts",
+        "kommunesm.io.crowdtangle:read_posts",
+        _sig(
+            "Facebook Id",
+            "Page Name",
+            "Post Created",
+            "Followers at Posting",
+            "Likes at Posting",
+            "Total Interactions",
+            "Post Created Date",
+            "post_owner.id",
+            "creation_time",
+            "statistics.reaction_count",
+            "statistics.comment_count",
+        ),
+        description="CrowdTangle historical-data CSV or Meta Content Library CSV",
+    ),
+    Format(
+        "socialbakers",
+        "page_metrics",
+        "kommunesm.io.socialbakers:read",
+        _sig(
+            "Profile",
+            "Profile ID",
+            "Fans",
+            "Number of fans",
+            "People talking about",
+            "PTAT",
+            "Admin posts",
+            "Questions answered",
+            "Answered questions",
+            "Average response time",
+            "Engagement rate",
+        ),
+        min_hits=3,
+        description="Socialbakers/Emplifi page metrics, one row per page and period",
+    ),
+    Format(
+        "facebook_graph_comments",
+        "comments",
+        "kommunesm.io.facebook_graph:read_comments",
+        _sig(
+            "from.name",
+            "from.id",
+            "created_time",
+            "parent_id",
+            "object_id",
+            "comment_by",
+            "comment_message",
+            "comment_published",
+        ),
+        description="Facebook comments from the Graph API (Facepager, netvizz …)",
+    ),
+]
+
+
+def register(fmt: Format) -> None:
+    """Add (or replace, by name) a format in :data:`FORMATS`."""
+    for i, existing in enumerate(FORMATS):
+        if existing.name == fmt.name:
+            FORMATS[i] = fmt
+            return
+    FORMATS.append(fmt)
+
+
+def _ensure_plugins() -> None:
+    """Import modules that register formats of their own (if they exist)."""
+    for module in ("kommunesm.io.twitter", "kommunesm.io.survey"):
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as exc:  # not written yet in this checkout
+            if exc.name != module:
+                raise
+
+
+def peek_columns(path: str | Path, max_rows: int = 15) -> list[list[str]]:
+    """The first rows of a tabular file (as text cells), without reading all of it."""
+    path = Path(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook
+
+        wb = load_workbook(path, read_only=True, data_only=True)
+        try:
+            ws = wb.worksheets[0]
+            rows = []
+            for i, row in enumerate(ws.iter_rows(values_only=True)):
+                if i >= max_rows:
+                    break
+                rows.append(["" if v is None else str(v) for v in row])
+            return rows
+        finally:
+            wb.close()
+    raw = path.open("rb").read(65536)
+    if not raw:
+        raise InputError("the file is empty", file=path.name, expected="a header row and data rows")
+    encoding = tabular.sniff_encoding(raw)
+    text = raw.decode(encoding, errors="ignore").lstrip("\ufeff")
+    lines = text.splitlines()[: max_rows + 1]
+    if len(lines) > max_rows:
+        lines = lines[:max_rows]
+    delimiter = tabular._sniff_delimiter([ln for ln in lines if ln.strip()] or [""])
+    return list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
+
+
+def _canonical_table(path: Path, rows: list[list[str]]) -> str | None:
+    name = path.name.lower()
+    for table in schema.TABLES:
+        if name in (f"{table}.csv", f"{table}.csv.gz", f"{table}.parquet"):
+            return table
+    if rows:
+        header = {normalise_header(c) for c in rows[0]}
+        for table, fields in schema.FIELDS.items():
+            required = {n for n, f in fields.items() if f.required}
+            if required <= header and len(required) >= 3:
+                return table
+    return None
+
+
+def detect_format(path: str | Path) -> Format:
+    """Recognise a file's format.
+
+    Raises
+    ------
+    InputError
+        When no known format matches (the message lists the columns seen and the known
+        formats) or two formats match equally well.
+    """
+    _ensure_plugins()
+    path = Path(path)
+    if path.name.lower().endswith((".csv.gz", ".parquet")):
+        table = _canonical_table(path, [])
+        if table:
+            return _canonical_format(table)
+    for fmt in FORMATS:
+        if fmt.sniff is not None and path.suffix.lower() in fmt.suffixes and fmt.sniff(path):
+            return fmt
+    if path.suffix.lower() in (".json", ".jsonl", ".ndjson", ".sav", ".zsav", ".js"):
+        raise InputError(
+            "no reader recognises this file",
+            file=path.name,
+            expected="; ".join(f"{f.name}: {f.description}" for f in FORMATS),
+        )
+    rows = peek_columns(path)
+    table = _canonical_table(path, rows)
+    if table:
+        return _canonical_format(table)
+    scores: list[tuple[int, Format]] = []
+    for fmt in FORMATS:
+        if fmt.sniff is not None or path.suffix.lower() not in fmt.suffixes:
+            continue
+        best = max((len({normalise_header(c) for c in r} & fmt.signature) for r in rows), default=0)
+        if best >= fmt.min_hits:
+            scores.append((best, fmt))
+    if not scores:
+        seen = rows[0] if rows else []
+        raise InputError(
+            "unknown format: the columns match none of the exports kommunesm reads",
+            file=path.name,
+            row=1,
+            expected="; ".join(f"{f.name}: {f.description}" for f in FORMATS),
+            got=", ".join(seen[:10]) + ("…" if len(seen) > 10 else ""),
+        )
+    scores.sort(key=lambda s: -s[0])
+    if len(scores) > 1 and scores[0][0] == scores[1][0]:
+        raise InputError(
+            "the columns match several formats equally well: "
+            + ", ".join(f.name for s, f in scores if s == scores[0][0]),
+            file=path.name,
+            row=1,
+            expected="one format; rename the file after its canonical table or use the "
+            "format's reader directly",
+        )
+    return scores[0][1]
+
+
+def _canonical_format(table: str) -> Format:
+    return Format(
+        f"canonical_{table}",
+        table,
+        "kommunesm.io.canonical:read_table",
+        frozenset(),
+        description=f"kommunesm canonical {table} table",
+    )
+
+
+def read_file(path: str | Path) -> LoadResult:
+    """Detect a file's format and load it."""
+    fmt = detect_format(path)
+    result = fmt.load(path)
+    result.meta.setdefault("format", fmt.name)
+    result.meta["detected_format"] = fmt.name
+    return result
+
+
+def describe_formats() -> str:
+    """A table of the formats kommunesm reads (for help texts)."""
+    _ensure_plugins()
+    return "\n".join(f"{f.name:28s} -> {f.table:12s} {f.description}" for f in FORMATS)
+
+
+def _json_lines_head(path: Path, n: int = 5) -> list[dict]:
+    """First JSON objects of a JSON-lines file (helper for readers' sniff functions)."""
+    out = []
+    with path.open("r", encoding="utf-8", errors="ignore") as fh:
+        for line in fh:
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                out.append(json.loads(line))
+            except json.JSONDecodeError:
+                continue
+            if len(out) >= n:
+                break
+    return out

@@ -1,0 +1,1002 @@
+"""Robust reading of tabular exports into canonical tables.
+
+Real exports are messy. This module is the one place that deals with it, so that
+every format module (``facebook_insights``, ``crowdtangle``, ``socialbakers`` …) only
+declares *which* columns it expects (its alias table) and *how* its values are written.
+
+What is handled here
+--------------------
+* **Encodings**: UTF-8 (with or without BOM), UTF-16 LE/BE (with BOM, or without but
+  recognisable by NUL bytes), and cp1252 (Windows "ANSI", common in Norwegian Excel
+  exports) as the fallback when a file is not valid UTF-8.
+* **Delimiters**: ``,`` ``;`` tab and ``|`` sniffed from the header line.
+* **Excel** files (``.xlsx``/``.xlsm``) read as text, first sheet unless told.
+* **Preamble lines** above the header (report titles, date ranges) and a **description
+  row** under the header (the old Facebook Insights layout explains each column in
+  row 2) are recognised and reported in ``skipped``, never mistaken for data.
+* **Numbers** with decimal commas, thousands separators (``.`` ``,`` space, NBSP,
+  apostrophe) and percent signs; the file's decimal convention is inferred from the
+  unambiguous values (``12,5`` or ``0.75``) and only then applied to ambiguous ones
+  (``1,234``).
+* **Timestamps** in ISO 8601 with offsets, ``dd.mm.yyyy hh:mm``, US ``mm/dd/yyyy
+  hh:mm:ss AM``, and with zone abbreviations (``CET``, ``CEST``, ``EST``, ``PDT`` …);
+  naive local times are localised in the zone the format documents and converted to
+  Europe/Oslo. Local times that do not exist or are ambiguous at a DST change are
+  quarantined rather than guessed.
+
+Accounting
+----------
+Every data row of a file ends up either in ``LoadResult.data`` or in
+``LoadResult.quarantine`` (with the reason): ``n_in == len(data) + len(quarantine)``
+is asserted for every load. Rows that are not data (blank lines, preamble, the
+description row) are listed in ``LoadResult.skipped``. Row numbers are 1-based and
+count records as a spreadsheet shows them (the header is row 1 unless a preamble
+precedes it).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from kommunesm import schema
+from kommunesm.errors import InputError
+from kommunesm.io import privacy
+
+__all__ = [
+    "NA_TOKENS",
+    "LoadResult",
+    "RawTable",
+    "aliases",
+    "build_table",
+    "detect_decimal",
+    "drop_description_row",
+    "normalise_header",
+    "parse_bools",
+    "parse_counts",
+    "parse_dates",
+    "parse_datetimes",
+    "parse_durations",
+    "parse_numbers",
+    "read_raw",
+    "resolve_columns",
+    "sniff_encoding",
+]
+
+#: Cell values read as "missing" (not as errors).
+NA_TOKENS = frozenset(
+    {"", "na", "n/a", "nan", "null", "none", "-", "–", "—", "#n/a", "#i/t", "(blank)"}
+)
+
+_EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+
+
+# --------------------------------------------------------------------------- results
+@dataclass
+class LoadResult:
+    """What a loader returns: the validated table, its quarantine and how it was read.
+
+    Unpacks as ``data, quarantine = result``.
+
+    Attributes
+    ----------
+    data
+        The canonical table (validated against :mod:`kommunesm.schema`).
+    quarantine
+        One row per input row not kept, with ``source_file``, ``source_row``,
+        ``column``, ``value`` and ``reason``.
+    source
+        The file read.
+    table
+        Name of the canonical table.
+    n_in
+        Number of data rows in the file.
+    skipped
+        Non-data rows (preamble, description row, blank lines) with their reason.
+    meta
+        How the file was read: format, encoding, delimiter, decimal mark, header row,
+        notes.
+    """
+
+    data: pd.DataFrame
+    quarantine: pd.DataFrame
+    source: str
+    table: str
+    n_in: int
+    skipped: pd.DataFrame = field(default_factory=lambda: skipped_frame())
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.n_in != len(self.data) + len(self.quarantine):
+            raise AssertionError(
+                f"{self.source}: {self.n_in} rows in but {len(self.data)} kept + "
+                f"{len(self.quarantine)} quarantined; this is a bug in kommunesm"
+            )
+
+    def __iter__(self) -> Iterator[pd.DataFrame]:
+        yield self.data
+        yield self.quarantine
+
+    def summary(self) -> dict[str, Any]:
+        """One line for a summary table: file, table, rows in/kept/quarantined/skipped."""
+        return {
+            "file": self.source,
+            "format": self.meta.get("format", ""),
+            "table": self.table,
+            "rows_in": self.n_in,
+            "kept": len(self.data),
+            "quarantined": len(self.quarantine),
+            "skipped_non_data": len(self.skipped),
+        }
+
+
+def skipped_frame(rows: Iterable[dict] | None = None) -> pd.DataFrame:
+    frame = pd.DataFrame(list(rows or []), columns=["source_row", "reason"])
+    frame["source_row"] = frame["source_row"].astype("Int64")
+    frame["reason"] = frame["reason"].astype("str")
+    return frame
+
+
+@dataclass
+class RawTable:
+    """A file read as text: one string column per header cell, nothing interpreted."""
+
+    frame: pd.DataFrame
+    rows: pd.Series
+    path: str
+    encoding: str | None
+    delimiter: str | None
+    header_row: int
+    skipped: pd.DataFrame
+
+    @property
+    def n_in(self) -> int:
+        return len(self.frame)
+
+
+# --------------------------------------------------------------------------- reading
+def sniff_encoding(raw: bytes) -> str:
+    """Guess the text encoding of an export.
+
+    Byte-order marks decide first; UTF-16 without BOM is recognised by NUL bytes in
+    every other position; otherwise UTF-8 if the bytes decode, else cp1252.
+
+    Examples
+    --------
+    >>> sniff_encoding("Kommune;Følgere".encode("utf-16"))
+    'utf-16'
+    >>> sniff_encoding("Kommune;Følgere".encode("cp1252"))
+    'cp1252'
+    >>> sniff_encoding("Kommune;Følgere".encode("utf-8"))
+    'utf-8'
+    """
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    head = raw[:4000]
+    if len(head) >= 4 and head.count(b"\x00") > len(head) // 4:
+        even_nuls = head[0::2].count(b"\x00")
+        odd_nuls = head[1::2].count(b"\x00")
+        return "utf-16-be" if even_nuls > odd_nuls else "utf-16-le"
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8"
+
+
+def _sniff_delimiter(lines: list[str]) -> str:
+    """The delimiter that splits most of the first lines into the same number of cells.
+
+    Robust to preamble lines (report titles) above the header, which contain none.
+    """
+    best, best_score = ",", (0, 0)
+    for cand in (",", ";", "\t", "|"):
+        counts = [ln.count(cand) for ln in lines[:30]]
+        nonzero = [c for c in counts if c > 0]
+        if not nonzero:
+            continue
+        modal = max(set(nonzero), key=nonzero.count)
+        score = (sum(c == modal for c in counts), modal)
+        if score > best_score:
+            best, best_score = cand, score
+    return best
+
+
+def normalise_header(name: object) -> str:
+    """Normalise a header cell for matching: NFC, casefold, single spaces, no BOM/quotes.
+
+    >>> normalise_header('  "Lifetime Post Total  Reach"\\ufeff')
+    'lifetime post total reach'
+    """
+    text = unicodedata.normalize("NFC", str(name)).replace("\ufeff", "")
+    text = text.strip().strip('"').strip("'").strip()
+    return re.sub(r"\s+", " ", text).casefold()
+
+
+def _dedupe_headers(header: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for i, raw_name in enumerate(header):
+        name = str(raw_name).replace("\ufeff", "").strip() or f"unnamed_{i + 1}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}.{seen[name]}"
+        else:
+            seen[name] = 0
+        out.append(name)
+    return out
+
+
+def _records_from_text(
+    text: str, delimiter: str, display: str
+) -> tuple[list[list[str]], list[int]]:
+    """Parse delimited text into records with their 1-based record numbers."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records: list[list[str]] = []
+    try:
+        for record in reader:
+            records.append(record)
+    except csv.Error as exc:
+        raise InputError(
+            f"the file could not be parsed as delimited text ({exc})",
+            file=display,
+            row=len(records) + 1,
+            expected=f"{delimiter!r}-separated values with balanced quotes",
+        ) from None
+    return records, list(range(1, len(records) + 1))
+
+
+def read_raw(
+    path: str | Path,
+    *,
+    sheet: str | int | None = None,
+    header_names: Iterable[str] = (),
+    max_preamble: int = 15,
+) -> RawTable:
+    """Read a CSV/TSV/XLSX export as text, finding its header row.
+
+    Parameters
+    ----------
+    path
+        The file.
+    sheet
+        Excel sheet name or index (default: the first sheet).
+    header_names
+        Normalised column names the format expects (see :func:`normalise_header`);
+        the header is the first row among the first ``max_preamble`` rows that
+        contains the most of them. Rows above it are reported as preamble.
+    max_preamble
+        How many rows to search for the header.
+
+    Raises
+    ------
+    InputError
+        If the file is missing, empty, or cannot be parsed. Rows with more cells than
+        the header are *not* an error here: :func:`build_table` quarantines them.
+    """
+    path = Path(path)
+    display = path.name
+    if not path.exists():
+        raise InputError("file not found", file=str(path), expected="an existing file")
+    if path.stat().st_size == 0:
+        raise InputError("the file is empty", file=display, expected="a header row and data rows")
+
+    encoding: str | None = None
+    delimiter: str | None = None
+    if path.suffix.lower() in _EXCEL_SUFFIXES:
+        try:
+            sheets = pd.read_excel(
+                path, sheet_name=sheet if sheet is not None else 0, header=None, dtype=str
+            )
+        except Exception as exc:  # openpyxl raises many kinds
+            raise InputError(
+                f"could not read the Excel file ({exc})", file=display, expected="a valid .xlsx"
+            ) from None
+        grid = sheets.fillna("")
+        records = [[str(v) for v in row] for row in grid.itertuples(index=False, name=None)]
+        numbers = list(range(1, len(records) + 1))
+    else:
+        raw = path.read_bytes()
+        encoding = sniff_encoding(raw)
+        text = raw.decode(encoding, errors="strict")
+        text = text.lstrip("\ufeff")
+        lines = [ln for ln in text.splitlines() if ln.strip()][:30]
+        if not lines:
+            raise InputError(
+                "the file has no content", file=display, expected="a header row and data rows"
+            )
+        delimiter = _sniff_delimiter(lines)
+        records, numbers = _records_from_text(text, delimiter, display)
+
+    wanted = set(header_names)
+    header_idx = 0
+    if wanted:
+        best = 0
+        for i, record in enumerate(records[:max_preamble]):
+            hits = sum(normalise_header(c) in wanted for c in record)
+            if hits > best:
+                best, header_idx = hits, i
+    skipped = [
+        {"source_row": numbers[i], "reason": "preamble above the header row"}
+        for i in range(header_idx)
+        if any(str(c).strip() for c in records[i])
+    ]
+    skipped += [
+        {"source_row": numbers[i], "reason": "blank line above the header row"}
+        for i in range(header_idx)
+        if not any(str(c).strip() for c in records[i])
+    ]
+    if not records or not any(str(c).strip() for c in records[header_idx]):
+        raise InputError("the file has no header row", file=display, row=1, expected="column names")
+    header = _dedupe_headers(records[header_idx])
+    width = len(header)
+
+    body: list[list[str]] = []
+    body_rows: list[int] = []
+    for record, number in zip(records[header_idx + 1 :], numbers[header_idx + 1 :], strict=True):
+        if not any(str(c).strip() for c in record):
+            skipped.append({"source_row": number, "reason": "blank row"})
+            continue
+        if len(record) < width:
+            record = list(record) + [""] * (width - len(record))
+        elif len(record) > width:
+            extra = record[width:]
+            if any(str(c).strip() for c in extra):
+                record = list(record[:width]) + ["\x00TOO_MANY:" + str(len(record))]
+            else:
+                record = list(record[:width])
+        body.append(list(record))
+        body_rows.append(number)
+
+    cols = header + (["\x00overflow"] if any(len(r) > width for r in body) else [])
+    body = [r + [""] * (len(cols) - len(r)) for r in body]
+    frame = pd.DataFrame(body, columns=cols, dtype="str")
+    rows = pd.Series(body_rows, index=frame.index, dtype="int64")
+    return RawTable(
+        frame=frame,
+        rows=rows,
+        path=display,
+        encoding=encoding,
+        delimiter=delimiter,
+        header_row=numbers[header_idx],
+        skipped=skipped_frame(skipped),
+    )
+
+
+# --------------------------------------------------------------------------- aliases
+@cache
+def _alias_table(fmt: str) -> pd.DataFrame:
+    if fmt == "canonical":
+        rows = [
+            {"table": t, "canonical": name, "alias": name, "note": "canonical name"}
+            for t, fields in schema.FIELDS.items()
+            for name in fields
+        ]
+        table = pd.DataFrame(rows)
+        table["key"] = table["alias"].map(normalise_header)
+        return table
+    ref = resources.files("kommunesm.io").joinpath("aliases", f"{fmt}.csv")
+    if not ref.is_file():
+        raise KeyError(f"no alias table for format {fmt!r}")
+    with ref.open("r", encoding="utf-8") as fh:
+        table = pd.read_csv(fh, dtype=str, keep_default_na=False, comment="#")
+    table["key"] = table["alias"].map(normalise_header)
+    return table
+
+
+def aliases(fmt: str, table: str | None = None) -> pd.DataFrame:
+    """The alias table of a format: which source column names mean which canonical column.
+
+    One CSV per format in ``kommunesm/io/aliases/`` with columns ``table``,
+    ``canonical``, ``alias`` and ``note``; rows are in order of preference (the first
+    alias present in a file wins; other matching columns are kept as extra columns).
+    """
+    frame = _alias_table(fmt)
+    if table is not None:
+        frame = frame[frame["table"] == table]
+    return frame.reset_index(drop=True)
+
+
+def resolve_columns(columns: Iterable[str], alias_table: pd.DataFrame) -> dict[str, str]:
+    """Map canonical names to the source columns present, by the alias table's preference."""
+    by_key: dict[str, str] = {}
+    for col in columns:
+        by_key.setdefault(normalise_header(col), col)
+    mapping: dict[str, str] = {}
+    for row in alias_table.itertuples(index=False):
+        if row.canonical in mapping:
+            continue
+        if row.key in by_key:
+            mapping[row.canonical] = by_key[row.key]
+    return mapping
+
+
+def drop_description_row(raw: RawTable, numeric_columns: Iterable[str]) -> RawTable:
+    """Recognise the description row some exports put under the header, and skip it.
+
+    The old Facebook Insights layout has, in row 2, a sentence explaining each column
+    ("Lifetime: The number of people who saw your Page post…"). The first data row is
+    such a row when at least half of the non-empty cells of ``numeric_columns`` are
+    text that is not a number.
+    """
+    cols = [c for c in numeric_columns if c in raw.frame.columns]
+    if not len(raw.frame) or not cols:
+        return raw
+    first = raw.frame.iloc[0][cols].astype("str").str.strip()
+    present = first[~first.str.casefold().isin(NA_TOKENS)]
+    if present.empty:
+        return raw
+    _, bad = parse_numbers(present, decimal=".")
+    wordy = present.str.contains(r"[A-Za-zÆØÅæøå]{3,}", regex=True)
+    if (bad & wordy).sum() * 2 >= len(present):
+        skipped = pd.concat(
+            [
+                raw.skipped,
+                skipped_frame(
+                    [
+                        {
+                            "source_row": int(raw.rows.iloc[0]),
+                            "reason": "description row under the header",
+                        }
+                    ]
+                ),
+            ],
+            ignore_index=True,
+        )
+        return RawTable(
+            frame=raw.frame.iloc[1:].reset_index(drop=True),
+            rows=raw.rows.iloc[1:].reset_index(drop=True),
+            path=raw.path,
+            encoding=raw.encoding,
+            delimiter=raw.delimiter,
+            header_row=raw.header_row,
+            skipped=skipped,
+        )
+    return raw
+
+
+# --------------------------------------------------------------------------- parsers
+def _text(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    s = values.astype("str").str.strip()
+    missing = s.isna() | s.str.casefold().isin(NA_TOKENS)
+    return s, missing
+
+
+_COMMA_DEC = re.compile(r"^[-+]?\d*,\d{1,2}$|^[-+]?\d*,\d{4,}$|\.\d{3},\d")
+_DOT_DEC = re.compile(r"^[-+]?\d*\.\d{1,2}$|^[-+]?\d*\.\d{4,}$|,\d{3}\.\d")
+
+
+def detect_decimal(frame: pd.DataFrame, columns: Iterable[str], delimiter: str | None) -> str:
+    """Infer the decimal mark of a file from its unambiguous numbers.
+
+    ``12,5`` or ``1.234,5`` vote for a comma; ``0.75`` or ``1,234.5`` for a point.
+    Without any unambiguous value, ``;``- and tab-separated files are taken to use
+    the comma (the Norwegian/Excel convention) and others the point.
+    """
+    comma = dot = 0
+    for col in columns:
+        if col not in frame.columns:
+            continue
+        s = frame[col].astype("str").str.strip().str.replace(r"[\s\u00a0\u202f%]", "", regex=True)
+        comma += int(s.str.contains(_COMMA_DEC, na=False).sum())
+        dot += int(s.str.contains(_DOT_DEC, na=False).sum())
+    if comma != dot:
+        return "," if comma > dot else "."
+    return "," if delimiter in (";", "\t") else "."
+
+
+def parse_numbers(values: pd.Series, *, decimal: str = ".") -> tuple[pd.Series, pd.Series]:
+    """Parse numbers written the many ways exports write them.
+
+    Parameters
+    ----------
+    values
+        Text values.
+    decimal
+        The file's decimal mark (see :func:`detect_decimal`); it decides only the
+        ambiguous cases ``1,234`` and ``1.234`` (a comma and a point with exactly three
+        digits after them).
+
+    Returns
+    -------
+    numbers, bad
+        ``numbers`` as float64 (NaN where missing or bad); ``bad`` is True where a
+        value was present but is not a number.
+
+    Examples
+    --------
+    >>> nums, bad = parse_numbers(pd.Series(["1 234,5", "12,5 %", "79.0", "-", "x"]), decimal=",")
+    >>> nums.tolist()[:3], bad.tolist()
+    ([1234.5, 12.5, 79.0], [False, False, False, False, True])
+    """
+    s, missing = _text(values)
+    t = s.str.replace(r"[\s\u00a0\u202f'’]", "", regex=True).str.replace(r"%$", "", regex=True)
+    has_comma = t.str.contains(",", regex=False, na=False)
+    has_dot = t.str.contains(".", regex=False, na=False)
+    last_comma = t.str.rfind(",")
+    last_dot = t.str.rfind(".")
+    thousands_comma = t.str.fullmatch(r"[-+]?\d{1,3}(,\d{3})+", na=False)
+    thousands_dot = t.str.fullmatch(r"[-+]?\d{1,3}(\.\d{3})+", na=False)
+    both = has_comma & has_dot
+    comma_is_decimal = both & (last_comma > last_dot)
+    dot_is_decimal = both & (last_dot > last_comma)
+    only_comma = has_comma & ~has_dot
+    only_dot = has_dot & ~has_comma
+    conditions = [
+        comma_is_decimal,
+        dot_is_decimal,
+        only_comma & thousands_comma & (decimal == "."),
+        only_comma,
+        only_dot & thousands_dot & (decimal == ","),
+    ]
+    choices = [
+        t.str.replace(".", "", regex=False).str.replace(",", ".", regex=False),
+        t.str.replace(",", "", regex=False),
+        t.str.replace(",", "", regex=False),
+        t.str.replace(",", ".", regex=False),
+        t.str.replace(".", "", regex=False),
+    ]
+    cleaned = pd.Series(np.select(conditions, choices, default=t), index=t.index, dtype="str")
+    cleaned = cleaned.where(~missing)
+    numbers = pd.to_numeric(
+        cleaned.where(cleaned.str.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", na=False)),
+        errors="coerce",
+    )
+    numbers = numbers.astype("float64")
+    bad = ~missing & numbers.isna()
+    return numbers, bad
+
+
+def parse_counts(
+    values: pd.Series, *, decimal: str = "."
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Parse whole-number counts (likes, followers …) into nullable ``Int64``.
+
+    Returns ``counts, bad, reason`` where ``reason`` explains each bad value
+    ("not a number" or "not a whole number"). ``79.0`` is a whole number.
+    """
+    numbers, bad = parse_numbers(values, decimal=decimal)
+    fractional = numbers.notna() & (np.floor(numbers) != numbers)
+    reason = pd.Series("", index=values.index, dtype="str")
+    reason = reason.mask(bad, "expected a whole number, got text that is not a number")
+    reason = reason.mask(fractional, "expected a whole number, got a fraction")
+    counts = numbers.where(~fractional).round().astype("Int64")
+    return counts, bad | fractional, reason
+
+
+#: Zone abbreviations seen in exports, as fixed UTC offsets (hours). A standard-time
+#: abbreviation (CET) and its daylight counterpart (CEST) differ, which is what makes
+#: them unambiguous at DST changes.
+TZ_ABBREVIATIONS: Mapping[str, float] = {
+    "UTC": 0,
+    "GMT": 0,
+    "Z": 0,
+    "WET": 0,
+    "BST": 1,
+    "CET": 1,
+    "MET": 1,
+    "CEST": 2,
+    "MEST": 2,
+    "EET": 2,
+    "EEST": 3,
+    "EST": -5,
+    "EDT": -4,
+    "CST": -6,
+    "CDT": -5,
+    "MST": -7,
+    "MDT": -6,
+    "PST": -8,
+    "PDT": -7,
+}
+
+_NAIVE_FORMATS_DAYFIRST = [
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y %H.%M",
+    "%d.%m.%Y kl. %H.%M",
+    "%d.%m.%Y",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y",
+]
+_NAIVE_FORMATS_MONTHFIRST = [
+    "%m/%d/%Y %I:%M:%S %p",
+    "%m/%d/%Y %I:%M %p",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y",
+]
+
+
+def _slash_dayfirst(s: pd.Series) -> bool | None:
+    parts = s.str.extract(r"^(\d{1,2})/(\d{1,2})/\d{2,4}")
+    first = pd.to_numeric(parts[0], errors="coerce")
+    second = pd.to_numeric(parts[1], errors="coerce")
+    if (first > 12).any():
+        return True
+    if (second > 12).any():
+        return False
+    return None
+
+
+def parse_datetimes(
+    values: pd.Series, *, tz: str = schema.TZ, dayfirst: bool | None = None
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Parse timestamps to tz-aware Europe/Oslo.
+
+    Parameters
+    ----------
+    values
+        Text values.
+    tz
+        IANA zone of timestamps written *without* an offset or zone abbreviation
+        (Facebook Insights: ``America/Los_Angeles``; Norwegian tools: Europe/Oslo).
+    dayfirst
+        For ``a/b/yyyy`` dates: True for day/month, False for the US month/day.
+        ``None`` decides from the data (a first field above 12 means day-first) and
+        falls back to month/day.
+
+    Returns
+    -------
+    stamps, bad, reason
+        ``stamps`` in Europe/Oslo (NaT where missing or bad); ``bad`` where a value
+        was present but could not be read; ``reason`` says why.
+
+    Examples
+    --------
+    >>> ts, bad, _ = parse_datetimes(pd.Series(["2013-04-02T08:15:00+0000",
+    ...                                          "02.04.2013 10:15", "2013-04-02 10:15:00 CEST"]))
+    >>> ts.dt.strftime("%H:%M %z").tolist()
+    ['10:15 +0200', '10:15 +0200', '10:15 +0200']
+    """
+    s, missing = _text(values)
+    index = s.index
+    result = pd.Series(pd.NaT, index=index, dtype=pd.DatetimeTZDtype("us", "UTC"))
+    reason = pd.Series("", index=index, dtype="str")
+
+    abbr = s.str.extract(r"\s([A-Za-z]{1,5})$")[0].str.upper()
+    known_abbr = abbr.isin(list(TZ_ABBREVIATIONS)) & ~missing
+    body = s.where(~known_abbr, s.str.replace(r"\s[A-Za-z]{1,5}$", "", regex=True))
+    has_offset = body.str.contains(r"(?:Z|[+-]\d{2}:?\d{2})$", regex=True, na=False) & ~missing
+
+    # 1. explicit offsets
+    if has_offset.any():
+        parsed = pd.to_datetime(body[has_offset], format="ISO8601", utc=True, errors="coerce")
+        result.loc[has_offset] = parsed.dt.as_unit("us")
+
+    # 2. naive text
+    naive_mask = ~missing & ~has_offset
+    naive = pd.Series(pd.NaT, index=index, dtype="datetime64[us]")
+    todo = naive_mask.copy()
+    if todo.any():
+        iso = pd.to_datetime(body[todo], format="ISO8601", errors="coerce")
+        naive.loc[todo] = iso.dt.as_unit("us")
+        todo &= naive.isna()
+    if todo.any():
+        slash_first = dayfirst if dayfirst is not None else _slash_dayfirst(body[todo])
+        formats = list(_NAIVE_FORMATS_DAYFIRST[:5])
+        formats += _NAIVE_FORMATS_DAYFIRST[5:] if slash_first else _NAIVE_FORMATS_MONTHFIRST
+        formats += _NAIVE_FORMATS_MONTHFIRST if slash_first else _NAIVE_FORMATS_DAYFIRST[5:]
+        for fmt in formats:
+            if not todo.any():
+                break
+            parsed = pd.to_datetime(body[todo], format=fmt, errors="coerce")
+            naive.loc[todo] = parsed.dt.as_unit("us")
+            todo &= naive.isna()
+
+    # 3. localise naive values: abbreviation offsets first, then the documented zone
+    with_abbr = naive_mask & known_abbr & naive.notna()
+    if with_abbr.any():
+        offsets = abbr[with_abbr].map(TZ_ABBREVIATIONS).astype(float)
+        utc = naive[with_abbr] - pd.to_timedelta(offsets, unit="h")
+        result.loc[with_abbr] = utc.dt.tz_localize("UTC")
+    plain = naive_mask & ~known_abbr & naive.notna()
+    if plain.any():
+        local = naive[plain].dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
+        dst = local.isna()
+        reason.loc[dst[dst].index] = (
+            f"local time is ambiguous or does not exist at a daylight-saving change in {tz}"
+        )
+        result.loc[plain] = local.dt.tz_convert("UTC")
+
+    bad = ~missing & result.isna()
+    reason = reason.mask(bad & (reason == ""), "expected a date and time (e.g. 2013-04-02 10:15)")
+    return result.dt.tz_convert(schema.TZ), bad, reason
+
+
+def parse_dates(values: pd.Series, *, dayfirst: bool | None = None) -> tuple[pd.Series, pd.Series]:
+    """Parse calendar dates (no time zone): ``2013-04-02``, ``02.04.2013``, ``4/2/2013``."""
+    s, missing = _text(values)
+    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[us]")
+    todo = ~missing
+    if todo.any():
+        out.loc[todo] = pd.to_datetime(s[todo], format="ISO8601", errors="coerce").dt.as_unit("us")
+        todo &= out.isna()
+    if todo.any():
+        slash_first = dayfirst if dayfirst is not None else _slash_dayfirst(s[todo])
+        for fmt in ["%d.%m.%Y", "%d/%m/%Y" if slash_first else "%m/%d/%Y", "%Y%m%d"]:
+            if not todo.any():
+                break
+            out.loc[todo] = pd.to_datetime(s[todo], format=fmt, errors="coerce").dt.as_unit("us")
+            todo &= out.isna()
+    out = out.dt.normalize()
+    return out, ~missing & out.isna()
+
+
+_TRUE = {"true", "1", "yes", "ja", "y", "j", "sann", "x"}
+_FALSE = {"false", "0", "no", "nei", "n", "usann"}
+
+
+def parse_bools(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse true/false written as True/False, 1/0, yes/no, ja/nei."""
+    s, missing = _text(values)
+    low = s.str.casefold()
+    out = pd.Series(pd.NA, index=s.index, dtype="boolean")
+    out = out.mask(low.isin(_TRUE), True).mask(low.isin(_FALSE), False)
+    bad = ~missing & out.isna()
+    return out, bad
+
+
+def parse_durations(values: pd.Series, *, decimal: str = ".") -> tuple[pd.Series, pd.Series]:
+    """Parse durations to minutes: ``83``, ``83 min``, ``1h 23m``, ``1 t 23 min``, ``01:23:00``,
+    ``2 d 3 h``.
+
+    A bare number is taken as minutes (the Socialbakers unit for response time).
+    """
+    s, missing = _text(values)
+    low = s.str.casefold()
+    hms = low.str.extract(r"^(\d+):(\d{1,2})(?::(\d{1,2}))?$").astype("float64")
+    clock = hms[0] * 60 + hms[1] + hms[2].fillna(0) / 60
+    units = {
+        "days": r"(\d+(?:[.,]\d+)?)\s*(?:d|dag|dager|days?|døgn)\b",
+        "hours": r"(\d+(?:[.,]\d+)?)\s*(?:h|t|timer?|hours?|hrs?)\b",
+        "minutes": r"(\d+(?:[.,]\d+)?)\s*(?:m|min|minutt(?:er)?|minutes?|mins?)\b",
+        "seconds": r"(\d+(?:[.,]\d+)?)\s*(?:s|sek|sekunder|seconds?|secs?)\b",
+    }
+    factors = {"days": 1440.0, "hours": 60.0, "minutes": 1.0, "seconds": 1 / 60}
+    parts = {
+        k: pd.to_numeric(low.str.extract(p)[0].str.replace(",", ".", regex=False), errors="coerce")
+        for k, p in units.items()
+    }
+    any_unit = pd.concat(parts, axis=1).notna().any(axis=1)
+    with_units = sum(parts[k].fillna(0) * factors[k] for k in units)
+    plain, plain_bad = parse_numbers(s, decimal=decimal)
+    minutes = clock.where(clock.notna(), with_units.where(any_unit, plain))
+    minutes = minutes.where(~missing)
+    bad = ~missing & minutes.isna()
+    return minutes.astype("float64"), bad
+
+
+# --------------------------------------------------------------------------- building
+def _typed_extra(values: pd.Series, decimal: str) -> pd.Series:
+    """An unmapped column, kept: missing tokens become missing, and a column whose
+    values are all numbers becomes numeric (whole numbers as ``Int64``)."""
+    text, missing = _text(values)
+    if missing.all():
+        return text.where(~missing)
+    numbers, bad = parse_numbers(values, decimal=decimal)
+    if bad.any():
+        return text.where(~missing)
+    present = numbers.dropna()
+    if (present == present.round()).all() and present.abs().max() < 2**53:
+        return numbers.round().astype("Int64")
+    return numbers
+
+
+_PARSERS: dict[str, str] = {
+    "count": "count",
+    "number": "number",
+    "datetime": "datetime",
+    "date": "date",
+    "bool": "bool",
+}
+
+
+def build_table(
+    raw: RawTable,
+    table: str,
+    mapping: Mapping[str, str],
+    *,
+    fmt: str,
+    tz: str = schema.TZ,
+    dayfirst: bool | None = None,
+    decimal: str | None = None,
+    constants: Mapping[str, object] | None = None,
+    derive: Callable[[pd.DataFrame, pd.DataFrame], pd.DataFrame] | None = None,
+    durations: Iterable[str] = (),
+    required_sources: Iterable[str | tuple[str, ...]] = (),
+    meta: Mapping[str, Any] | None = None,
+) -> LoadResult:
+    """Turn a :class:`RawTable` into a validated canonical table plus quarantine.
+
+    Parameters
+    ----------
+    raw
+        The file as read by :func:`read_raw`.
+    table
+        Canonical table name.
+    mapping
+        Canonical column → source column (from :func:`resolve_columns`).
+    fmt
+        Format name, for messages and ``meta``.
+    tz, dayfirst
+        Passed to :func:`parse_datetimes`.
+    decimal
+        Decimal mark; inferred with :func:`detect_decimal` when None.
+    constants
+        Canonical columns filled with one value (e.g. ``platform="facebook"``) when the
+        file has no such column.
+    derive
+        ``derive(parsed, raw_frame) -> parsed``: computes canonical columns from others
+        (e.g. a post id from a URL) after parsing and before validation.
+    durations
+        Canonical ``number`` columns that hold durations (parsed to minutes).
+    required_sources
+        Canonical columns that the file itself must provide (a tuple means "at least
+        one of"); a missing one raises :class:`InputError` naming the aliases accepted.
+
+    Returns
+    -------
+    LoadResult
+    """
+    fields = schema.FIELDS[table]
+    frame = raw.frame
+    display = raw.path
+    for need in required_sources:
+        options = (need,) if isinstance(need, str) else tuple(need)
+        if not any(c in mapping for c in options):
+            accepted = aliases(fmt, table)
+            names = accepted.loc[accepted["canonical"].isin(options), "alias"].tolist()
+            raise InputError(
+                f"no column for {' or '.join(repr(c) for c in options)} ({fmt} {table})",
+                file=display,
+                row=raw.header_row,
+                column=options[0],
+                expected="one of the columns " + ", ".join(repr(n) for n in names),
+                got=", ".join(list(frame.columns)[:12]) + ("…" if len(frame.columns) > 12 else ""),
+            )
+
+    numeric_sources = [
+        mapping[c] for c, f in fields.items() if c in mapping and f.kind in ("count", "number")
+    ]
+    if decimal is None:
+        decimal = detect_decimal(frame, numeric_sources, raw.delimiter)
+    durations = set(durations)
+
+    out = pd.DataFrame(index=frame.index)
+    problems: list[pd.DataFrame] = []
+
+    def note(bad: pd.Series, column: str, reason: pd.Series | str) -> None:
+        if bad.any():
+            idx = bad[bad].index
+            rs = reason[idx] if isinstance(reason, pd.Series) else pd.Series(reason, index=idx)
+            problems.append(
+                pd.DataFrame(
+                    {"column": column, "value": frame.loc[idx, column].astype("str"), "reason": rs}
+                )
+            )
+
+    if "\x00overflow" in frame.columns:
+        over = frame["\x00overflow"].astype("str").str.startswith("\x00TOO_MANY:", na=False)
+        if over.any():
+            n = frame.loc[over, "\x00overflow"].str.replace("\x00TOO_MANY:", "", regex=False)
+            problems.append(
+                pd.DataFrame(
+                    {
+                        "column": "(row)",
+                        "value": "",
+                        "reason": f"expected {len(frame.columns) - 1} cells, got " + n,
+                    },
+                    index=n.index,
+                )
+            )
+        frame = frame.drop(columns="\x00overflow")
+
+    for canonical, source in mapping.items():
+        f = fields.get(canonical)
+        values = frame[source]
+        if f is None:
+            out[canonical] = values
+            continue
+        kind = f.kind
+        if kind == "number" and canonical in durations:
+            parsed, bad = parse_durations(values, decimal=decimal)
+            note(bad, source, "expected a duration (minutes, 1h 23m or hh:mm:ss)")
+        elif kind == "count":
+            parsed, bad, why = parse_counts(values, decimal=decimal)
+            note(bad, source, why)
+        elif kind == "number":
+            parsed, bad = parse_numbers(values, decimal=decimal)
+            note(bad, source, "expected a number")
+        elif kind == "datetime":
+            parsed, bad, why = parse_datetimes(values, tz=tz, dayfirst=dayfirst)
+            note(bad, source, why)
+        elif kind == "date":
+            parsed, bad = parse_dates(values, dayfirst=dayfirst)
+            note(bad, source, "expected a date (e.g. 2013-04-02)")
+        elif kind == "bool":
+            parsed, bad = parse_bools(values)
+            note(bad, source, "expected true/false, yes/no or 1/0")
+        else:
+            s, missing = _text(values)
+            parsed = values.astype("str").where(~missing)
+            if kind == "id":
+                parsed = s.where(~missing)
+        out[canonical] = parsed
+
+    for canonical, value in (constants or {}).items():
+        if canonical not in out.columns:
+            out[canonical] = value
+
+    if derive is not None:
+        out = derive(out, frame)
+
+    mapped_sources = set(mapping.values())
+    extras = [c for c in frame.columns if c not in mapped_sources and c not in out.columns]
+    for col in extras:
+        out[col] = _typed_extra(frame[col], decimal)
+    personal = [c for c in extras if c.strip().casefold() in privacy.PERSONAL_COLUMNS]
+    if personal:
+        salt = privacy.get_salt()
+        for col in personal:
+            out[col] = privacy.pseudonymise(out[col], salt=salt)
+
+    out = schema.coerce_dtypes(out, table)
+
+    bad_index = pd.Index([])
+    pre = schema.quarantine_frame()
+    if problems:
+        allp = pd.concat(problems)
+        grouped = allp.groupby(level=0, sort=True).agg(
+            {"column": "; ".join, "value": "; ".join, "reason": "; ".join}
+        )
+        bad_index = grouped.index
+        pre = schema.quarantine_frame(
+            {
+                "source_file": display,
+                "source_row": int(raw.rows.at[i]),
+                "column": r.column,
+                "value": r.value,
+                "reason": r.reason,
+            }
+            for i, r in zip(grouped.index, grouped.itertuples(index=False), strict=True)
+        )
+    candidates = out.drop(index=bad_index)
+    kept, post = schema.validate(
+        candidates, table, source=display, row_numbers=raw.rows.loc[candidates.index]
+    )
+    quarantine = pd.concat([pre, post], ignore_index=True) if len(post) else pre
+    quarantine = quarantine.sort_values("source_row", kind="stable").reset_index(drop=True)
+    info = {
+        "format": fmt,
+        "encoding": raw.encoding,
+        "delimiter": raw.delimiter,
+        "decimal": decimal,
+        "header_row": raw.header_row,
+        "columns_mapped": dict(mapping),
+        "columns_kept_unmapped": extras,
+        "columns_pseudonymised": personal,
+    }
+    info.update(meta or {})
+    return LoadResult(
+        data=kept.reset_index(drop=True),
+        quarantine=quarantine,
+        source=display,
+        table=table,
+        n_in=raw.n_in,
+        skipped=raw.skipped,
+        meta=info,
+    )

@@ -1,0 +1,60 @@
+"""Shared test fixtures: paths to the real data and builders of messy export variants."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import matplotlib
+import pytest
+
+matplotlib.use("Agg")
+os.environ.setdefault("KOMMUNESM_SALT", "test-salt-not-secret")
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED = REPO.parent / "shared"
+UCI = REPO / "data" / "raw" / "external" / "uci_facebook_metrics_2014.csv"
+COMMENT_VOLUME = REPO / "data" / "raw" / "external" / "facebook_comment_volume_testset.csv"
+
+
+@pytest.fixture(scope="session")
+def repo() -> Path:
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def fixtures() -> Path:
+    return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def uci_path() -> Path:
+    return UCI
+
+
+def write_variant(
+    src: Path,
+    dest: Path,
+    *,
+    encoding: str,
+    delimiter: str | None = None,
+    decimal_comma: bool = False,
+    preamble: list[str] | None = None,
+) -> Path:
+    """Re-encode a UTF-8 export as another tool would have written it."""
+    import csv
+    import io
+
+    text = src.read_text(encoding="utf-8")
+    src_delim = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t").delimiter
+    rows = list(csv.reader(io.StringIO(text), delimiter=src_delim))
+    if decimal_comma:
+        import re
+
+        rows = [rows[0]] + [[re.sub(r"^(-?\d+)\.(\d+)$", r"\1,\2", c) for c in r] for r in rows[1:]]
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter or src_delim, lineterminator="\r\n").writerows(rows)
+    body = "".join(line + "\r\n" for line in (preamble or [])) + out.getvalue()
+    dest.write_bytes(body.encode(encoding))
+    return dest

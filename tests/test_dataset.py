@@ -1,0 +1,54 @@
+"""Loading a data directory: user exports, canonical tables, the demo fallback, detection."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from kommunesm.errors import InputError
+from kommunesm.io import dataset, detect
+
+
+def test_detect_formats(fixtures, uci_path):
+    assert detect.detect_format(uci_path).name == "facebook_insights_posts"
+    assert (
+        detect.detect_format(fixtures / "insights_posts_old_layout.csv").name
+        == "facebook_insights_posts"
+    )
+    assert (
+        detect.detect_format(fixtures / "insights_page_old_layout.csv").name
+        == "facebook_insights_page"
+    )
+    assert detect.detect_format(fixtures / "crowdtangle_posts.csv").name == "crowdtangle"
+    assert detect.detect_format(fixtures / "meta_content_library_posts.csv").name == "crowdtangle"
+    assert detect.detect_format(fixtures / "socialbakers_pages.csv").name == "socialbakers"
+    assert detect.detect_format(fixtures / "graph_comments.csv").name == "facebook_graph_comments"
+
+
+def test_unknown_format_error_lists_what_was_seen(tmp_path):
+    path = tmp_path / "weird.csv"
+    path.write_text("foo,bar\n1,2\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        detect.detect_format(path)
+    assert "weird.csv" in str(err.value) and "foo, bar" in str(err.value)
+    assert "facebook_insights_posts" in str(err.value)
+
+
+def test_user_directory(tmp_path, fixtures, uci_path):
+    shutil.copy(uci_path, tmp_path)
+    shutil.copy(fixtures / "crowdtangle_posts.csv", tmp_path)
+    ds = dataset.load_dataset(tmp_path)
+    assert not ds.synthetic
+    assert len(ds.posts) == 500 + 3
+    assert ds.files["rows_in"].sum() == ds.files["kept"].sum() + ds.files["quarantined"].sum()
+    assert len(ds.quarantine) == ds.files["quarantined"].sum()
+    assert set(ds.pages["page_id"]) == {"uci_facebook_metrics_2014", "100000000000001"}
+    assert ds.files["sha256"].str.fullmatch(r"[0-9a-f]{64}").all()
+    with pytest.raises(dataset.MissingInputError, match="comments"):
+        ds.require("comments", purpose="response times")
+
+
+def test_missing_directory():
+    with pytest.raises(InputError, match="data directory not found"):
+        dataset.load_dataset("/nonexistent/kommunesm")
