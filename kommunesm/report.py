@@ -39,6 +39,7 @@ __all__ = [
     "build",
     "chapter_header",
     "list_notebooks",
+    "needs",
     "save_table",
 ]
 
@@ -157,6 +158,30 @@ def chapter_header(ds: Dataset, params: dict[str, Any] | None = None) -> None:
         + "</details>"
     )
     display(HTML("\n".join(parts)))
+
+
+def needs(ds: Dataset, *tables: str, purpose: str = "This section") -> bool:
+    """True if ``ds`` has all ``tables``; otherwise display which inputs are missing and
+    which exports provide them, and return False (the notebook then skips the section
+    instead of failing).
+
+    Examples
+    --------
+    In a notebook::
+
+        if report.needs(ds, "comments", purpose="Response times"):
+            ...
+    """
+    from IPython.display import Markdown, display
+
+    from kommunesm.io.dataset import MissingInputError
+
+    try:
+        ds.require(*tables, purpose=purpose)
+    except MissingInputError as exc:
+        display(Markdown(f"> **Not computed — missing input.** {exc}"))
+        return False
+    return True
 
 
 def save_table(
