@@ -83,3 +83,15 @@ def test_canonical_csv_is_byte_stable(tmp_path):
 def test_write_refuses_invalid_table(tmp_path):
     with pytest.raises(ValueError, match="refusing to write"):
         canonical.write_table(_posts(likes=[1, -2, 3]), tmp_path / "posts.csv", "posts")
+
+
+def test_canonical_csv_keeps_midnight_times_and_offsets(tmp_path):
+    """Timestamps all at midnight must keep their time and offset (pandas would write
+    only the date), and winter/summer offsets must both survive."""
+    stamps = pd.to_datetime(["2013-01-02", "2013-07-02"]).tz_localize("Europe/Oslo")
+    df = _posts(post_id=["a", "b"], page_id=["p", "p"], created_at=stamps, likes=[1, 2])
+    path = canonical.write_table(df, tmp_path / "posts.csv", "posts")
+    text = path.read_text(encoding="utf-8")
+    assert "2013-01-02T00:00:00+01:00" in text and "2013-07-02T00:00:00+02:00" in text
+    back = canonical.read_table(path, "posts").data
+    pd.testing.assert_series_equal(back["created_at"], df["created_at"])

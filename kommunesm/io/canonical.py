@@ -54,6 +54,31 @@ def find_table(directory: str | Path, table: str) -> Path | None:
     return None
 
 
+def _iso_with_offset(stamps: pd.Series) -> pd.Series:
+    """``2013-04-02T10:15:00+02:00`` for tz-aware timestamps (whole seconds), vectorised.
+
+    Equivalent to ``strftime("%Y-%m-%dT%H:%M:%S%z")`` with a colon in the offset, but
+    an order of magnitude faster on large tables (no per-element Python call).
+    """
+    stamps = stamps.dt.floor("s")
+    local = stamps.dt.tz_localize(None)
+    offset = (local - stamps.dt.tz_convert("UTC").dt.tz_localize(None)).dt.total_seconds()
+    minutes = (offset // 60).astype("Int64")
+    sign = pd.Series("+", index=stamps.index).where(minutes >= 0, "-")
+    absolute = minutes.abs()
+    suffix = (
+        sign
+        + (absolute // 60).astype("str").str.zfill(2)
+        + ":"
+        + (absolute % 60).astype("str").str.zfill(2)
+    )
+    text = local.astype("str")
+    # pandas writes only the date when every value is at midnight
+    text = text.where(text.str.len() > 10, text + " 00:00:00")
+    text = text.str.replace(" ", "T", regex=False) + suffix
+    return text.where(stamps.notna())
+
+
 def write_table(df: pd.DataFrame, path: str | Path, table: str) -> Path:
     """Write a canonical table; the format follows the file ending.
 
@@ -78,11 +103,7 @@ def write_table(df: pd.DataFrame, path: str | Path, table: str) -> Path:
         if name not in out.columns:
             continue
         if f.kind == "datetime":
-            out[name] = (
-                out[name]
-                .dt.strftime("%Y-%m-%dT%H:%M:%S%z")
-                .str.replace(r"(\d{2})(\d{2})$", r"\1:\2", regex=True)
-            )
+            out[name] = _iso_with_offset(out[name])
         elif f.kind == "date":
             out[name] = out[name].dt.strftime("%Y-%m-%d")
     text = out.to_csv(index=False, lineterminator="\n", float_format="%.10g")
