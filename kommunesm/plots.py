@@ -23,9 +23,35 @@ import matplotlib
 
 matplotlib.use("Agg", force=False)
 import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 import seaborn as sns
 
-__all__ = ["PALETTE", "SYNTHETIC_LABEL", "caption", "save", "set_style", "title"]
+__all__ = [
+    "PALETTE",
+    "SYNTHETIC_LABEL",
+    "annual_growth",
+    "annual_scatter",
+    "annual_top_slope",
+    "ADOPTION_LABELS",
+    "adoption_plot",
+    "caption",
+    "coverage_bar",
+    "dot_ci",
+    "figure6_bars",
+    "hypothesis_intervals",
+    "hypothesis_matrix",
+    "list_size_sensitivity_plot",
+    "loglog_scatter",
+    "rank_agreement_heatmap",
+    "rank_intervals",
+    "ladder_profile",
+    "lorenz_curves",
+    "residual_plots",
+    "save",
+    "set_style",
+    "title",
+]
 
 #: The house palette (colour-blind safe).
 PALETTE = "colorblind"
@@ -49,6 +75,20 @@ def set_style() -> None:
             "svg.fonttype": "none",
         }
     )
+    _register_png_display()
+
+
+def _register_png_display() -> None:
+    """Let ``display(fig)`` show a PNG in a notebook even under the Agg backend (the
+    report build sets ``MPLBACKEND=Agg``, which registers no figure formatter)."""
+    try:
+        from IPython import get_ipython
+        from IPython.core.pylabtools import select_figure_formats
+    except ImportError:  # pragma: no cover - IPython is a dependency of the report
+        return
+    shell = get_ipython()
+    if shell is not None and hasattr(shell, "display_formatter"):
+        select_figure_formats(shell, {"png"}, bbox_inches="tight")
 
 
 def title(text: str, *, synthetic: bool) -> str:
@@ -78,3 +118,681 @@ def save(fig: plt.Figure, name: str, out_dir: str | Path | None) -> dict[str, Pa
         fig.savefig(path, format=ext, metadata=metadata)
         paths[ext] = path
     return paths
+
+
+# --------------------------------------------------------------------------- annual (07)
+_ANNUAL_LABELS = {
+    "followers": "Følgere",
+    "interactions": "Interaksjoner",
+    "engagement_rate": "Engasjementsgrad (%)",
+    "people_talking_about": "Snakker om dette",
+    "page_posts": "Innlegg fra siden",
+    "questions_answered": "Besvarte spørsmål",
+    "avg_response_time_minutes": "Gj.sn. svartid (min)",
+}
+
+
+def annual_growth(
+    summary: pd.DataFrame, previous_year: int, year: int, *, synthetic: bool
+) -> plt.Figure:
+    """Median growth per metric with its bootstrap CI (:func:`kommunesm.annual.growth_summary`).
+
+    Bars right of zero are increases; for response time a decrease is the improvement.
+    """
+    data = summary.dropna(subset=["median_growth_pct"])
+    labels = [_ANNUAL_LABELS.get(m, m) for m in data.index]
+    fig, ax = plt.subplots(figsize=(8, 0.45 * max(len(data), 3) + 1.2))
+    y = np.arange(len(data))
+    colours = sns.color_palette(PALETTE, 2)
+    ax.barh(y, data["median_growth_pct"], color=colours[0], alpha=0.85)
+    err = np.vstack(
+        [
+            (data["median_growth_pct"] - data["ci_low"]).clip(lower=0),
+            (data["ci_high"] - data["median_growth_pct"]).clip(lower=0),
+        ]
+    )
+    ax.errorbar(data["median_growth_pct"], y, xerr=err, fmt="none", ecolor="black", capsize=3)
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_yticks(y, labels)
+    ax.invert_yaxis()
+    ax.set_xlabel(f"Median endring per kommune {previous_year}→{year} (%), 95 % KI")
+    ax.set_title(title(f"Endring fra {previous_year} til {year}", synthetic=synthetic))
+    return fig
+
+
+def annual_scatter(
+    changes: pd.DataFrame, metric: str, previous_year: int, year: int, *, synthetic: bool
+) -> plt.Figure:
+    """Each municipality's value in two years (log–log), with the no-change diagonal."""
+    data = changes[(changes["metric"] == metric)].dropna(subset=["previous", "current"])
+    data = data[(data["previous"] > 0) & (data["current"] > 0)]
+    fig, ax = plt.subplots(figsize=(5.5, 5.5))
+    ax.scatter(data["previous"], data["current"], s=14, alpha=0.6)
+    if len(data):
+        lo = float(min(data["previous"].min(), data["current"].min()))
+        hi = float(max(data["previous"].max(), data["current"].max()))
+        ax.plot([lo, hi], [lo, hi], color="black", linewidth=0.8, linestyle="--")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    label = _ANNUAL_LABELS.get(metric, metric)
+    ax.set_xlabel(f"{label} {previous_year}")
+    ax.set_ylabel(f"{label} {year}")
+    ax.set_title(title(f"{label}: {previous_year} mot {year}", synthetic=synthetic))
+    return fig
+
+
+def annual_top_slope(
+    top: pd.DataFrame, previous_year: int, year: int, top_n: int, *, synthetic: bool
+) -> plt.Figure:
+    """Slope graph of Top-N places in two years (:func:`kommunesm.annual.top_changes`);
+    units outside the list in a year are drawn just below it."""
+    outside = top_n + 2
+    prev = top["rank_previous"].astype("float64").fillna(outside).clip(upper=outside)
+    curr = top["rank_current"].astype("float64").fillna(outside).clip(upper=outside)
+    colours = dict(zip(("stayed", "entered", "left"), sns.color_palette(PALETTE, 3), strict=True))
+    fig, ax = plt.subplots(figsize=(6, min(9, max(5, 0.15 * len(top) + 2))))
+    for unit in top.index:
+        status = top.at[unit, "status"]
+        ax.plot([0, 1], [prev[unit], curr[unit]], color=colours[status], alpha=0.8, marker="o")
+    ax.axhline(top_n + 1, color="grey", linewidth=0.8, linestyle=":")
+    ax.set_xlim(-0.3, 1.3)
+    ax.set_ylim(outside + 1, 0)
+    ax.set_xticks([0, 1], [str(previous_year), str(year)])
+    ax.set_ylabel(f"Plass (utenfor topp {top_n} nederst)")
+    handles = [plt.Line2D([], [], color=c, marker="o", label=k) for k, c in colours.items()]
+    ax.legend(
+        handles=handles,
+        labels=["ble", "kom inn", "falt ut"],
+        loc="lower center",
+        ncol=3,
+        frameon=False,
+        bbox_to_anchor=(0.5, -0.1),
+    )
+    ax.set_title(title(f"Topp {top_n}: {previous_year} og {year}", synthetic=synthetic))
+    return fig
+
+
+# --------------------------------------------------------------------------- survey, models, coverage
+def dot_ci(
+    table: pd.DataFrame,
+    *,
+    label: str = "item",
+    estimate: str = "percent",
+    low: str = "ci_low",
+    high: str = "ci_high",
+    flag: str | None = None,
+    flag_label: str = "flagget",
+    title_text: str = "",
+    xlabel: str = "Prosent",
+    synthetic: bool = False,
+) -> plt.Figure:
+    """Dot plot of estimates with confidence intervals, one row per item (e.g. the Gambit
+    survey percentages with Wilson CIs from :func:`kommunesm.stats.published_proportions`).
+
+    Rows with a missing estimate are left out; rows where ``flag`` is True are drawn
+    with an open marker and listed in the legend as ``flag_label``.
+    """
+    data = table.dropna(subset=[estimate]).reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(8, max(3, 0.38 * len(data) + 1.2)))
+    colours = sns.color_palette(PALETTE, 2)
+    y = np.arange(len(data))[::-1]
+    flagged = (
+        data[flag].fillna(False).astype(bool).to_numpy()
+        if flag
+        else np.zeros(len(data), dtype=bool)
+    )
+    err = np.vstack([data[estimate] - data[low], data[high] - data[estimate]]).astype("float64")
+    ax.errorbar(data[estimate], y, xerr=err, fmt="none", ecolor="grey", elinewidth=1.5, capsize=3)
+    ax.scatter(
+        data.loc[~flagged, estimate],
+        y[~flagged],
+        color=colours[0],
+        zorder=3,
+        s=40,
+        label="konsistent" if flag else None,
+    )
+    if flagged.any():
+        ax.scatter(
+            data.loc[flagged, estimate],
+            y[flagged],
+            facecolor="white",
+            edgecolor=colours[1],
+            linewidth=2,
+            zorder=3,
+            s=50,
+            label=flag_label,
+        )
+    ax.set_yticks(y, data[label].astype("str"))
+    ax.set_xlim(0, 100)
+    ax.set_xlabel(xlabel)
+    if flag:
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, frameon=False, fontsize=8)
+    ax.set_title(title(title_text, synthetic=synthetic))
+    return fig
+
+
+#: Norwegian legend labels of the adoption series' definitions.
+ADOPTION_LABELS = {
+    "official page": "offisiell Facebook-side",
+    "uses Facebook": "bruker Facebook",
+    "any social media": "sosiale medier (alle typer)",
+}
+
+
+def adoption_plot(
+    series: pd.DataFrame, *, title_text: str = "", synthetic: bool = False
+) -> plt.Figure:
+    """Time series of the share of municipalities on Facebook
+    (:func:`kommunesm.stats.adoption_series`), one marker style per definition (legend in
+    Norwegian, :data:`ADOPTION_LABELS`), each point labelled with its value and source."""
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    kinds = list(pd.unique(series["series"]))
+    colours = dict(zip(kinds, sns.color_palette(PALETTE, len(kinds)), strict=True))
+    markers = dict(zip(kinds, ["o", "s", "^", "D"][: len(kinds)], strict=True))
+    for kind in kinds:
+        part = series[series["series"] == kind].sort_values("date")
+        ax.plot(
+            part["date"],
+            part["share"],
+            marker=markers[kind],
+            color=colours[kind],
+            linestyle="-" if len(part) > 1 else "none",
+            label=ADOPTION_LABELS.get(kind, kind),
+        )
+        for rec in part.itertuples(index=False):
+            ax.annotate(
+                f"{rec.share:.0f} %\n{rec.study}",
+                (rec.date, rec.share),
+                textcoords="offset points",
+                xytext=(0, 8),
+                ha="center",
+                fontsize=7,
+            )
+    ax.set_ylim(0, 100)
+    ax.set_ylabel("Andel kommuner (%)")
+    ax.set_xlabel("")
+    ax.legend(loc="lower right", fontsize=8)
+    ax.set_title(title(title_text, synthetic=synthetic))
+    return fig
+
+
+def residual_plots(
+    diag: pd.DataFrame,
+    *,
+    title_text: str = "",
+    log_fitted: bool = False,
+    synthetic: bool = False,
+    max_points: int = 3000,
+    seed: int = 0,
+) -> plt.Figure:
+    """Four residual panels of :func:`kommunesm.stats.residual_data`: residuals vs fitted,
+    normal Q-Q, scale-location, and residuals vs leverage (or a histogram when the model
+    has no leverage).
+
+    With more than ``max_points`` observations the scatter panels show a seeded random
+    sample of them and the Q-Q panel evenly spaced order statistics (the title says so);
+    the histogram uses all of them."""
+    full = diag
+    n = len(full)
+    if n > max_points:
+        diag = full.sample(max_points, random_state=seed)
+        order = np.argsort(full["qq_theoretical"].to_numpy(), kind="stable")
+        qq = full.iloc[order[np.linspace(0, n - 1, max_points).round().astype(int)]]
+    else:
+        qq = full
+    fig, axes = plt.subplots(2, 2, figsize=(9, 7))
+    alpha = 0.6 if len(diag) < 500 else 0.2
+    size = 14 if len(diag) < 500 else 5
+    fitted = diag["fitted"]
+    kw = {"s": size, "alpha": alpha, "rasterized": len(diag) > 2000}
+    ax = axes[0, 0]
+    ax.scatter(fitted, diag["std_resid"], **kw)
+    ax.axhline(0, color="grey", linewidth=1)
+    ax.set(xlabel="Predikert verdi", ylabel="Std. residual", title="Residual mot predikert")
+    if log_fitted:
+        ax.set_xscale("log")
+    ax = axes[0, 1]
+    ax.scatter(qq["qq_theoretical"], qq["qq_sample"], **kw)
+    lim = [float(qq["qq_theoretical"].min()), float(qq["qq_theoretical"].max())]
+    ax.plot(lim, lim, color="grey", linewidth=1)
+    qq_kind = "kvantilresidual" if "quantile_resid" in diag.columns else "std. residual"
+    ax.set(xlabel="Teoretisk kvantil N(0,1)", ylabel=qq_kind.capitalize(), title="Normal Q-Q")
+    ax = axes[1, 0]
+    ax.scatter(fitted, np.sqrt(np.abs(diag["std_resid"])), **kw)
+    ax.set(xlabel="Predikert verdi", ylabel="√|std. residual|", title="Skala-lokasjon")
+    if log_fitted:
+        ax.set_xscale("log")
+    ax = axes[1, 1]
+    if "leverage" in diag.columns and diag["leverage"].notna().any():
+        ax.scatter(diag["leverage"], diag["std_resid"], **kw)
+        ax.axhline(0, color="grey", linewidth=1)
+        ax.set(
+            xlabel="Innflytelse (leverage)", ylabel="Std. residual", title="Residual mot leverage"
+        )
+    else:
+        ax.hist(full["std_resid"].clip(-6, 6), bins=40, color=sns.color_palette(PALETTE, 1)[0])
+        ax.set(xlabel="Std. residual (avkuttet ved ±6)", ylabel="Antall", title="Fordeling")
+    sampled = f"\n(utvalg {len(diag):,} av {n:,} punkter)".replace(",", " ") if n > len(diag) else ""
+    fig.suptitle(title(title_text + sampled, synthetic=synthetic), fontweight="bold")
+    fig.tight_layout()
+    return fig
+
+
+def coverage_bar(
+    coverage: pd.DataFrame, *, title_text: str = "", synthetic: bool = False
+) -> plt.Figure:
+    """Horizontal bars: share of each county's municipalities with a page
+    (:func:`kommunesm.stats.coverage_by_county`), annotated "with page / municipalities"."""
+    data = coverage[coverage["municipalities"] > 0]
+    data = data[data["county"] != "Hele landet"].sort_values("share", kind="stable")
+    fig, ax = plt.subplots(figsize=(8, max(4, 0.32 * len(data) + 1)))
+    colour = sns.color_palette(PALETTE, 1)[0]
+    ax.barh(data["county"], data["share"], color=colour)
+    for y, rec in enumerate(data.itertuples(index=False)):
+        ax.text(rec.share + 1, y, f"{rec.with_page}/{rec.municipalities}", va="center", fontsize=8)
+    total = coverage[coverage["county"] == "Hele landet"]
+    if len(total):
+        ax.axvline(float(total["share"].iloc[0]), color="grey", linestyle=":", linewidth=1)
+    ax.set_xlim(0, 110)
+    ax.set_xlabel("Andel kommuner med side (%)")
+    ax.set_ylabel("")
+    ax.set_title(title(title_text, synthetic=synthetic))
+    return fig
+
+
+# --------------------------------------------------------------------------- participation (03)
+def ladder_profile(
+    profile: pd.DataFrame,
+    *,
+    rule: pd.Series | dict | None = None,
+    title_text: str = "Deltakelsesprofil",
+    synthetic: bool = False,
+) -> plt.Figure:
+    """Horizontal bars of a participation profile (:func:`kommunesm.participation.profile`),
+    highest rung on top, one colour per community, each bar annotated "n (x %)".
+
+    ``rule`` (level → expected share, e.g. 90-9-1 for a Nielsen profile) adds a black
+    marker per level at the share the rule predicts.
+    """
+    communities = list(dict.fromkeys(profile["community"]))
+    order = (
+        profile.drop_duplicates("level")
+        .sort_values("rank", ascending=False, kind="stable")[["level", "label_no"]]
+        .reset_index(drop=True)
+    )
+    k, m = len(order), len(communities)
+    height = 0.8 / max(m, 1)
+    fig, ax = plt.subplots(figsize=(8, max(2.8, 0.45 * k * max(1, m * 0.8) + 1.4)))
+    colours = sns.color_palette(PALETTE, max(m, 1))
+    y_base = np.arange(k)[::-1].astype(float)
+    expected = None
+    if rule is not None:
+        expected = pd.Series(rule, dtype="float64").reindex(order["level"]).to_numpy() * 100
+        ok = np.isfinite(expected)
+        ax.vlines(
+            expected[ok],
+            y_base[ok] - 0.45,
+            y_base[ok] + 0.45,
+            color="black",
+            linewidth=2.5,
+            zorder=3,
+            label="90-9-1-regelen",
+        )
+    for j, com in enumerate(communities):
+        part = profile[profile["community"] == com].set_index("level").reindex(order["level"])
+        y = y_base + (m - 1 - 2 * j) * height / 2
+        shares = part["share"].fillna(0).to_numpy() * 100
+        ax.barh(y, shares, height=height * 0.95, color=colours[j], label=str(com))
+        right = shares if expected is None else np.fmax(shares, np.nan_to_num(expected))
+        counts = part["actors"].fillna(0).astype(int)
+        for yy, x, sh, n in zip(y, right, shares, counts, strict=True):
+            label = f"{n:,}".replace(",", "\u2009") + f" ({sh:.1f} %)"
+            ax.text(x + 1.2, yy, label, va="center", fontsize=8)
+    ax.set_yticks(y_base, order["label_no"])
+    ax.set_xlim(0, 115)
+    ax.set_xlabel("Andel av deltakerne (%)")
+    ax.set_title(title(title_text, synthetic=synthetic), fontsize=11)
+    if m > 1 or rule is not None:
+        ax.legend(loc="upper right", fontsize=8, frameon=True)
+    fig.tight_layout()
+    return fig
+
+
+def lorenz_curves(
+    lorenz: pd.DataFrame,
+    summary: pd.DataFrame | None = None,
+    *,
+    title_text: str = "Lorenzkurver",
+    synthetic: bool = False,
+) -> plt.Figure:
+    """Lorenz curves of activity (:func:`kommunesm.participation.concentration`): cumulative
+    share of actors (least active first) against their cumulative share of actions, with
+    the line of equality; the legend gives each community's Gini from ``summary``."""
+    fig, ax = plt.subplots(figsize=(7, 6))
+    communities = list(dict.fromkeys(lorenz["community"]))
+    colours = sns.color_palette(PALETTE, max(len(communities), 1))
+    gini = summary.set_index("community")["gini"] if summary is not None else pd.Series(dtype=float)
+    for colour, com in zip(colours, communities, strict=False):
+        part = lorenz[lorenz["community"] == com]
+        label = f"{com} (Gini {gini[com]:.2f})" if com in gini.index else str(com)
+        ax.plot(100 * part["actor_share"], 100 * part["action_share"], color=colour, label=label)
+    ax.plot([0, 100], [0, 100], color="grey", linestyle=":", linewidth=1, label="Lik fordeling")
+    ax.set(xlim=(0, 100), ylim=(0, 100), aspect="equal")
+    ax.set_xlabel("Kumulativ andel deltakere, minst aktive først (%)")
+    ax.set_ylabel("Kumulativ andel av handlingene (%)")
+    ax.set_title(title(title_text, synthetic=synthetic), fontsize=11)
+    ax.legend(loc="upper left", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+# --------------------------------------------------------------------------- rankings (01, 02)
+_METRIC_LABELS_NO = {
+    "followers": "Følgere",
+    "interactions": "Interaksjoner",
+    "people_talking_about": "Snakker om dette",
+    "questions_answered": "Besvarte spørsmål",
+    "page_posts": "Innlegg fra siden",
+    "avg_response_time_minutes": "Gj.sn. svartid (min)",
+    "likes": "Liker",
+    "comments": "Kommentarer",
+    "shares": "Delinger",
+    "engagement_rate": "Engasjementsgrad (%)",
+    "engagement_rate_per_post": "Engasjementsgrad per innlegg (%)",
+    "engagement_rate_daily": "Engasjementsgrad, daglig (%)",
+    "quality_indicator": "Kvalitetsindikator (følgere / snakker om)",
+}
+
+
+def rank_intervals(
+    ru: pd.DataFrame,
+    labels: pd.Series | None = None,
+    *,
+    top: int = 30,
+    title_text: str = "Plassering med usikkerhet",
+    synthetic: bool = False,
+) -> plt.Figure:
+    """Rank intervals of :func:`kommunesm.ranking.rank_uncertainty`: for the pages with
+    point rank <= ``top`` (and any page reaching the Top-N in >= 20 % of resamples), the
+    point rank (dot, coloured by the probability of being in the Top-N) and the 95 %
+    bootstrap rank interval (line)."""
+    show = ru[(ru["rank"] <= top) | (ru["p_top"] >= 0.2)].sort_values(["rank", "rank_median"])
+    names = show.index.to_series().map(labels) if labels is not None else show.index.to_series()
+    names = names.fillna(show.index.to_series())
+    fig, ax = plt.subplots(figsize=(8, max(4.0, 0.24 * len(show) + 1.2)))
+    y = np.arange(len(show))
+    ax.hlines(y, show["rank_low"], show["rank_high"], color="0.55", linewidth=2)
+    points = ax.scatter(
+        show["rank"], y, c=show["p_top"], cmap="viridis", vmin=0, vmax=1, zorder=3, s=28
+    )
+    ax.axvline(top + 0.5, color="#b45309", linestyle="--", linewidth=1)
+    ax.set_yticks(y, names.astype("str").tolist(), fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlabel("Plassering (punkt: beregnet; strek: 95 % bootstrap-intervall)")
+    ax.set_title(title(title_text, synthetic=synthetic))
+    bar = fig.colorbar(points, ax=ax, fraction=0.04, pad=0.02)
+    bar.set_label(f"Sannsynlighet for topp {top}")
+    fig.tight_layout()
+    return fig
+
+
+def list_size_sensitivity_plot(
+    summary: pd.DataFrame, *, top: int = 30, reference: int = 30, synthetic: bool = False
+) -> plt.Figure:
+    """Overlap with the reference Top-N and rank correlation of the point totals, by the
+    list size K (:func:`kommunesm.ranking.list_size_sensitivity`)."""
+    fig, ax = plt.subplots(figsize=(7, 4))
+    k = summary.index.to_numpy()
+    ax.plot(k, summary["overlap_share"], marker="o", label=f"Andel av topp {top} felles")
+    ax.plot(k, summary["spearman_rho"], marker="s", label="Spearman ρ (poengsum)")
+    ax.axvline(reference, color="grey", linestyle=":", linewidth=1)
+    ax.set(ylim=(0, 1.05), xlabel="Listestørrelse K", ylabel=f"Sammenlignet med K = {reference}")
+    ax.set_title(title("Følsomhet for listestørrelsen", synthetic=synthetic))
+    ax.legend(loc="lower right", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def figure6_bars(
+    fig6: pd.DataFrame, labels: pd.Series | None = None, *, synthetic: bool = False
+) -> plt.Figure:
+    """The thesis' Figure 6: the largest pages (largest on top, with their number of
+    followers) and their quality indicator (bars; lower = more active audience).
+    Input: :func:`kommunesm.metrics.quality.figure6_table`."""
+    names = fig6.index.to_series().map(labels) if labels is not None else fig6.index.to_series()
+    names = names.fillna(fig6.index.to_series()).astype("str")
+    ticks = [
+        f"{n} ({f:,.0f})".replace(",", " ") for n, f in zip(names, fig6["followers"], strict=True)
+    ]
+    fig, ax = plt.subplots(figsize=(8, 0.42 * len(fig6) + 1.4))
+    y = np.arange(len(fig6))
+    ax.barh(y, fig6["quality_indicator"], color=sns.color_palette(PALETTE)[0])
+    ax.set_yticks(y, ticks, fontsize=9)
+    ax.invert_yaxis()
+    ax.set_xlabel("Kvalitetsindikator: følgere per «snakker om» (lavere = bedre)")
+    ax.set_ylabel("Side (antall følgere)")
+    ax.set_title(title("De største sidene og kvalitetsindikatoren", synthetic=synthetic))
+    fig.tight_layout()
+    return fig
+
+
+def _plain_log_axis(axis: object) -> None:
+    """Log axis ticks at 1, 2, 5 × 10^k written as plain numbers (no overlapping minors)."""
+    from matplotlib import ticker
+
+    axis.set_major_locator(ticker.LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    axis.set_major_formatter(
+        ticker.FuncFormatter(lambda v, _: f"{v:,.0f}".replace(",", " ") if v >= 1 else f"{v:g}")
+    )
+    axis.set_minor_formatter(ticker.NullFormatter())
+
+
+def loglog_scatter(
+    x: pd.Series,
+    y: pd.Series,
+    *,
+    xlabel: str,
+    ylabel: str,
+    title_text: str,
+    note: str | None = None,
+    highlight: pd.Series | None = None,
+    synthetic: bool = False,
+) -> plt.Figure:
+    """Scatter on log–log axes (pairs with a value <= 0 or missing are left out and
+    counted in the corner note) with the median of x and y per decile of x as a line;
+    ``highlight`` (bool, same index) marks points in another colour."""
+    frame = pd.DataFrame({"x": pd.to_numeric(x), "y": pd.to_numeric(y)}).astype("float64")
+    ok = (frame["x"] > 0) & (frame["y"] > 0)
+    dropped = int((~ok).sum())
+    frame = frame[ok]
+    fig, ax = plt.subplots(figsize=(7, 5))
+    colours = sns.color_palette(PALETTE)
+    ax.scatter(frame["x"], frame["y"], s=10, alpha=0.45, color=colours[0], linewidths=0)
+    if highlight is not None:
+        hl = highlight.reindex(frame.index).fillna(False).astype(bool)
+        ax.scatter(frame.loc[hl, "x"], frame.loc[hl, "y"], s=22, color=colours[1], zorder=3)
+    if len(frame) >= 20:
+        bins = pd.qcut(np.log10(frame["x"]), 10, duplicates="drop")
+        med = frame.groupby(bins, observed=True).median()
+        ax.plot(med["x"], med["y"], color="0.15", linewidth=2, label="Median per desil")
+        ax.legend(loc="upper left", fontsize=8)
+    ax.set(xscale="log", yscale="log", xlabel=xlabel, ylabel=ylabel)
+    lo_x, hi_x = frame["x"].min(), frame["x"].max()
+    lo_y, hi_y = frame["y"].min(), frame["y"].max()
+    if len(frame) and hi_x / lo_x < 1e3:
+        _plain_log_axis(ax.xaxis)
+    if len(frame) and hi_y / lo_y < 1e3:
+        _plain_log_axis(ax.yaxis)
+    ax.set_title(title(title_text, synthetic=synthetic))
+    text = (
+        (note + "\n" if note else "")
+        + f"n = {len(frame)}"
+        + (f" ({dropped} uten positive verdier utelatt)" if dropped else "")
+    )
+    ax.text(0.99, 0.01, text, transform=ax.transAxes, ha="right", va="bottom", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def rank_agreement_heatmap(
+    table: pd.DataFrame,
+    columns: list[str],
+    *,
+    labels: dict[str, str] | None = None,
+    synthetic: bool = False,
+) -> plt.Figure:
+    """Spearman correlations between the page rankings on ``columns`` (e.g. the three
+    engagement-rate variants), as an annotated heatmap; ``labels`` maps columns to short
+    tick labels (default: short Norwegian names of the engagement-rate variants)."""
+    short = {
+        "engagement_rate": "Periode",
+        "engagement_rate_per_post": "Per innlegg",
+        "engagement_rate_daily": "Daglig",
+    }
+    short.update(labels or {})
+    corr = table[columns].rank().corr()
+    names = [short.get(c, _METRIC_LABELS_NO.get(c, c)) for c in corr.index]
+    corr.index = names
+    corr.columns = names
+    fig, ax = plt.subplots(figsize=(5.5, 4.2))
+    sns.heatmap(
+        corr,
+        annot=True,
+        fmt=".2f",
+        vmin=0,
+        vmax=1,
+        cmap="viridis",
+        ax=ax,
+        cbar=False,
+        square=True,
+    )
+    ax.tick_params(axis="x", labelrotation=0)
+    ax.tick_params(axis="y", labelrotation=0)
+    ax.set_title(
+        title("Samsvar mellom rangeringene (Spearman ρ)", synthetic=synthetic), fontsize=10
+    )
+    fig.tight_layout()
+    return fig
+
+
+# ------------------------------------------------------------------ ten hypotheses (H1–H10)
+_HYP_COLOURS = {2: "#1b9e77", 1: "#e6ab02", 0: "#d95f02"}  # colour-blind safe (Dark2)
+_HYP_SYMBOL_SCORE = {"●": 2, "◐": 1, "○": 0, "Bra": 2, "Kan bli bedre": 1, "Dårlig": 0}
+
+
+def hypothesis_matrix(
+    table: pd.DataFrame, *, title_text: str = "", synthetic: bool = False
+) -> plt.Figure:
+    """The Gambit H+K (2013, p. 14) H1–H10 × municipality table as a coloured symbol chart:
+    one row per page, ● Bra (green), ◐ Kan bli bedre (yellow), ○ Dårlig (orange), blank
+    where not rated; the score column ``poeng`` (if present) is written on the right.
+
+    ``table`` is :func:`kommunesm.hypotheses.analysis.matrix` output (symbols or labels;
+    its last row "Andel Bra" is left out).
+    """
+    from matplotlib.colors import ListedColormap
+
+    data = table.drop(index=[i for i in table.index if str(i) == "Andel Bra"])
+    hyps = [c for c in data.columns if str(c).startswith("H") and str(c)[1:].isdigit()]
+    scores = data[hyps].apply(lambda c: c.map(lambda v: _HYP_SYMBOL_SCORE.get(v, np.nan)))
+    scores = scores.astype("float64")
+    fig, ax = plt.subplots(figsize=(1.0 + 0.62 * len(hyps) + 1.6, 0.42 * len(data) + 1.6))
+    cmap = ListedColormap([_HYP_COLOURS[0], _HYP_COLOURS[1], _HYP_COLOURS[2]])
+    sns.heatmap(
+        scores,
+        cmap=cmap,
+        vmin=-0.5,
+        vmax=2.5,
+        cbar=False,
+        linewidths=1.5,
+        linecolor="white",
+        ax=ax,
+        mask=scores.isna(),
+    )
+    symbols = {2: "●", 1: "◐", 0: "○"}
+    for i, row in enumerate(scores.to_numpy()):
+        for j, v in enumerate(row):
+            if np.isfinite(v):
+                ax.text(
+                    j + 0.5,
+                    i + 0.5,
+                    symbols[int(v)],
+                    ha="center",
+                    va="center",
+                    fontsize=12,
+                    color="black",
+                )
+    if "poeng" in data.columns:
+        for i, (p, m) in enumerate(
+            zip(data["poeng"], data.get("maks", data["poeng"]), strict=True)
+        ):
+            ax.text(len(hyps) + 0.15, i + 0.5, f"{p:.0f} / {m:.0f}", va="center", fontsize=9)
+        ax.text(len(hyps) + 0.15, -0.25, "poeng", fontsize=9, fontweight="bold")
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.xaxis.tick_top()
+    ax.tick_params(axis="both", length=0)
+    ax.set_yticks(np.arange(len(data)) + 0.5, [str(i) for i in data.index], rotation=0)
+    handles = [
+        plt.Line2D(
+            [], [], marker="s", linestyle="", markersize=10, color=_HYP_COLOURS[k], label=lab
+        )
+        for k, lab in ((2, "● Bra"), (1, "◐ Kan bli bedre"), (0, "○ Dårlig"))
+    ]
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.02),
+        ncol=3,
+        frameon=False,
+        fontsize=9,
+    )
+    ax.set_title(title(title_text or "Påstandene H1–H10 per kommune", synthetic=synthetic), pad=24)
+    fig.tight_layout()
+    return fig
+
+
+def hypothesis_intervals(
+    table: pd.DataFrame,
+    *,
+    estimate: str,
+    low: str,
+    high: str,
+    xlabel: str,
+    title_text: str,
+    reference: dict[float, str] | None = None,
+    xlim: tuple[float, float] | None = None,
+    synthetic: bool = False,
+) -> plt.Figure:
+    """Estimates with intervals per hypothesis (index H1 … H10), e.g. Krippendorff's alpha
+    with bootstrap CIs (``reference={0.667: "0,667", 0.8: "0,800"}``) or the rank-biserial
+    effect of the top-10 (``reference={0: ""}``). Rows without an estimate are left out."""
+    data = table.dropna(subset=[estimate])
+    fig, ax = plt.subplots(figsize=(7.5, 0.42 * len(data) + 1.5))
+    y = np.arange(len(data))[::-1]
+    est = data[estimate].to_numpy(dtype="float64")
+    lo = data[low].to_numpy(dtype="float64")
+    hi = data[high].to_numpy(dtype="float64")
+    ok = np.isfinite(lo) & np.isfinite(hi)
+    ax.errorbar(
+        est[ok],
+        y[ok],
+        xerr=np.vstack([est[ok] - lo[ok], hi[ok] - est[ok]]),
+        fmt="none",
+        ecolor="grey",
+        elinewidth=1.5,
+        capsize=3,
+    )
+    ax.scatter(est, y, color=sns.color_palette(PALETTE, 1)[0], zorder=3, s=40)
+    for x, lab in (reference or {}).items():
+        ax.axvline(x, color="black", linestyle="--", linewidth=0.8)
+        if lab:
+            ax.text(x, len(data) - 0.4, lab, ha="center", va="bottom", fontsize=8)
+    ax.set_yticks(y, [str(i) for i in data.index])
+    if xlim:
+        ax.set_xlim(*xlim)
+    ax.set_ylim(-0.7, len(data) - 0.1)
+    ax.set_xlabel(xlabel)
+    ax.set_title(title(title_text, synthetic=synthetic))
+    fig.tight_layout()
+    return fig

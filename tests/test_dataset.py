@@ -52,3 +52,12 @@ def test_user_directory(tmp_path, fixtures, uci_path):
 def test_missing_directory():
     with pytest.raises(InputError, match="data directory not found"):
         dataset.load_dataset("/nonexistent/kommunesm")
+
+
+def test_json_twitter_archive_is_read_other_json_is_noted(tmp_path, fixtures):
+    shutil.copy(fixtures / "twitter_v1.jsonl", tmp_path / "archive.json")
+    (tmp_path / "MANIFEST.json").write_text('{"files": []}', encoding="utf-8")
+    ds = dataset.load_dataset(tmp_path)
+    assert ds.has("activity")
+    assert list(ds.files["file"]) == ["archive.json"]
+    assert any("MANIFEST.json" in note for note in ds.notes)

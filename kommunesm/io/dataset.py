@@ -30,14 +30,19 @@ import pandas as pd
 
 from kommunesm import schema
 from kommunesm.errors import InputError, UnknownMunicipalityError
-from kommunesm.io import canonical, detect
+from kommunesm.io import cache, canonical, detect
 from kommunesm.io.tabular import LoadResult
 
 __all__ = ["RESERVED_DIRS", "Dataset", "MissingInputError", "load_dataset", "sha256"]
 
 #: Sub-folders of a data directory that are not panel data.
 RESERVED_DIRS = frozenset({"demo", "published", "register", "external", "processed"})
-_IGNORED_SUFFIXES = {".md", ".json", ".txt", ".py", ".ipynb", ".yml", ".yaml", ".gitkeep"}
+_IGNORED_SUFFIXES = {".md", ".txt", ".py", ".ipynb", ".yml", ".yaml", ".gitkeep"}
+#: JSON files are panel data only when a reader recognises them (Twitter v1.1 archives);
+#: others (a MANIFEST.json, say) are listed in the notes and not read.
+_MAYBE_SUFFIXES = {".json"}
+#: Files ``kommunesm ingest`` writes beside the tables that are not panel data.
+_IGNORED_NAMES = {"quarantine.csv"}
 
 
 class MissingInputError(InputError):
@@ -152,13 +157,19 @@ class Dataset:
         )
 
 
-def _panel_files(data_dir: Path) -> list[Path]:
+def _panel_files(data_dir: Path, notes: list[str]) -> list[Path]:
     files = []
     for path in sorted(data_dir.iterdir()):
         if path.is_dir() or path.name.startswith("."):
             continue
-        if path.suffix.lower() in _IGNORED_SUFFIXES:
+        if path.suffix.lower() in _IGNORED_SUFFIXES or path.name.lower() in _IGNORED_NAMES:
             continue
+        if path.suffix.lower() in _MAYBE_SUFFIXES:
+            try:
+                detect.detect_format(path)
+            except InputError:
+                notes.append(f"{path.name}: not read (no reader recognises this JSON file)")
+                continue
         files.append(path)
     return files
 
@@ -223,15 +234,19 @@ def load_dataset(data_dir: str | Path, *, include_demo: bool = True) -> Dataset:
     if not data_dir.is_dir():
         raise InputError("data directory not found", file=str(data_dir), expected="a directory")
     results: list[tuple[Path, LoadResult, bool]] = []
-    for path in _panel_files(data_dir):
-        results.append((path, detect.read_file(path), False))
     notes: list[str] = []
+    for path in _panel_files(data_dir, notes):
+        results.append((path, cache.cached_load(path, detect.read_file), False))
     demo_dir = data_dir / "demo"
     if not results and include_demo and demo_dir.is_dir():
         for table in schema.TABLES:
             path = canonical.find_table(demo_dir, table)
             if path is not None:
-                result = canonical.read_table(path, table)
+                result = cache.cached_load(
+                    path,
+                    lambda p, t=table: canonical.read_table(p, t),
+                    reader=f"canonical.read_table:{table}",
+                )
                 result.meta["format"] = "kommunesm demo (synthetic)"
                 results.append((path, result, True))
         notes.append(

@@ -1,0 +1,96 @@
+"""A load cache for one report build (so that eight notebooks parse the data once).
+
+Every chapter of the report runs in a fresh kernel and loads the data directory again
+with :func:`kommunesm.io.dataset.load_dataset`. Parsing the exports is the expensive
+part (the demo panel's 130 000 comments take seconds to read and validate), so
+:func:`kommunesm.report.build` points the environment variable
+``KOMMUNESM_CACHE_DIR`` at a private folder for the duration of the build; there
+:func:`cached_load` keeps each file's :class:`~kommunesm.io.tabular.LoadResult` (the
+validated table, its quarantine and how it was read), keyed by the file's SHA-256, its
+size, the reader and the kommunesm version. The folder is removed when the build ends,
+so a cache never outlives the code that wrote it. Without the variable nothing is cached
+and :func:`cached_load` just calls the loader.
+
+Examples
+--------
+>>> from kommunesm.io import cache, detect
+>>> result = cache.cached_load("tests/fixtures/crowdtangle_posts.csv", detect.read_file)
+... # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from collections.abc import Callable
+from pathlib import Path
+
+import kommunesm
+from kommunesm.io.tabular import LoadResult
+
+__all__ = ["CACHE_ENV", "cache_dir", "cached_load"]
+
+#: Environment variable naming the cache folder (unset: no caching).
+CACHE_ENV = "KOMMUNESM_CACHE_DIR"
+
+
+def cache_dir() -> Path | None:
+    """The cache folder from ``KOMMUNESM_CACHE_DIR``, or None."""
+    value = os.environ.get(CACHE_ENV)
+    return Path(value) if value else None
+
+
+def _key(path: Path, reader: str, digest: str) -> str:
+    raw = f"{digest}|{path.stat().st_size}|{reader}|{kommunesm.__version__}"
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
+
+
+def cached_load(
+    path: str | Path,
+    loader: Callable[[Path], LoadResult],
+    *,
+    reader: str | None = None,
+    digest: str | None = None,
+) -> LoadResult:
+    """``loader(path)``, cached in :func:`cache_dir` when that is set.
+
+    Parameters
+    ----------
+    path
+        The file.
+    loader
+        Called with ``path`` on a cache miss.
+    reader
+        Name of the reader for the key (default: the loader's qualified name).
+    digest
+        The file's SHA-256 if already known (saves hashing it twice).
+    """
+    path = Path(path)
+    folder = cache_dir()
+    if folder is None:
+        return loader(path)
+    if digest is None:
+        from kommunesm.io.dataset import sha256
+
+        digest = sha256(path)
+    name = reader or f"{getattr(loader, '__module__', '')}.{getattr(loader, '__qualname__', '')}"
+    entry = folder / f"{_key(path, name, digest)}.pkl"
+    if entry.is_file():
+        try:
+            with entry.open("rb") as fh:
+                result = pickle.load(fh)
+            if isinstance(result, LoadResult):
+                return result
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            pass  # a damaged entry is re-read from the file
+    result = loader(path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = entry.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(entry)
+    except (OSError, pickle.PicklingError, TypeError):
+        pass  # caching is an optimisation only
+    return result
