@@ -471,7 +471,8 @@ def drop_description_row(raw: RawTable, numeric_columns: Iterable[str]) -> RawTa
 # --------------------------------------------------------------------------- parsers
 def _text(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     s = values.astype("str").str.strip()
-    missing = s.isna() | s.str.casefold().isin(NA_TOKENS)
+    # str.lower is vectorised by pyarrow (casefold is not); the tokens are plain ASCII
+    missing = s.isna() | s.str.lower().isin(NA_TOKENS)
     return s, missing
 
 
@@ -523,6 +524,22 @@ def parse_numbers(values: pd.Series, *, decimal: str = ".") -> tuple[pd.Series, 
     ([1234.5, 12.5, 79.0], [False, False, False, False, True])
     """
     s, missing = _text(values)
+    # Fast path: plain numbers ("1234", "79.0", "-3", "1e3") parse in C. Only the rest
+    # (separators, decimal commas, percent signs, text) go through the slow rules below;
+    # with a decimal comma, "1.234" is a thousands separator, so it is never fast.
+    fast = pd.to_numeric(s.where(~missing), errors="coerce").astype("float64")
+    slow = ~missing & (fast.isna() | ~np.isfinite(fast.fillna(0)))
+    if decimal == ",":
+        slow |= s.str.fullmatch(r"[-+]?\d{1,3}(?:\.\d{3})+", na=False)
+    numbers = fast.where(~slow)
+    if slow.any():
+        numbers.loc[slow] = _parse_numbers_slow(s[slow], decimal)
+    numbers = numbers.where(~missing)
+    bad = ~missing & numbers.isna()
+    return numbers, bad
+
+
+def _parse_numbers_slow(s: pd.Series, decimal: str) -> pd.Series:
     t = s.str.replace(r"[\s\u00a0\u202f'’]", "", regex=True).str.replace(r"%$", "", regex=True)
     has_comma = t.str.contains(",", regex=False, na=False)
     has_dot = t.str.contains(".", regex=False, na=False)
@@ -550,14 +567,11 @@ def parse_numbers(values: pd.Series, *, decimal: str = ".") -> tuple[pd.Series, 
         t.str.replace(".", "", regex=False),
     ]
     cleaned = pd.Series(np.select(conditions, choices, default=t), index=t.index, dtype="str")
-    cleaned = cleaned.where(~missing)
     numbers = pd.to_numeric(
         cleaned.where(cleaned.str.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", na=False)),
         errors="coerce",
     )
-    numbers = numbers.astype("float64")
-    bad = ~missing & numbers.isna()
-    return numbers, bad
+    return numbers.astype("float64")
 
 
 def parse_counts(
