@@ -1,25 +1,33 @@
-"""Command-line interface: ``kommunesm report | ingest | validate | demo | formats``.
+"""Command-line interface: ``kommunesm report | ingest | validate | demo | formats |
+coding-sheet``.
 
 Run ``kommunesm --help`` (or ``python -m kommunesm --help``) for the commands.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
 
+if TYPE_CHECKING:
+    from kommunesm.io.ingest import IngestResult
+    from kommunesm.report import BuildResult
+
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     help="kommunesm: reproduce and extend the studies of Norwegian municipalities in social media.",
 )
-console = Console()
-err_console = Console(stderr=True)
+# piped output (logs, CI) is not cut to 80 columns
+_WIDTH = None if sys.stdout.isatty() else 200
+console = Console(width=_WIDTH)
+err_console = Console(stderr=True, width=_WIDTH)
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -35,66 +43,90 @@ def _print_frame(frame: pd.DataFrame, title: str) -> None:
 
 @app.command()
 def report(
-    data: Annotated[Path, typer.Option("--data", help="Data directory.")] = REPO_ROOT
-    / "data"
-    / "raw",
+    data: Annotated[
+        Path, typer.Option("--data", help="Data directory (exports or canonical tables).")
+    ] = REPO_ROOT / "data" / "raw",
     out: Annotated[Path, typer.Option("--out", help="Output directory.")] = REPO_ROOT / "reports",
     year: Annotated[int, typer.Option("--year", help="Study year.")] = 2013,
-    no_code: Annotated[bool, typer.Option("--no-code", help="Hide code cells.")] = False,
+    no_code: Annotated[
+        bool, typer.Option("--no-code", help="Hide code cells (the public version).")
+    ] = False,
     only: Annotated[
-        list[str] | None, typer.Option("--only", help="Only these notebooks (repeatable).")
+        list[str] | None,
+        typer.Option("--only", help="Only these notebooks, by name or number (repeatable)."),
     ] = None,
 ) -> None:
-    """Execute the notebooks on DATA and render the HTML report into OUT."""
+    """Execute the notebooks on DATA and render the HTML report into OUT.
+
+    Every notebook runs in a fresh kernel with the parameters data_dir, year and out_dir;
+    a failing notebook stops the build (exit code 1) with the cell and the error, and the
+    index marks it.
+    """
     from kommunesm.report import BuildError, build
 
     try:
         result = build(data, out, year=year, no_code=no_code, only=only)
     except BuildError as exc:
+        if exc.result is not None:
+            _print_chapters(exc.result)
+            err_console.print(f"index (failed chapter marked): {exc.result.index}")
         err_console.print(f"[bold red]report failed:[/] {exc}")
         raise typer.Exit(1) from None
-    console.print(f"[green]report written:[/] {result.index}")
+    _print_chapters(result)
+    console.print(f"[green]report written in {result.seconds:.1f} s:[/] {result.index}")
 
 
-def _load_files(files: list[Path]) -> tuple[list, pd.DataFrame]:
-    from kommunesm.errors import InputError
-    from kommunesm.io import detect
+def _print_chapters(result: BuildResult) -> None:
+    rows = [
+        {
+            "chapter": c.stem,
+            "status": f"{c.status} (earlier build)"
+            if c.build_id and c.build_id != result.build_id
+            else c.status,
+            "seconds": f"{c.seconds:.1f}" if c.build_id == result.build_id else "",
+            "figures": len(c.figures),
+            "tables": len(c.tables),
+        }
+        for c in result.chapters
+    ]
+    _print_frame(pd.DataFrame(rows), "chapters")
 
-    results, rows = [], []
-    failed = False
-    for path in files:
-        try:
-            result = detect.read_file(path)
-        except InputError as exc:
-            err_console.print(f"[bold red]error:[/] {exc}")
-            rows.append(
-                {
-                    "file": path.name,
-                    "format": "?",
-                    "table": "?",
-                    "rows_in": "",
-                    "kept": "",
-                    "quarantined": "",
-                    "skipped_non_data": "",
-                    "status": "error",
-                }
-            )
-            failed = True
-            continue
-        results.append((path, result))
-        rows.append({**result.summary(), "status": "ok"})
-    summary = pd.DataFrame(rows)
-    if failed:
-        summary.attrs["failed"] = True
-    return results, summary
+
+def _ingest_summary(files: list[Path], title: str) -> IngestResult:
+    from kommunesm.io import ingest as ingest_module
+
+    result = ingest_module.load_files(files)
+    for message in result.errors:
+        err_console.print(f"[bold red]error:[/] {message}")
+    shown = result.summary.copy()
+    shown["status"] = shown["status"].where(shown["status"] == "ok", "error")
+    shown = shown.rename(
+        columns={
+            "rows_in": "in",
+            "quarantined": "quarant.",
+            "duplicates": "dupl.",
+            "skipped_non_data": "non-data",
+        }
+    )
+    shown = shown.astype("object").where(shown.notna(), "")
+    _print_frame(shown, title)
+    return result
 
 
 @app.command()
 def validate(files: Annotated[list[Path], typer.Argument(help="Export files.")]) -> None:
-    """Detect, load and validate FILES without writing anything."""
-    _, summary = _load_files(files)
-    _print_frame(summary, "validation")
-    if summary.attrs.get("failed"):
+    """Detect, load and validate FILES without writing anything.
+
+    Prints one line per file (rows in, written, quarantined, duplicates of rows in an
+    earlier file); exit code 1 if a file cannot be read.
+    """
+    result = _ingest_summary(files, "validation (nothing written)")
+    if len(result.quarantine):
+        console.print(
+            f"{len(result.quarantine)} rows would be quarantined; first reasons: "
+            + "; ".join(result.quarantine["reason"].drop_duplicates().head(3))
+        )
+    if not result.ok:
         raise typer.Exit(1)
 
 
@@ -105,28 +137,25 @@ def ingest(
     / "data"
     / "processed",
 ) -> None:
-    """Detect, load, validate and pseudonymise FILES; write canonical Parquet tables to OUT
-    and the quarantined rows (with reasons) to OUT/quarantine.csv."""
-    from kommunesm import schema
+    """Detect, load, validate and pseudonymise FILES; write canonical Parquet tables to OUT,
+    the quarantined rows (with reasons) to OUT/quarantine.csv and the sources (SHA-256) to
+    OUT/ingest.json.
 
-    results, summary = _load_files(files)
-    out.mkdir(parents=True, exist_ok=True)
-    by_table: dict[str, list[pd.DataFrame]] = {}
-    quarantines = []
-    for _, result in results:
-        by_table.setdefault(result.table, []).append(result.data)
-        quarantines.append(result.quarantine)
-    for table, frames in by_table.items():
-        combined = schema.coerce_dtypes(pd.concat(frames, ignore_index=True), table)
-        # the same post may come in two exports: keep the first, quarantine the rest
-        kept, dupes = schema.validate(combined, table, source=f"{table} (all files)")
-        quarantines.append(dupes)
-        kept.to_parquet(out / f"{table}.parquet", index=False)
-    if quarantines:
-        pd.concat(quarantines, ignore_index=True).to_csv(out / "quarantine.csv", index=False)
-    _print_frame(summary, f"ingested into {out}")
-    if summary.attrs.get("failed"):
-        raise typer.Exit(1)
+    A row given by two files is kept from the first file named and quarantined in the
+    others. If any file cannot be read, nothing is written (exit code 1). Tables present
+    in OUT but not produced by FILES are left as they are.
+    """
+    from kommunesm.errors import InputError
+    from kommunesm.io import ingest as ingest_module
+
+    result = _ingest_summary(files, f"ingest into {out}")
+    try:
+        written = ingest_module.write(result, out)
+    except InputError:
+        err_console.print("[bold red]nothing was written:[/] fix or leave out the files above")
+        raise typer.Exit(1) from None
+    for path in written:
+        console.print(f"wrote {path}")
 
 
 @app.command()
@@ -153,3 +182,114 @@ def formats() -> None:
     from kommunesm.io import detect
 
     console.print(detect.describe_formats())
+
+
+@app.command()
+def rank(
+    inputs: Annotated[
+        list[Path], typer.Argument(help="Export files, or one data directory (as for `report`).")
+    ],
+    list_size: Annotated[
+        int, typer.Option("--list-size", help="K: a page is on a metric's list if rank <= K.")
+    ] = 30,
+    top: Annotated[int, typer.Option("--top", help="Rows of the Top-N table printed.")] = 30,
+    year: Annotated[int | None, typer.Option("--year", help="Only this year.")] = None,
+    min_followers: Annotated[
+        float | None, typer.Option("--min-followers", help="Pages below are on no list.")
+    ] = None,
+) -> None:
+    """Rank pages by Gambit H+K's points method (10 metrics; 1 point per list, 5-1 for
+    places 1-5) and print the Top-N table.
+
+    Posts, page insights and comments are aggregated with kommunesm.metrics.page_table;
+    a Socialbakers page-metrics export is ranked as given when nothing else is provided.
+    """
+    from kommunesm import ranking
+    from kommunesm.errors import InputError
+    from kommunesm.io.dataset import load_dataset
+
+    try:
+        if len(inputs) == 1 and inputs[0].is_dir():
+            ds = load_dataset(inputs[0])
+            if year is not None:
+                ds = ds.for_year(year)
+            tables, synthetic = ds.tables, ds.synthetic
+        else:
+            result = _ingest_summary(inputs, "inputs")
+            if not result.ok:
+                raise typer.Exit(1)
+            tables = result.tables
+            if year is not None:
+                from kommunesm.io.dataset import Dataset
+
+                tables = Dataset(Path("."), _all_tables(tables), result.quarantine, _no_files())
+                tables = tables.for_year(year).tables
+            synthetic = any(
+                bool(t["synthetic"].fillna(False).any())
+                for t in tables.values()
+                if "synthetic" in t.columns and len(t)
+            )
+        metrics, points, source = ranking.rank_dataset(
+            tables, list_size=list_size, min_followers=min_followers
+        )
+    except (InputError, ValueError) as exc:
+        err_console.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(1) from None
+    pages = tables.get("pages")
+    if (pages is None or not len(pages)) and "name" in metrics.columns:
+        pages = metrics.reset_index()[["page_id", "name"]] if "page_id" not in metrics else metrics
+    shown = ranking.top_table(points, pages, top=top)
+    shown = shown.drop(columns="page_id").rename(columns=ranking.REPORT_HEADERS)
+    label = " (SYNTHETIC demo data)" if synthetic else ""
+    _print_frame(
+        shown, f"Top {top}{label}: list size {list_size}, {len(points)} pages, from {source}"
+    )
+
+
+def _all_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    from kommunesm import schema
+
+    return {t: tables.get(t, schema.empty(t)) for t in schema.TABLES}
+
+
+def _no_files() -> pd.DataFrame:
+    return pd.DataFrame(columns=["file", "synthetic"])
+
+
+@app.command(
+    "coding-sheet",
+    context_settings={"allow_extra_args": True},
+)
+def coding_sheet(
+    ctx: typer.Context,
+    data_dir: Annotated[Path, typer.Argument(help="Data directory (as for `report`).")],
+    coders: Annotated[
+        list[str],
+        typer.Option("--coders", help="Coder names after DATA_DIR: --coders A B (or repeat)."),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Output directory.")],
+    per_page: Annotated[int, typer.Option("--per-page", help="Sampled posts per page.")] = 5,
+    seed: Annotated[int, typer.Option("--seed", help="Sampling seed.")] = 2013,
+    year: Annotated[int | None, typer.Option("--year", help="Only this year.")] = None,
+    level: Annotated[
+        str, typer.Option("--level", help="post (sampled posts, 1/0) or page (Bra/…/Dårlig).")
+    ] = "post",
+) -> None:
+    """Write one Excel coding sheet per coder for the ten hypotheses (H1-H10)."""
+    from kommunesm.errors import InputError
+    from kommunesm.hypotheses.sheets import make_coding_sheets
+    from kommunesm.io.dataset import load_dataset
+
+    names = list(coders) + [a for a in ctx.args if not a.startswith("-")]
+    try:
+        ds = load_dataset(data_dir)
+        if year is not None:
+            ds = ds.for_year(year)
+        paths = make_coding_sheets(ds, names, out, level=level, per_page=per_page, seed=seed)
+    except (InputError, ValueError) as exc:
+        err_console.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(1) from None
+    if ds.synthetic:
+        console.print("[yellow]synthetic demo data:[/] the sheets describe no real municipality")
+    for path in paths:
+        console.print(f"wrote {path}")

@@ -23,7 +23,8 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import kommunesm
@@ -76,21 +77,53 @@ def cached_load(
         digest = sha256(path)
     name = reader or f"{getattr(loader, '__module__', '')}.{getattr(loader, '__qualname__', '')}"
     entry = folder / f"{_key(path, name, digest)}.pkl"
-    if entry.is_file():
+    cached = _read(entry)
+    if cached is not None:
+        return cached
+    # chapters running at the same time wait for the one that is parsing the file
+    with _locked(entry.with_suffix(".lock")):
+        cached = _read(entry)
+        if cached is not None:
+            return cached
+        result = loader(path)
         try:
-            with entry.open("rb") as fh:
-                result = pickle.load(fh)
-            if isinstance(result, LoadResult):
-                return result
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            pass  # a damaged entry is re-read from the file
-    result = loader(path)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = entry.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(entry)
-    except (OSError, pickle.PicklingError, TypeError):
-        pass  # caching is an optimisation only
+            tmp = entry.with_suffix(f".{os.getpid()}.tmp")
+            with tmp.open("wb") as fh:
+                pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.replace(entry)
+        except (OSError, pickle.PicklingError, TypeError):
+            pass  # caching is an optimisation only
     return result
+
+
+def _read(entry: Path) -> LoadResult | None:
+    if not entry.is_file():
+        return None
+    try:
+        with entry.open("rb") as fh:
+            result = pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None  # a damaged entry is re-read from the file
+    return result if isinstance(result, LoadResult) else None
+
+
+@contextmanager
+def _locked(lock_path: Path) -> Iterator[None]:
+    """An exclusive lock between processes (fcntl; no lock where that is missing)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: two chapters may parse the same file at once
+        yield
+        return
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        fh = lock_path.open("a")
+    except OSError:
+        yield
+        return
+    try:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fh, fcntl.LOCK_UN)
+        fh.close()

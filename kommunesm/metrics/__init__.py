@@ -1,0 +1,36 @@
+"""Page-level metrics of municipal social-media pages.
+
+* :mod:`~kommunesm.metrics.engagement` — interactions, engagement-rate variants, Bonsón's
+  P/C/V/E indices;
+* :mod:`~kommunesm.metrics.quality` — the thesis' quality indicator (followers /
+  talking about) and per-capita shares;
+* :mod:`~kommunesm.metrics.response` — citizen questions, first page reply, response
+  times, answered within 24 working hours;
+* :mod:`~kommunesm.metrics.activity` — posts per week, share of active weeks;
+* :func:`page_table` — one row per page with the ten Gambit H+K (2013) metrics, the
+  input of :func:`kommunesm.ranking.gambit_points`.
+
+Definitions are fixed in ``DESIGN.md`` ("Definitions"); each function's docstring cites
+its source.
+"""
+
+from kommunesm.metrics import activity, engagement, quality, response
+from kommunesm.metrics.table import (
+    COLUMN_DEFINITIONS,
+    EXTRA_COLUMNS,
+    GAMBIT_METRICS,
+    describe_columns,
+    page_table,
+)
+
+__all__ = [
+    "COLUMN_DEFINITIONS",
+    "EXTRA_COLUMNS",
+    "GAMBIT_METRICS",
+    "activity",
+    "describe_columns",
+    "engagement",
+    "page_table",
+    "quality",
+    "response",
+]

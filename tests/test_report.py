@@ -1,0 +1,342 @@
+"""The report builder and the command line (report, ingest, validate, demo).
+
+The build of the real report on the embedded data is in test_notebooks.py (one session
+build); here the builder is tested on tiny notebooks written into a temporary folder.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from typer.testing import CliRunner
+
+from kommunesm import demo as demo_module
+from kommunesm import report
+from kommunesm.cli import app
+from kommunesm.io import cache, detect, ingest
+from kommunesm.io.dataset import load_dataset
+
+runner = CliRunner()
+
+
+def _notebook(path: Path, title: str, summary: str, *sources: str) -> Path:
+    params = new_code_cell('# parameters\ndata_dir = "."\nyear = 2013\nout_dir = None')
+    params.metadata["tags"] = ["parameters"]
+    cells = [new_markdown_cell(f"# {title}\n\n{summary}"), params]
+    cells += [new_code_cell(s) for s in sources]
+    nb = new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.metadata["language_info"] = {"name": "python"}
+    nbformat.write(nb, path)
+    return path
+
+
+# --------------------------------------------------------------------------- helpers
+def test_title_and_summary_take_heading_and_first_sentence(tmp_path):
+    path = _notebook(
+        tmp_path / "01_x.ipynb",
+        "1 Topp 30 — the ranking",
+        "The Gambit H+K points method on the data given, step by step. A second sentence.",
+    )
+    title, summary = report._title_and_summary(nbformat.read(path, as_version=4))
+    assert title == "1 Topp 30 — the ranking"
+    assert summary == "The Gambit H+K points method on the data given, step by step."
+
+
+def test_list_notebooks_filters_and_rejects_unknown_names(tmp_path):
+    for name in ("00_a", "01_b", "02_c"):
+        _notebook(tmp_path / f"{name}.ipynb", name, "x")
+    (tmp_path / "scratch.ipynb").write_text("{}")  # not a chapter: no NN_ prefix
+    assert [p.stem for p in report.list_notebooks(tmp_path)] == ["00_a", "01_b", "02_c"]
+    assert [p.stem for p in report.list_notebooks(tmp_path, ["02", "00_a.ipynb"])] == [
+        "00_a",
+        "02_c",
+    ]
+    with pytest.raises(report.BuildError, match="09_nope"):
+        report.list_notebooks(tmp_path, ["09_nope"])
+
+
+def test_save_table_is_byte_stable(tmp_path):
+    df = pd.DataFrame(
+        {
+            "x": [1 / 3, 2.0, float("nan")],
+            "t": pd.to_datetime(["2013-04-01 10:00"] * 3).tz_localize("Europe/Oslo"),
+            "s": ["æ", "ø", "å"],
+        },
+        index=pd.Index(["a", "b", "c"], name="page_id"),
+    )
+    first = report.save_table(df, "t", tmp_path).read_bytes()
+    second = report.save_table(df.copy(), "t", tmp_path).read_bytes()
+    assert first == second
+    assert first.decode("utf-8").splitlines()[1] == "a,0.333333,2013-04-01T10:00:00+0200,æ"
+    assert b"\r\n" not in first
+    assert report.save_table(df, "t", None) is None
+
+
+def test_provenance_lists_inputs_with_sha256_and_rows(tmp_path, uci_path):
+    shutil.copy(uci_path, tmp_path)
+    ds = load_dataset(tmp_path)
+    info = report.provenance(ds, {"year": 2014, "data_dir": tmp_path})
+    assert info["synthetic"] is False
+    (row,) = info["inputs"]
+    assert row["file"] == uci_path.name and row["rows_in"] == 500 and row["kept"] == 500
+    assert row["sha256"] == ds.files["sha256"].iloc[0] and len(row["sha256"]) == 64
+    assert info["tables"]["posts"] == 500
+    assert info["parameters"]["data_dir"] == str(tmp_path)
+    json.dumps(info)  # travels as notebook output metadata
+    html = report.provenance_html(info)
+    assert "Provenance" in html and row["sha256"] in html
+    assert report.SYNTHETIC_BANNER not in html
+    assert "SYNTHETIC DEMO DATA" in report.provenance_html({**info, "synthetic": True})
+
+
+def test_needs_and_needs_years_say_what_is_missing(tmp_path, uci_path, monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj, **kw: shown.append(obj.data))
+    shutil.copy(uci_path, tmp_path)
+    ds = load_dataset(tmp_path)
+    assert report.needs(ds, "posts") is True and not shown
+    assert report.needs(ds, "comments", purpose="Svartid") is False
+    assert "Not computed — missing input" in shown[-1] and "comments" in shown[-1]
+    assert "Svartid" in shown[-1]
+    assert report.needs_years(ds, [2012, 2013], purpose="Annual comparison") is False
+    assert "Not computed — missing input" in shown[-1] and "2012, 2013" in shown[-1]
+
+
+def test_cache_reuses_the_load_and_keys_on_content(tmp_path, fixtures, monkeypatch):
+    src = tmp_path / "crowdtangle_posts.csv"
+    shutil.copy(fixtures / "crowdtangle_posts.csv", src)
+    calls = []
+
+    def loader(path):
+        calls.append(path)
+        return detect.read_file(path)
+
+    monkeypatch.delenv(cache.CACHE_ENV, raising=False)
+    cache.cached_load(src, loader)
+    cache.cached_load(src, loader)
+    assert len(calls) == 2  # no cache folder: no caching
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
+    a = cache.cached_load(src, loader)
+    b = cache.cached_load(src, loader)
+    assert len(calls) == 3
+    pd.testing.assert_frame_equal(a.data, b.data)
+    src.write_text(src.read_text(encoding="utf-8").replace("God påske!", "God pinse!"))
+    c = cache.cached_load(src, loader)
+    assert len(calls) == 4 and "God pinse!" in set(c.data["message"])
+
+
+def test_cache_parses_a_file_once_when_chapters_load_it_together(tmp_path, fixtures, monkeypatch):
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    src = tmp_path / "crowdtangle_posts.csv"
+    shutil.copy(fixtures / "crowdtangle_posts.csv", src)
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
+    calls = []
+
+    def slow(path):
+        calls.append(path)
+        time.sleep(0.5)
+        return detect.read_file(path)
+
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(lambda _: cache.cached_load(src, slow, reader="slow"), range(2)))
+    assert len(calls) == 1
+    pd.testing.assert_frame_equal(results[0].data, results[1].data)
+
+
+# --------------------------------------------------------------------------- build
+@pytest.fixture(scope="module")
+def tiny_notebooks(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("notebooks")
+    _notebook(
+        folder / "01_good.ipynb",
+        "1 Good chapter",
+        "A chapter that saves a figure and a table.",
+        "import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\n"
+        "import pandas as pd\nfrom kommunesm import plots, report",
+        "fig, ax = plt.subplots()\nax.plot([1, 2, 3])\nplots.save(fig, '01_line', out_dir)",
+        "report.save_table(pd.DataFrame({'x': [1, 2]}), '01_table', out_dir, index=False)",
+    )
+    _notebook(
+        folder / "02_bad.ipynb",
+        "2 Bad chapter",
+        "A chapter that fails in its fourth cell.",
+        "x = 1",
+        "raise ValueError('the input has no column Likes')",
+        "print('never')",
+    )
+    _notebook(
+        folder / "03_after.ipynb", "3 After", "Never reached in a full build.", "marker_of_code = 2"
+    )
+    return folder
+
+
+@pytest.mark.notebooks
+def test_failing_notebook_stops_build_and_is_marked(tiny_notebooks, tmp_path):
+    out = tmp_path / "site"
+    with pytest.raises(report.BuildError) as err:
+        report.build(tmp_path, out, notebook_dir=tiny_notebooks, progress=False, jobs=1)
+    message = str(err.value)
+    assert "02_bad.ipynb" in message and "cell 4" in message
+    assert "ValueError: the input has no column Likes" in message
+    result = err.value.result
+    assert [c.status for c in result.chapters] == ["ok", "failed", "not run"]
+    assert result.chapters[1].error_cell == 4
+    # the good chapter is intact, with its figure (PNG + SVG) and table
+    good = out / "01_good.html"
+    assert good.is_file() and 'class="ksm-nav"' in good.read_text(encoding="utf-8")
+    for name in ("figures/01_line.png", "figures/01_line.svg", "tables/01_table.csv"):
+        assert (out / name).stat().st_size > 0
+    assert result.chapters[0].key_figure == "figures/01_line.png"
+    # the failed chapter is rendered with the error on top; the index marks it
+    bad = (out / "02_bad.html").read_text(encoding="utf-8")
+    assert "This chapter failed to build" in bad and "no column Likes" in bad
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "FAILED" in index and "not run" in index and 'src="figures/01_line.png"' in index
+    assert "A chapter that saves a figure and a table." in index
+    manifest = json.loads((out / "build.json").read_text(encoding="utf-8"))
+    assert [c["status"] for c in manifest["chapters"]] == ["ok", "failed", "not run"]
+    assert not list(out.glob(".cache-*"))  # the load cache is removed after the build
+
+    # a later --only build keeps the other chapters and says they are from earlier
+    again = report.build(tmp_path, out, notebook_dir=tiny_notebooks, only=["03"], progress=False)
+    assert [c.status for c in again.chapters] == ["ok", "failed", "ok"]
+    assert [c.stem for c in again.built] == ["03_after"]
+    assert good.read_text(encoding="utf-8") == (out / "01_good.html").read_text(encoding="utf-8")
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert index.count("from an earlier build") == 2
+
+
+@pytest.mark.notebooks
+def test_no_code_hides_code_cells(tiny_notebooks, tmp_path):
+    out = tmp_path / "public"
+    report.build(tmp_path, out, notebook_dir=tiny_notebooks, only=["03"], progress=False)
+    with_code = (out / "03_after.html").read_text(encoding="utf-8")
+    report.build(
+        tmp_path, out, notebook_dir=tiny_notebooks, only=["03"], no_code=True, progress=False
+    )
+    without = (out / "03_after.html").read_text(encoding="utf-8")
+    assert "marker_of_code" in with_code and "marker_of_code" not in without
+    assert "3 After" in without  # markdown stays
+
+
+# --------------------------------------------------------------------------- CLI report
+@pytest.mark.notebooks
+def test_cli_report_exits_nonzero_naming_cell_and_file(tmp_path, repo):
+    data = tmp_path / "exports"
+    data.mkdir()
+    (data / "mystery.csv").write_text("foo,bar\n1,2\n", encoding="utf-8")
+    out = tmp_path / "site"
+    result = runner.invoke(app, ["report", "--data", str(data), "--out", str(out), "--only", "00"])
+    assert result.exit_code == 1
+    text = result.output
+    assert "00_data_overview" in text and "cell" in text and "mystery.csv" in text
+    assert "FAILED" in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_cli_report_rejects_unknown_chapter(tmp_path):
+    result = runner.invoke(app, ["report", "--only", "99_nope", "--out", str(tmp_path)])
+    assert result.exit_code == 1 and "99_nope" in result.output
+
+
+def test_cli_report_has_the_issue_options():
+    result = runner.invoke(app, ["report", "--help"], env={"COLUMNS": "200"})
+    for option in ("--data", "--year", "--out", "--no-code", "--only"):
+        assert option in result.output
+
+
+# --------------------------------------------------------------------------- ingest
+def _copy(fixtures, tmp_path, *names):
+    folder = tmp_path / "in"
+    folder.mkdir(exist_ok=True)
+    paths = []
+    for name in names:
+        shutil.copy(fixtures / name, folder / name)
+        paths.append(folder / name)
+    return paths
+
+
+def test_ingest_summary_per_file_and_duplicates_across_files(fixtures, tmp_path):
+    (ct,) = _copy(fixtures, tmp_path, "crowdtangle_posts.csv")
+    copy = tmp_path / "in" / "crowdtangle_again.csv"
+    shutil.copy(ct, copy)
+    comments = _copy(fixtures, tmp_path, "graph_comments.csv")[0]
+    out = tmp_path / "processed"
+    result = runner.invoke(app, ["ingest", str(ct), str(copy), str(comments), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    res = ingest.load_files([ct, copy, comments])
+    s = res.summary.set_index("file")
+    # accounting per file: rows in = written + quarantined + duplicates of earlier files
+    assert (s["rows_in"] == s["written"] + s["quarantined"] + s["duplicates"]).all()
+    assert s.loc["crowdtangle_posts.csv", ["written", "duplicates"]].tolist() == [3, 0]
+    assert s.loc["crowdtangle_again.csv", ["written", "duplicates"]].tolist() == [0, 3]
+    for name in ("crowdtangle_posts.csv", "crowdtangle_again.csv", "graph_comments.csv"):
+        assert name in result.output
+    posts = pd.read_parquet(out / "posts.parquet")
+    assert len(posts) == 3 and posts["post_id"].is_unique
+    q = pd.read_csv(out / "quarantine.csv")
+    dupes = q[q["reason"].str.contains("already in crowdtangle_posts.csv")]
+    assert len(dupes) == 3 and set(dupes["source_file"]) == {"crowdtangle_again.csv"}
+    manifest = json.loads((out / "ingest.json").read_text(encoding="utf-8"))
+    assert [m["file"] for m in manifest["sources"]] == [ct.name, copy.name, comments.name]
+    assert all(len(m["sha256"]) == 64 for m in manifest["sources"])
+    # nobody's name reaches the processed data
+    text = pd.read_parquet(out / "comments.parquet").astype(str).to_csv() + q.to_csv()
+    assert "Kari Nordmann" not in text and "Per Hansen" not in text
+    # the processed folder is a valid data directory for the report
+    ds = load_dataset(out)
+    assert len(ds.posts) == 3 and len(ds.comments) == 3 and not ds.synthetic
+
+
+def test_ingest_unknown_file_is_named_and_nothing_is_written(fixtures, tmp_path):
+    (ct,) = _copy(fixtures, tmp_path, "crowdtangle_posts.csv")
+    odd = tmp_path / "in" / "budget_2013.csv"
+    odd.write_text("Konto;Beløp\n1;2\n", encoding="utf-8")
+    out = tmp_path / "processed"
+    result = runner.invoke(app, ["ingest", str(ct), str(odd), "--out", str(out)])
+    assert result.exit_code == 1
+    assert "budget_2013.csv" in result.output and "unknown format" in result.output
+    assert "nothing was written" in result.output
+    assert not out.exists() or not any(out.iterdir())
+    missing = runner.invoke(app, ["validate", str(tmp_path / "nope.csv")])
+    assert missing.exit_code == 1 and "nope.csv" in missing.output
+
+
+def test_validate_writes_nothing_and_counts(fixtures, tmp_path, monkeypatch):
+    paths = _copy(fixtures, tmp_path, "socialbakers_pages.csv", "insights_posts_old_layout.csv")
+    monkeypatch.chdir(tmp_path)
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    result = runner.invoke(app, ["validate", *map(str, paths)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.rglob("*")) == before
+    assert "socialbakers_pages.csv" in result.output and "quarantined" in result.output
+    folder = runner.invoke(app, ["validate", str(tmp_path / "in")])  # a folder: its files
+    assert folder.exit_code == 0 and "insights_posts_old_layout.csv" in folder.output
+
+
+def test_demo_command_calls_the_generator(monkeypatch, tmp_path):
+    calls = {}
+
+    def fake_generate(seed=2013, out_dir=None, **kwargs):
+        calls.update(seed=seed, out_dir=out_dir)
+        return {"pages": pd.DataFrame({"page_id": ["a", "b"]})}
+
+    monkeypatch.setattr(demo_module, "generate", fake_generate)
+    result = runner.invoke(app, ["demo", "--out", str(tmp_path), "--seed", "7"])
+    assert result.exit_code == 0, result.output
+    assert calls == {"seed": 7, "out_dir": tmp_path}
+    assert "pages" in result.output and "2" in result.output
