@@ -407,7 +407,24 @@ def growth_summary(
                 else np.nan,
             }
         )
-    return pd.DataFrame(rows).set_index("metric")
+    columns = [
+        "n_units",
+        "total_previous",
+        "total_current",
+        "total_growth_pct",
+        "median_previous",
+        "median_current",
+        "median_growth_pct",
+        "ci_low",
+        "ci_high",
+        "share_increased",
+        "wilcoxon_p",
+        "rank_biserial",
+        "improved",
+    ]
+    if not rows:
+        return pd.DataFrame(columns=columns, index=pd.Index([], name="metric"), dtype="float64")
+    return pd.DataFrame(rows).set_index("metric")[columns]
 
 
 # --------------------------------------------------------------------------- Top-N

@@ -53,7 +53,10 @@ def report(
     ] = False,
     only: Annotated[
         list[str] | None,
-        typer.Option("--only", help="Only these notebooks, by name or number (repeatable)."),
+        typer.Option(
+            "--only",
+            help="Only these notebooks, by name or number: --only 01 --only 07 or --only 01,07.",
+        ),
     ] = None,
 ) -> None:
     """Execute the notebooks on DATA and render the HTML report into OUT.

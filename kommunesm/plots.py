@@ -372,7 +372,9 @@ def residual_plots(
     else:
         ax.hist(full["std_resid"].clip(-6, 6), bins=40, color=sns.color_palette(PALETTE, 1)[0])
         ax.set(xlabel="Std. residual (avkuttet ved ±6)", ylabel="Antall", title="Fordeling")
-    sampled = f"\n(utvalg {len(diag):,} av {n:,} punkter)".replace(",", " ") if n > len(diag) else ""
+    sampled = (
+        f"\n(utvalg {len(diag):,} av {n:,} punkter)".replace(",", " ") if n > len(diag) else ""
+    )
     fig.suptitle(title(title_text + sampled, synthetic=synthetic), fontweight="bold")
     fig.tight_layout()
     return fig

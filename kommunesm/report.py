@@ -411,9 +411,14 @@ def list_notebooks(
     """The report's notebooks in order (``NN_name.ipynb``).
 
     ``only`` filters by name or number prefix (``"01"``, ``"01_top30_ranking"``,
-    ``"01_top30_ranking.ipynb"``); a name that matches no notebook is an error.
+    ``"01_top30_ranking.ipynb"``; several may be given in one string separated by commas);
+    a name that matches no notebook is an error.
     """
     paths = sorted(p for p in Path(notebook_dir).glob("[0-9][0-9]_*.ipynb"))
+    if isinstance(only, str):
+        only = [only]
+    # "--only 01,07" and "--only 01 --only 07" both work
+    only = [part for w in (only or []) for part in re.split(r"[,\s]+", str(w)) if part]
     if only:
         wanted = [Path(w).name.removesuffix(".ipynb") for w in only]
         unknown = [w for w in wanted if not any(p.stem.startswith(w) for p in paths)]

@@ -118,6 +118,14 @@ def test_growth_summary_hand_values():
     assert r["rank_biserial"] == pytest.approx((2.5 - 7.5) / 10)  # all |d| tie: 3 down, 1 up
 
 
+def test_growth_summary_of_no_common_units_is_empty():
+    prev = pd.DataFrame({"followers": [1.0]}, index=["a"])
+    curr = pd.DataFrame({"followers": [2.0]}, index=["b"])
+    s = annual.growth_summary(annual.growth(prev, curr, ["followers"]))
+    assert s.empty and "median_growth_pct" in s.columns
+    assert annual.describe_growth(s, 2012, 2013) == []
+
+
 def test_growth_summary_is_reproducible_with_seed():
     rng = np.random.default_rng(1)
     prev = rng.uniform(100, 1000, 40)

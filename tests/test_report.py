@@ -62,6 +62,7 @@ def test_list_notebooks_filters_and_rejects_unknown_names(tmp_path):
         "00_a",
         "02_c",
     ]
+    assert [p.stem for p in report.list_notebooks(tmp_path, ["00,02"])] == ["00_a", "02_c"]
     with pytest.raises(report.BuildError, match="09_nope"):
         report.list_notebooks(tmp_path, ["09_nope"])
 
