@@ -38,24 +38,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kommunesm.metrics import GAMBIT_METRICS
+
 HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
 TABLES = ("pages", "page_days", "posts", "comments")
-COMPARED = (
-    "followers",
-    "interactions",
-    "people_talking_about",
-    "questions_answered",
-    "page_posts",
-    "avg_response_time_minutes",
-    "likes",
-    "comments",
-    "shares",
-    "engagement_rate",
-    "posts_per_week",
-)
+COMPARED = (*GAMBIT_METRICS, "posts_per_week")
 
 
 def _peak_rss_mb() -> float:
