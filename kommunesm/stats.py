@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,6 +41,7 @@ __all__ = [
     "coverage_by_county",
     "data_periods",
     "describe_built_in_effects",
+    "correlation_table",
     "describe_correlation",
     "describe_grim",
     "describe_regression",
@@ -333,6 +334,44 @@ def _strength(r: float) -> str:
 
 def _p_text(p: float) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def correlation_table(
+    groups: Mapping[str, pd.DataFrame],
+    x: str,
+    y: str | Sequence[str],
+    *,
+    methods: Sequence[str] = ("spearman", "pearson"),
+    label: str = "pages",
+) -> pd.DataFrame:
+    """:func:`correlation` of ``x`` with each ``y`` in each group of rows, one row per
+    group × y × method (in that order), tidy.
+
+    Parameters
+    ----------
+    groups
+        Label → table (e.g. ``{"all pages": table, "ten largest": top10}``).
+    x, y
+        Column names; ``y`` may be several.
+    methods
+        Correlation methods, see :func:`correlation`.
+    label
+        Name of the column holding the group label.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"a": [1, 2, 3, 4, 5.0], "b": [2, 1, 4, 3, 5.0]})
+    >>> correlation_table({"all": t}, "a", "b")[["pages", "y", "method", "n"]].values.tolist()
+    [['all', 'b', 'spearman', 5], ['all', 'b', 'pearson', 5]]
+    """
+    ys = [y] if isinstance(y, str) else list(y)
+    rows = [
+        correlation(frame[x], frame[col], method=m).assign(**{label: name, "y": col})
+        for name, frame in groups.items()
+        for col in ys
+        for m in methods
+    ]
+    return pd.concat(rows, ignore_index=True)
 
 
 def describe_correlation(

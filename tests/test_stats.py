@@ -409,3 +409,17 @@ def test_vectorised_rank_biserial_bootstrap_equals_scipy_per_resample():
         for x, y in zip(ra, rb, strict=True)
     ]
     np.testing.assert_allclose(ours, ref)
+
+
+def test_correlation_table_matches_correlation_row_by_row():
+    rng = np.random.default_rng(2)
+    t = pd.DataFrame({"x": rng.normal(size=30), "a": rng.normal(size=30), "b": rng.normal(size=30)})
+    out = stats.correlation_table({"all": t, "head": t.head(10)}, "x", ["a", "b"])
+    assert list(zip(out["pages"], out["y"], out["method"], strict=True))[:3] == [
+        ("all", "a", "spearman"),
+        ("all", "a", "pearson"),
+        ("all", "b", "spearman"),
+    ]
+    ref = stats.correlation(t.head(10)["x"], t.head(10)["b"], method="pearson")
+    assert out.iloc[-1]["r"] == pytest.approx(ref.loc[0, "r"])
+    assert out.iloc[-1]["n"] == 10
