@@ -83,7 +83,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from kommunesm import schema
+from kommunesm import safe, schema
 from kommunesm.errors import InputError
 
 __all__ = [
@@ -961,7 +961,9 @@ def describe_comparison(result: RuleComparison, *, alpha: float = 0.05) -> str:
         chi = tests.loc["chi-square"]
         n = int(chi["n"])
         if n == 0:
-            paragraphs.append(f"**{community}**: no actors, nothing to compare.")
+            paragraphs.append(
+                f"**{safe.escape_markdown(community)}**: no actors, nothing to compare."
+            )
             continue
         parts = [
             f"{r.label_no.lower()} {_pct(r.observed_share)} ({r.observed} of {n}; rule "
@@ -985,7 +987,7 @@ def describe_comparison(result: RuleComparison, *, alpha: float = 0.05) -> str:
         top = lv.iloc[0]
         direction = "more" if top["ratio"] > 1 else "fewer"
         lead = (
-            f"**{community}**: the rule predicts {', '.join(_pct(s) for s in lv['expected_share'])} "
+            f"**{safe.escape_markdown(community)}**: the rule predicts {', '.join(_pct(s) for s in lv['expected_share'])} "
             f"({', '.join(lv['label_no'].str.lower())}). Observed: {'; '.join(parts)}. "
             f"There are {direction} {str(top['label_no']).lower()} than the rule predicts. "
             + verdict
@@ -1172,7 +1174,7 @@ def describe_concentration(result: Concentration) -> str:
     lines = []
     for r in result.summary.itertuples(index=False):
         if not r.actions:
-            lines.append(f"**{r.community}**: no actions.")
+            lines.append(f"**{safe.escape_markdown(r.community)}**: no actions.")
             continue
         extra = (
             f" (of {r.actors} people, {r.active_actors} active)"
@@ -1180,7 +1182,7 @@ def describe_concentration(result: Concentration) -> str:
             else f" ({r.actors} active people)"
         )
         lines.append(
-            f"**{r.community}**{extra}: the {r.top1_actors} most active "
+            f"**{safe.escape_markdown(r.community)}**{extra}: the {r.top1_actors} most active "
             f"{'person' if r.top1_actors == 1 else 'people'} (top 1 %) made "
             f"{_pct(r.top1_share)} of the {r.actions} actions and the top 10 % "
             f"({r.top10_actors}) made {_pct(r.top10_share)}; Gini = {r.gini:.2f} "

@@ -57,6 +57,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 import kommunesm
+from kommunesm import safe
 from kommunesm.io.cache import CACHE_ENV
 
 if TYPE_CHECKING:
@@ -315,6 +316,9 @@ def chapter_header(ds: Dataset, params: dict[str, Any] | None = None) -> None:
     """
     from IPython.display import HTML, display
 
+    # data strings shown through a pandas Styler are HTML-escaped (a survey answer
+    # "<script>…" is shown as text, never run); DataFrame HTML is escaped by pandas
+    pd.set_option("styler.format.escape", "html")
     info = provenance(ds, params)
     display(HTML(provenance_html(info)), metadata={METADATA_KEY: {"provenance": info}})
 
@@ -381,6 +385,8 @@ def save_table(
     The format is fixed so that re-running on the same data gives byte-identical files:
     UTF-8, ``\\n`` line ends, floats with 6 significant digits (``float_format="%.6g"``,
     which also hides last-bit differences between runs), timestamps in ISO 8601.
+    Strings a spreadsheet would run as a formula (``=…``, ``+…``, ``-…``, ``@…``) are
+    written with a leading apostrophe (:func:`kommunesm.safe.write_csv`, OWASP rule).
     Keyword arguments go to :meth:`pandas.DataFrame.to_csv` (e.g. ``index=False``).
     With ``out_dir=None`` nothing is written (interactive use).
 
@@ -393,16 +399,9 @@ def save_table(
     """
     if out_dir is None:
         return None
-    folder = Path(out_dir) / "tables"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.csv"
-    kwargs.setdefault("float_format", "%.6g")
-    kwargs.setdefault("lineterminator", "\n")
-    kwargs.setdefault("date_format", "%Y-%m-%dT%H:%M:%S%z")
-    kwargs.setdefault("encoding", "utf-8")
-    text = df.to_csv(None, **{k: v for k, v in kwargs.items() if k != "encoding"})
-    path.write_bytes(text.encode(kwargs["encoding"]))
-    return path
+    path = Path(out_dir) / "tables" / f"{name}.csv"
+    kwargs.setdefault("index", True)
+    return safe.write_csv(df, path, **kwargs)
 
 
 # --------------------------------------------------------------------------- building

@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 import kommunesm
-from kommunesm import schema
+from kommunesm import safe, schema
 from kommunesm.errors import InputError
 from kommunesm.hypotheses.definitions import (
     BINARY,
@@ -370,7 +370,7 @@ def export_sheet(
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
         link_letter = get_column_letter(info_cols.index("lenke") + 1)
         for cell in ws[link_letter][1:]:
-            if isinstance(cell.value, str) and cell.value.startswith("http"):
+            if isinstance(cell.value, str) and re.match(r"https?://\S+$", cell.value):
                 cell.hyperlink = cell.value
                 cell.style = "Hyperlink"
         first = len(info_cols) + 1
@@ -412,7 +412,7 @@ def export_sheet(
         ):
             meta.append([key, value])
         target = out_dir / f"koding_{coder}.xlsx"
-        wb.save(target)
+        safe.save_workbook(wb, target)  # values only, fixed timestamps, atomic
         written.append(target)
     return written
 

@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kommunesm import safe
 from kommunesm.hypotheses.definitions import SCORES, normalise_value
 
 __all__ = [
@@ -180,7 +181,7 @@ def fill_sheets(
                 value = codes.at[str(unit), h]
                 row[j].value = int(value) if value in ("0", "1") else value
         wb[META_SHEET].append(["simulated", SIMULATED_NOTE])
-        wb.save(path)
+        safe.save_workbook(wb, path)
         done.append(path)
     return done
 

@@ -36,7 +36,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kommunesm import schema
+from kommunesm import safe, schema
 from kommunesm.errors import InputError
 from kommunesm.io import canonical, detect
 from kommunesm.io.dataset import sha256
@@ -254,7 +254,7 @@ def write(result: IngestResult, out_dir: str | Path) -> list[Path]:
     for table, frame in sorted(result.tables.items()):
         written.append(canonical.write_table(frame, out / f"{table}.parquet", table))
     quarantine = out / QUARANTINE_FILE
-    result.quarantine.to_csv(quarantine, index=False, lineterminator="\n")
+    safe.write_csv(result.quarantine, quarantine)
     manifest = out / MANIFEST_FILE
     manifest.write_text(
         json.dumps(
