@@ -25,9 +25,9 @@ changed (mergers renumber them: 0706 Sandefjord, 0719 Andebu and 0720 Stokke bec
 
 Sources
 -------
-Metric definitions and the points ranking: Gambit H+K for KS FoU (2013), seed
-``000_168a329c410e5397.txt``, pp. 9–11 (ten metrics, one list per metric, 1 point per
-list plus 5–1 points for places 1–5, Top-30 by the sum). Municipal codes and mergers: SSB
+Metric definitions and the points ranking: Johnsen, Jørgensen & Aaneland (2013, s. 9–11):
+ten metrics, one list per metric, 1 point per list plus 5–1 points for places 1–5,
+Top-30 by the sum. Municipal codes and mergers: SSB
 KLASS 131 via :mod:`kommunesm.registry`. Matched-pairs rank-biserial correlation: Kerby
 (2014), *Comprehensive Psychology* 3, 11.IT.3.1.
 
@@ -446,7 +446,7 @@ def top_changes(
     keys
         :func:`municipality_keys` of the pages of both years.
     top_n
-        Size of the list (30 in Gambit H+K 2013). A tie at place N takes every page
+        Size of the list (30 in Johnsen, Jørgensen & Aaneland 2013). A tie at place N takes every page
         tied there.
 
     Returns

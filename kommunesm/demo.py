@@ -33,7 +33,7 @@ Calibration (each choice and the fact it comes from)
 Values are read with :func:`kommunesm.io.published.fact` at generation time; the README
 written next to the data repeats this table with the values reached in the panel.
 
-* **Pages in the latest year** = ``n_pages`` (default 225 = Gambit H+K 2013,
+* **Pages in the latest year** = ``n_pages`` (default 225 = Johnsen, Jørgensen & Aaneland 2013,
   ``gambit2013/facebook_pages_mapped``; a test checks the default against the fact).
 * **Pages in 2012** = round(39 % x 428) = 167 (``thesis2012/
   municipalities_with_official_facebook_page_dec2011``, citing I all offentlighet; 428 =
@@ -751,7 +751,7 @@ def _fact_date(study: str, item: str, table: str) -> pd.Timestamp:
 
 def _source(study: str, item: str, table: str | None = None) -> str:
     row = published.fact(study, item, table=table)
-    return f"{study}/{row['table']}/{item} ({row['source']}, {row['locator']})"
+    return f"{study}/{row['table']}/{item}: {row['source']}, {row['locator']}"
 
 
 def _hex_ids(rng: np.random.Generator, n: int, prefix: str = "p_") -> np.ndarray:
@@ -1389,7 +1389,7 @@ def _summary(tables: dict[str, pd.DataFrame], cal: dict, counts: dict[int, int])
         "share of citizen questions answered",
         "assumption: most, not all",
         f"{answered.mean():.0%} of {len(q)}",
-        "KS Veikart response norms (no published share)",
+        "response norms of KS' Veikart (Langva, Meling & Wessel-Aas 2012; no published share)",
     )
     act = tables["activity"]
     per_actor = act.groupby("actor_id").size().sort_values(ascending=False)
@@ -1476,7 +1476,7 @@ def generate(
     out_dir
         Output directory (default: the repository's ``data/raw/demo``); None: write nothing.
     n_pages
-        Pages in the latest year (default 225, Gambit H+K 2013).
+        Pages in the latest year (default 225, Johnsen, Jørgensen & Aaneland 2013).
     years
         Years to simulate, each 1 April - 1 August; earlier years have fewer pages.
 

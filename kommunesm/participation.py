@@ -1,13 +1,13 @@
 """Participation profiles: Nielsen's 90-9-1 rule and Forrester's Social Technographics Ladder.
 
-The BI thesis "Sosiale kommuner" (2012; seed ``003_72a3ab6728cc1670.txt``) asks how many
+The BI thesis *Sosiale kommuner* (Handelshøyskolen BI 2012) asks how many
 members of an online community merely read, how many contribute and how many create:
 
 * p. 8 — **Nielsen's 90-9-1 rule**: "90 % av deltakerne er passive, 9 % bidrar men bare
   1 % produserer eget genuint innhold" (Nielsen, J. 2006, *Participation inequality:
   encouraging more users to contribute*, Alertbox 9 Oct 2006; thesis p. 36).
-* p. 9, Figur 2 — **Forrester's Social Technographics Ladder** (Forrester Research 2007,
-  Li & Bernoff, *Groundswell*; thesis p. 36) with six overlapping levels, in the thesis'
+* p. 9, Figur 2 — **Forrester's Social Technographics Ladder** (Forrester Research 2007;
+  Li & Bernoff 2008, *Groundswell*; thesis p. 36) with six overlapping levels, in the thesis'
   words: 5 Skapere, 4 Kommentatorer, 3 Samlere, 2 Deltakere, 1 Tilskuere, 0 Inaktive
   (Forrester: creators, critics, collectors, joiners, spectators, inactives).
 * p. 10, Figur 3 — the **mapping** of the two: Skapere = innholdsprodusenter 1 %;
@@ -113,7 +113,7 @@ __all__ = [
 ]
 
 #: Where the definitions come from (seed file and pages).
-SOURCE = "003_72a3ab6728cc1670.txt (BI thesis 'Sosiale kommuner', 2012), pp. 8-11"
+SOURCE = "Handelshøyskolen BI (2012, s. 8–11)"
 
 #: Nielsen's 90-9-1 rule as shares of (creators, contributors, consumers).
 NIELSEN_RULE = (0.01, 0.09, 0.90)
@@ -239,7 +239,7 @@ def mapping_table() -> pd.DataFrame:
 
     table["actions_forrester"] = actions("forrester", table["forrester_level"])
     table["actions_nielsen"] = actions("nielsen", table["nielsen_group"])
-    table["source"] = "003_72a3ab6728cc1670.txt p. 9 (Figur 2), p. 10 (Figur 3)"
+    table["source"] = "Handelshøyskolen BI (2012, s. 9, Figur 2; s. 10, Figur 3)"
     return table[
         [
             "forrester_rank",
@@ -334,7 +334,7 @@ def facebook_activity(
     **Page posts and page replies are the page's, not citizens'**: a municipality's own
     posts would make the page the community's only "creator" and say nothing about its
     citizens, so they are left out by default (the thesis profiles the *users* of a
-    community; seed 003, p. 8-11). With ``include_page=True`` the page is one more actor
+    community; Handelshøyskolen BI 2012, s. 8–11). With ``include_page=True`` the page is one more actor
     (``page:<page_id>``) with its posts (``post``, from ``posts``) and its replies
     (``reply``).
 
@@ -475,7 +475,7 @@ def parse_lower_bound(value: object) -> int:
     """The whole number a published "at least" value stands for.
 
     ``"700+"`` → 700, ``"≥ 700"`` → 700, ``"> 50"`` → 51, ``"4 600"`` → 4600. Used for
-    published populations such as the thesis' "700+" participants (seed 003, p. 10).
+    published populations such as the thesis' "700+" participants (Handelshøyskolen BI 2012, s. 10).
 
     Raises
     ------
@@ -586,7 +586,7 @@ def profile(
         one profile per community).
     population
         Everyone who could have taken part: the conference's participants (the thesis:
-        700+, seed 003 p. 10), a page's followers (:func:`followers_population`). One
+        700+, Handelshøyskolen BI 2012, s. 10), a page's followers (:func:`followers_population`). One
         number for one community, or a mapping community → number. The actors of the
         table are taken to belong to it; the ``population − actors`` never seen acting
         are added to ``remainder_level``. Without it the profile describes the people
@@ -800,7 +800,7 @@ def compare_to_rule(
     expected
         Expected shares: three numbers for (creators, contributors, consumers) — a
         Forrester profile is then collapsed into the thesis' three groups (Figur 3,
-        seed 003 p. 10) — or one per level of the profile's scheme, or a mapping
+        Handelshøyskolen BI 2012, s. 10) — or one per level of the profile's scheme, or a mapping
         group/level → share. Default 90-9-1 (``(0.01, 0.09, 0.90)``).
 
     Returns

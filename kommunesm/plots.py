@@ -685,7 +685,7 @@ _HYP_SYMBOL_SCORE = {"●": 2, "◐": 1, "○": 0, "Bra": 2, "Kan bli bedre": 1,
 def hypothesis_matrix(
     table: pd.DataFrame, *, title_text: str = "", synthetic: bool = False
 ) -> plt.Figure:
-    """The Gambit H+K (2013, p. 14) H1–H10 × municipality table as a coloured symbol chart:
+    """The Johnsen, Jørgensen & Aaneland (2013, s. 14) H1–H10 × municipality table as a coloured symbol chart:
     one row per page, ● Bra (green), ◐ Kan bli bedre (yellow), ○ Dårlig (orange), blank
     where not rated; the score column ``poeng`` (if present) is written on the right.
 

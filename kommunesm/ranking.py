@@ -1,7 +1,6 @@
 """League tables: Gambit's Top-30 points method, NM i Facebook, and rank uncertainty.
 
-**Gambit points** (Gambit H+K for KS FoU 2013, seed ``000_168a329c410e5397.txt``, report
-p. 11, "Det ble utarbeidet en liste for hvert av de ti målekriteriene …"): one list per
+**Gambit points** (Johnsen, Jørgensen & Aaneland 2013, s. 11, "Det ble utarbeidet en liste for hvert av de ti målekriteriene …"): one list per
 metric; a page gets 1 point for each list it is on, plus 5, 4, 3, 2, 1 points for places
 1–5 of a list; the sum orders the Top-30. The report does not state the list size, so it
 is a parameter (``list_size``, default 30). Our rule, pinned by tests:
@@ -220,7 +219,7 @@ def gambit_points(
     min_followers
         If given, pages with fewer followers (or unknown followers) are on no list —
         Gambit eliminated parameters where "pages with few followers got an
-        artificially high sum" (seed 000, report p. 9). They stay in the result with
+        artificially high sum" (Johnsen, Jørgensen & Aaneland 2013, s. 9). They stay in the result with
         0 points.
     metrics_used
         Restrict to these metrics (default: every Gambit metric present).
@@ -240,7 +239,7 @@ def gambit_points(
 
     Notes
     -----
-    Seed ``000_168a329c410e5397.txt``, report p. 11 (method) and p. 10 (metrics); the tie
+    Johnsen, Jørgensen & Aaneland (2013, s. 11: method; s. 10: metrics); the tie
     and list-size rules are in the module docstring.
 
     Examples
@@ -449,8 +448,8 @@ def rank_uncertainty(
     Notes
     -----
     Poisson bootstrap: Hanley, J. A. & MacGibbon, B. (2006), *Computer Methods and
-    Programs in Biomedicine* 83, 57–62. Method being assessed: Gambit H+K (2013), seed
-    ``000_168a329c410e5397.txt``, report p. 11.
+    Programs in Biomedicine* 83, 57–62. Method being assessed: Johnsen, Jørgensen & Aaneland
+    (2013, s. 11).
 
     Examples
     --------
@@ -627,7 +626,7 @@ def nm_facebook(
 
 
 # --------------------------------------------------------------------------- presentation
-#: Column headers of the report's Top-30 table (seed 000, report p. 11), Norwegian.
+#: Column headers of the report's Top-30 table (Johnsen, Jørgensen & Aaneland 2013, s. 11), Norwegian.
 REPORT_HEADERS = {
     "rank": "#",
     "name": "Side",
@@ -684,9 +683,9 @@ def beside_published(
         else "Beregnet her (data gitt / computed from the data given)"
     )
     out = pd.DataFrame({"plass": np.arange(1, n + 1)})
-    out["Publisert Topp 30 (Gambit H+K 2013)"] = pd.Series(pub["kommune"].to_numpy()).reindex(
-        range(n)
-    )
+    out["Publisert Topp 30 (Johnsen, Jørgensen & Aaneland 2013)"] = pd.Series(
+        pub["kommune"].to_numpy()
+    ).reindex(range(n))
     out[label] = pd.Series(computed["name"].to_numpy()).reindex(range(n))
     out["beregnet plass"] = pd.Series(computed["rank"].to_numpy()).reindex(range(n)).astype("Int64")
     out["beregnet sum"] = pd.Series(computed["total"].to_numpy()).reindex(range(n)).astype("Int64")

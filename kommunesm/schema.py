@@ -1,7 +1,6 @@
 """Canonical table schemas, declared once.
 
-The data model is tidy: one table per unit of observation (see ``DESIGN.md``,
-"Data model"). Each table is declared here as a list of :class:`Field` objects; from
+The data model is tidy: one table per unit of observation. Each table is declared here as a list of :class:`Field` objects; from
 that single declaration kommunesm derives
 
 * the pandera schema every loader validates against (:func:`pandera_schema`),

@@ -91,7 +91,7 @@ def test_rule_from_published_facts():
     rule = P.rule_from_facts(published.load("facts"))
     assert rule["group"].tolist() == ["creators", "contributors", "consumers"]
     assert rule["published_share"].tolist() == pytest.approx(list(P.NIELSEN_RULE))
-    assert set(rule["source"]) == {"003_72a3ab6728cc1670.txt"}
+    assert set(rule["source"]) == {"Handelshøyskolen BI (2012)"}
     assert set(rule["locator"]) == {"p.10"}
 
 

@@ -116,7 +116,7 @@ def test_published_proportions_reconstructs_counts_and_wilson():
     assert "not consistent" in pp.loc["ambition_to_become_better", "k_basis"]
     assert pd.isna(pp.loc["evaluate_own_presence_not_regularly", "k"])
     assert pp["small_n"].all()
-    assert (pp["source"] == "000_168a329c410e5397.txt").all()
+    assert (pp["source"] == "Johnsen, Jørgensen & Aaneland (2013)").all()
 
 
 # --------------------------------------------------------------------------- proportions

@@ -1,8 +1,8 @@
-"""The ten hypotheses (H1–H10) of Gambit H+K for KS (2013): definitions, automatic coders,
-coding sheets for people, reliability and tests.
+"""The ten hypotheses (H1–H10) of Johnsen, Jørgensen & Aaneland (2013): definitions,
+automatic coders, coding sheets for people, reliability and tests.
 
-Source: ``seeds/000_168a329c410e5397.txt``, section 2.5 "Testing av påstander",
-pp. 13–14 (the report rated its top-10 pages Bra / Kan bli bedre / Dårlig by
+Source: Johnsen, Jørgensen & Aaneland (2013, s. 13–14), section 2.5 "Testing av
+påstander" (the report rated its top-10 pages Bra / Kan bli bedre / Dårlig by
 observation, with one coder and no reliability figure).
 
 * :mod:`~kommunesm.hypotheses.definitions` — H1–H10 as data, the scale, rating rules;

@@ -1,6 +1,6 @@
 """From codes to the report's H × municipality matrix, and the test the report never made.
 
-Gambit H+K (2013, ``seeds/000_168a329c410e5397.txt`` p. 14) showed the ratings of the
+Johnsen, Jørgensen & Aaneland (2013, s. 14) showed the ratings of the
 top-10 pages as a table of symbols (*Bra / kan bli bedre / Dårlig*; the symbols were lost
 in the transcript) and concluded that "flesteparten av kommunene scoret høyt på alle
 påstandene" (p. 9). Scoring high among the top 10 does not show that the statements
@@ -443,7 +443,7 @@ def test_hypotheses(
 
     Notes
     -----
-    Gambit H+K (2013, seeds/000, pp. 13–14) rated only the top 10 and did not compare
+    Johnsen, Jørgensen & Aaneland (2013, s. 13–14) rated only the top 10 and did not compare
     them with anyone. Statistics: Mann–Whitney with the rank-biserial correlation as in
     :func:`kommunesm.stats.compare_groups`, Fisher via :func:`kommunesm.stats.fisher_exact`, ordinal logit via
     ``statsmodels.miscmodels.ordinal_model.OrderedModel``. With 10 top pages the tests

@@ -1,6 +1,6 @@
 """Automatic coders for the measurable hypotheses, with documented Norwegian lexicons.
 
-Gambit H+K (2013, ``seeds/000_168a329c410e5397.txt`` section 2.5, pp. 13–14) rated the
+Johnsen, Jørgensen & Aaneland (2013, s. 13–14, section 2.5) rated the
 top-10 pages on ten statements by looking at them. Six of the statements have a rule
 that can be measured; this module measures them so that a human coder only *checks*
 them (and so that all 225 pages, not only the top 10, can be rated):
@@ -374,7 +374,7 @@ def du_form(texts: Sequence[object] | pd.Series, *, plural: bool = False) -> pd.
 
     Notes
     -----
-    Gambit H+K (2013), seeds/000, p. 13, Påstand 5: «Innlegg med «du-form» er mer
+    Johnsen, Jørgensen & Aaneland (2013, s. 13), Påstand 5: «Innlegg med «du-form» er mer
     personlig rettet mot innbyggerne.» Lexicon: :data:`DU_PRONOUNS`, :data:`DU_PLURAL`.
 
     Examples
@@ -399,7 +399,7 @@ def operational_notice(texts: Sequence[object] | pd.Series) -> pd.Series:
 
     Notes
     -----
-    Gambit H+K (2013), seeds/000, p. 13, Påstand 7: «Driftsmeldinger er meldinger om
+    Johnsen, Jørgensen & Aaneland (2013, s. 13), Påstand 7: «Driftsmeldinger er meldinger om
     strøm- og vannbrudd, stengte veier eller andre viktige meldinger fra kommunen til
     berørte innbyggere.»
 
@@ -433,7 +433,7 @@ def reader_question(texts: Sequence[object] | pd.Series) -> pd.Series:
 
     Notes
     -----
-    Gambit H+K (2013), seeds/000, p. 14, Påstand 10: the municipality «kan stille
+    Johnsen, Jørgensen & Aaneland (2013, s. 14), Påstand 10: the municipality «kan stille
     spørsmål om hva innbyggere mener om ulike forhold av generell karakter. Noen av
     kommunene har i tillegg egne chatte-tjenester».
 
@@ -546,7 +546,7 @@ def opening_hours(texts: Sequence[object] | pd.Series) -> pd.DataFrame:
 
     Notes
     -----
-    Gambit H+K (2013), seeds/000, p. 13, Påstand 9: municipalities «som har lagt ut
+    Johnsen, Jørgensen & Aaneland (2013, s. 13), Påstand 9: municipalities «som har lagt ut
     åpningstidene under beskrivelsen av Facebook-siden tydeliggjør når de er
     tilgjengelige». A bare range "12.06–15.06" could be a pair of dates; it counts only
     next to a weekday range or an opening-hours word.
@@ -606,7 +606,7 @@ def code_h1(
 
     Notes
     -----
-    Gambit H+K (2013), seeds/000, p. 13, Påstand 1: «Ofte betyr i denne sammenhengen mer
+    Johnsen, Jørgensen & Aaneland (2013, s. 13), Påstand 1: «Ofte betyr i denne sammenhengen mer
     enn fire oppdateringer i uken.» The rating (``> 4`` → Bra) is
     :data:`kommunesm.hypotheses.definitions.DEFAULT_RULES` ``["H1"]``.
     """
@@ -621,8 +621,8 @@ def code_h2(comments: pd.DataFrame) -> pd.DataFrame:
 
     Notes
     -----
-    Gambit H+K (2013), seeds/000, p. 13, Påstand 2: «de beste kommunene svarer som
-    oftest i løpet av 24 timer i ukedagene». KS Veikart (2012, seeds/002, p. 13):
+    Johnsen, Jørgensen & Aaneland (2013, s. 13), Påstand 2: «de beste kommunene svarer som
+    oftest i løpet av 24 timer i ukedagene». KS' Veikart (Langva, Meling & Wessel-Aas 2012, s. 13):
     «naturlig å respondere på henvendelser samme virkedag, og helst i løpet av få
     timer» (rule :data:`kommunesm.hypotheses.definitions.H2_KS_VEIKART`).
     """

@@ -1,8 +1,8 @@
-"""The ten hypotheses (H1–H10) of Gambit H+K (2013) as data, the rating scale and the rules
-that turn measurements into ratings.
+"""The ten hypotheses (H1–H10) of Johnsen, Jørgensen & Aaneland (2013) as data, the rating
+scale and the rules that turn measurements into ratings.
 
-Gambit H+K for KS FoU (2013), *Hvordan lykkes kommunesektoren i sosiale medier?*
-(``seeds/000_168a329c410e5397.txt``, section 2.5 "Testing av påstander", pp. 13–14),
+Johnsen, Jørgensen & Aaneland (2013), *Hvordan lykkes kommunesektoren i sosiale medier?*
+(Gambit H+K Strategies for KS; s. 13–14, section 2.5 "Testing av påstander"),
 formulated ten statements ("påstander") about what the best municipalities do and rated
 the Facebook pages of the top 10 of their Top-30 on each of them as *Bra* / *Kan bli
 bedre* / *Dårlig* "by observation" — one coder, no rules written down beyond one
@@ -10,7 +10,7 @@ sentence per statement, no reliability figure. This module writes each statement
 with
 
 * the report's Norwegian wording (:attr:`Hypothesis.statement_nb`) and its one-sentence
-  elaboration (:attr:`Hypothesis.definition_nb`), transcribed from the seed;
+  elaboration (:attr:`Hypothesis.definition_nb`), transcribed from the report;
 * an English short name and an *operational rule* (our formalisation, marked as such);
 * how it is coded: automatically (:mod:`kommunesm.hypotheses.coders`) or by a person,
   at page level or post level;
@@ -60,7 +60,7 @@ __all__ = [
 ]
 
 #: The source of the hypotheses (seed file and locator).
-SOURCE = "seeds/000_168a329c410e5397.txt, section 2.5 'Testing av påstander', pp. 13-14"
+SOURCE = "Johnsen, Jørgensen & Aaneland (2013, s. 13–14), 2.5 'Testing av påstander'"
 
 #: The report's three-level scale, best first (report p. 14: "= Bra, = kan bli bedre,
 #: = Dårlig"; the symbols themselves were lost in the transcript).
@@ -180,7 +180,7 @@ class RatingRule:
 
 @dataclass(frozen=True)
 class Hypothesis:
-    """One of the ten statements of Gambit H+K (2013), with how kommunesm codes it.
+    """One of the ten statements of Johnsen, Jørgensen & Aaneland (2013), with how kommunesm codes it.
 
     Attributes
     ----------
@@ -248,7 +248,7 @@ _H = [
         "Share of citizen questions answered within 24 hours on weekdays (page_response); "
         "'som oftest' (most often) read as more than half: Bra if > 0.5, Kan bli bedre if "
         "> 0.25 (our cut-off), else Dårlig; pages without citizen questions are not rated. "
-        "KS Veikart (seeds/002, p. 13) sets the stricter norm 'samme virkedag, helst i "
+        "KS' Veikart (Langva, Meling & Wessel-Aas 2012, s. 13) sets the stricter norm 'samme virkedag, helst i "
         "løpet av få timer' (see H2_KS_VEIKART).",
         "auto",
         "page",
@@ -402,14 +402,14 @@ DEFAULT_RULES: dict[str, RatingRule] = {
     "H10": RatingRule("H10_question", ">=0.1", ">=0.03"),
 }
 
-#: Alternative H2 rule after KS Veikart (2012, seeds/002_8f52b0e989a6184a.txt p. 13):
+#: Alternative H2 rule after KS' Veikart (Langva, Meling & Wessel-Aas 2012, s. 13):
 #: answer "samme virkedag, og helst i løpet av få timer". Bra: median response within
 #: 4 hours; Kan bli bedre: within 24 hours (our reading of "same working day").
 H2_KS_VEIKART = RatingRule(
     "median_response_time_minutes",
     "<=240",
     "<=1440",
-    "KS Veikart 2012 (seeds/002, p. 13): same working day, ideally within a few hours",
+    "Langva, Meling & Wessel-Aas (2012, s. 13): same working day, ideally within a few hours",
 )
 
 

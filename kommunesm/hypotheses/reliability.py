@@ -1,7 +1,7 @@
 """Inter-coder reliability of the hypothesis coding, and agreement of automatic codes
 with human ones.
 
-Gambit H+K (2013, ``seeds/000_168a329c410e5397.txt`` section 2.5, pp. 13–14) rated the
+Johnsen, Jørgensen & Aaneland (2013, s. 13–14, section 2.5) rated the
 pages with one coder and reported no reliability. With two or more coders (see
 :mod:`kommunesm.hypotheses.sheets`), :func:`reliability` gives per hypothesis
 

@@ -1,6 +1,6 @@
 """Coding sheets for human coders: sample, export to Excel, import and validate.
 
-Gambit H+K (2013, ``seeds/000_168a329c410e5397.txt`` section 2.5, pp. 13–14) rated the
+Johnsen, Jørgensen & Aaneland (2013, s. 13–14, section 2.5) rated the
 top-10 pages on H1–H10 "by observation" — one coder, no record of what was looked at.
 Here every coder gets an Excel workbook of their own:
 
@@ -209,7 +209,7 @@ def _cell_text(values: pd.Series) -> list[object]:
 def _instructions(hyps: Sequence[str], scale: str, unit: str) -> list[list[object]]:
     values = " / ".join(SCALE) if scale == "ordinal" else "1 (ja) / 0 (nei)"
     rows: list[list[object]] = [
-        ["Kodeskjema — ti påstander (Gambit H+K for KS, 2013, kap. 2.5)"],
+        ["Kodeskjema — ti påstander (Johnsen, Jørgensen & Aaneland 2013, kap. 2.5)"],
         [],
         ["Slik koder du / how to code"],
         [
@@ -408,7 +408,7 @@ def export_sheet(
             ("values", ",".join(allowed)),
             ("n_units", len(units)),
             ("kommunesm_version", kommunesm.__version__),
-            ("source", "Gambit H+K for KS (2013), seeds/000, section 2.5, pp. 13-14"),
+            ("source", "Johnsen, Jørgensen & Aaneland (2013, s. 13–14), 2.5 Testing av påstander"),
         ):
             meta.append([key, value])
         target = out_dir / f"koding_{coder}.xlsx"

@@ -45,7 +45,7 @@ __all__ = [
 SIMULATED_NOTE = "SIMULATED: filled by kommunesm.hypotheses.simulate (demo), not by a person"
 _LABEL_OF_SCORE = {v: k for k, v in SCORES.items()}
 #: Distribution of simulated ratings where no base value exists (Bra, Kan bli bedre,
-#: Dårlig): the report says most top pages scored high (seeds/000, p. 9).
+#: Dårlig): the report says most top pages scored high (Johnsen, Jørgensen & Aaneland 2013, s. 9).
 _DEFAULT_P = (0.45, 0.35, 0.20)
 
 

@@ -16,8 +16,8 @@ file holds **979** such snapshots (the 979 distinct like counts are also 979, so
 snapshots share a like count). Without a page id we cannot tell whether two snapshots
 are the same page crawled at different times; Singh's crawl took each page once per
 test-set sample, so we treat each snapshot as one page. These real (likes, talking
-about) pairs let the thesis' quality-indicator claim (seed ``003_72a3ab6728cc1670.txt``,
-p. 12) be tested on real pages, not Norwegian municipalities.
+about) pairs let the thesis' quality-indicator claim (Handelshøyskolen BI
+2012, s. 12) be tested on real pages, not Norwegian municipalities.
 
 Examples
 --------

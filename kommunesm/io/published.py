@@ -2,9 +2,11 @@
 
 The studies' own numbers (and a few from public web pages about the same municipal
 pages) are transcribed in ``data/raw/published/`` with ``source`` and ``locator``
-columns (copied from ``shared/data/published``). Notebooks show them *beside* what
-kommunesm computes; they are the only numbers in the report not computed by kommunesm,
-and they always carry their source.
+columns. In the files ``source`` is a BibTeX key of :mod:`kommunesm.references`
+(``gambit2013``) or a URL; :func:`load` keeps the key in ``source_key`` and shows the
+author–year citation in ``source``. Notebooks show these values *beside* what kommunesm
+computes; they are the only numbers in the report not computed by kommunesm, and they
+always carry their source.
 
 Examples
 --------
@@ -13,6 +15,9 @@ Examples
 >>> row = published.fact("ialloffentlighet", "total_likers", table="jan2013")
 >>> int(row["value_num"]), row["source"]
 (155000, 'https://www.ialloffentlighet.no/hva-sier-fbkommunene/')
+>>> row = published.fact("gambit2013", "survey_completed")
+>>> row["source"], row["source_key"], row["locator"]
+('Johnsen, Jørgensen & Aaneland (2013)', 'gambit2013', 'p.12 (2.3)')
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ import os
 from pathlib import Path
 
 import pandas as pd
+
+from kommunesm.references import source_label
 
 __all__ = ["NAMES", "data_dir", "fact", "load"]
 
@@ -46,15 +53,24 @@ def data_dir() -> Path:
 def load(name: str) -> pd.DataFrame:
     """Load a published reference table with its provenance columns.
 
-    For ``facts``, a numeric ``value_num`` column is added where ``value`` is a plain
-    number (``">50"``, ``"4600+"`` and texts stay missing there; ``value`` is kept as
-    written) and ``n_base`` is read as a nullable integer.
+    ``source`` is what a reader sees: the author–year citation of the work
+    (:func:`kommunesm.references.cite`) or the URL of a web page; ``source_key`` holds
+    the BibTeX key (missing for URLs). For ``facts``, a numeric ``value_num`` column is
+    added where ``value`` is a plain number (``">50"``, ``"4600+"`` and texts stay
+    missing there; ``value`` is kept as written) and ``n_base`` is read as a nullable
+    integer.
     """
     if name not in NAMES:
         raise KeyError(f"unknown published table {name!r}; available: {', '.join(NAMES)}")
     path = data_dir() / f"{name}.csv"
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     frame = frame.replace({"": pd.NA})
+    if "source" in frame.columns:
+        is_url = frame["source"].str.contains("://", regex=False, na=True)
+        frame.insert(
+            frame.columns.get_loc("source") + 1, "source_key", frame["source"].mask(is_url)
+        )
+        frame["source"] = frame["source"].map(source_label)
     if name == "facts":
         frame["value_num"] = pd.to_numeric(frame["value"], errors="coerce")
         frame["n_base"] = pd.to_numeric(frame["n_base"], errors="coerce").astype("Int64")

@@ -1,7 +1,7 @@
 """Socialbakers / Emplifi page-metric exports.
 
-Gambit H+K (2013) ranked the municipal pages on ten metrics read from Socialbakers
-(seed ``000_168a329c410e5397.txt``, p. 9–10): followers (fans), interactions, people
+Gambit H+K ranked the municipal pages on ten metrics read from Socialbakers
+(Johnsen, Jørgensen & Aaneland 2013, s. 9–10): followers (fans), interactions, people
 talking about, questions answered, page (admin) posts, average response time, likes,
 comments, shares and engagement rate. Socialbakers — now Emplifi — exports them as one
 row per page and period. :func:`read` returns them as the canonical ``page_metrics``

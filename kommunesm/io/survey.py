@@ -1,8 +1,8 @@
 """Survey exports: Enalyzer / Questback CSV and XLSX, SPSS ``.sav``, and codebooks.
 
-Gambit H+K ran its survey of the Top-30 municipalities in **Enalyzer** (seed
-``000_168a329c410e5397.txt``, p. 12, footnote 8: 24 of 30 completed); Difi 2012:2 surveyed
-125 state bodies (seed ``004_46cd40235041b8e5.txt``, ch. 2). Researchers get such surveys as
+Gambit H+K ran its survey of the Top-30 municipalities in **Enalyzer** (Johnsen, Jørgensen & Aaneland
+2013, s. 12, note 8: 24 of 30 completed); Difi 2012:2 surveyed 125 state bodies
+(Amdam, Hoel & Stranger-Thorsen 2012, ch. 2). Researchers get such surveys as
 
 * a **wide export** (CSV or XLSX): one row per respondent, one column per question with
   the *question text* as header (``"3. Har kommunen definert mål for tilstedeværelsen

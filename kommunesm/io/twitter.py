@@ -37,7 +37,7 @@ Actions
 retweets" common in 2012 archives); otherwise ``reply`` (``replied_to`` /
 ``in_reply_to_status_id``), otherwise ``quote`` (``quoted`` / ``quoted_status`` /
 ``is_quote``), otherwise ``post``. A reply that also quotes counts as a reply. The
-thesis' #kommunedagene split (seed ``003_72a3ab6728cc1670.txt``, p. 11) counts own
+thesis' #kommunedagene split (Handelshøyskolen BI 2012, s. 11) counts own
 tweets as *skapere* and forwarded messages (retweets) as *kommentatorer*; see
 :mod:`kommunesm.participation` for the mapping of actions to ladder levels.
 

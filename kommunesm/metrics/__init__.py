@@ -7,11 +7,11 @@
 * :mod:`~kommunesm.metrics.response` — citizen questions, first page reply, response
   times, answered within 24 working hours;
 * :mod:`~kommunesm.metrics.activity` — posts per week, share of active weeks;
-* :func:`page_table` — one row per page with the ten Gambit H+K (2013) metrics, the
+* :func:`page_table` — one row per page with the ten Johnsen, Jørgensen & Aaneland (2013) metrics, the
   input of :func:`kommunesm.ranking.gambit_points`.
 
-Definitions are fixed in ``DESIGN.md`` ("Definitions"); each function's docstring cites
-its source.
+Each function's docstring gives its definition and cites its source (author–year;
+the entries are in ``references/references.bib``).
 """
 
 from kommunesm.metrics import activity, engagement, quality, response

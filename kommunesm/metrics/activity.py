@@ -1,8 +1,8 @@
 """Posting activity: posts per week and the share of active weeks.
 
-Gambit H+K (2013) hypothesis H1 says the best pages post often, "mer enn fire
-oppdateringer i uken" (more than four posts a week), seed ``000_168a329c410e5397.txt``,
-report p. 12 ("Påstand 1"); metric 5 counts the page's own posts ("Antall innlegg fra
+Johnsen, Jørgensen & Aaneland (2013) hypothesis H1 says the best pages post often, "mer enn fire
+oppdateringer i uken" (more than four posts a week), Johnsen, Jørgensen & Aaneland
+(2013, s. 12, "Påstand 1"); metric 5 counts the page's own posts ("Antall innlegg fra
 siden", p. 10).
 
 Period convention (shared by all page-level metrics): ``start`` and ``end`` are
@@ -21,7 +21,7 @@ from kommunesm.metrics import _period
 
 __all__ = ["ACTIVITY_COLUMNS", "H1_POSTS_PER_WEEK", "posting_activity"]
 
-#: H1 threshold: more than four posts a week (seed 000, report p. 12).
+#: H1 threshold: more than four posts a week (Johnsen, Jørgensen & Aaneland 2013, s. 12).
 H1_POSTS_PER_WEEK = 4.0
 #: Columns of :func:`posting_activity`.
 ACTIVITY_COLUMNS = ["posts", "weeks", "posts_per_week", "active_weeks_share"]
@@ -57,7 +57,7 @@ def posting_activity(
 
     Notes
     -----
-    H1 of Gambit H+K (2013), seed ``000_168a329c410e5397.txt``, report p. 12; compare
+    H1 of Johnsen, Jørgensen & Aaneland (2013, s. 12); compare
     ``posts_per_week`` with :data:`H1_POSTS_PER_WEEK` (strictly more than 4).
 
     Examples

@@ -1,17 +1,16 @@
 """Interactions, engagement rates (three named variants) and Bonsón's P/C/V/E indices.
 
-Definitions (``DESIGN.md``, "Definitions"; the library is their single source):
+Definitions (the library is their single source):
 
-* **interactions** = likes + comments + shares (Gambit H+K 2013, seed
-  ``000_168a329c410e5397.txt``, report p. 10, metric 2: "summen av alle «likes»,
-  kommentarer og delinger").
+* **interactions** = likes + comments + shares (Johnsen, Jørgensen & Aaneland 2013, s. 10,
+  metric 2: "summen av alle «likes», kommentarer og delinger").
 * **engagement rate, period** (:func:`engagement_rate`) = interactions / followers × 100
-  (same seed, p. 10, metric 10: "antall interaksjoner i forhold til antall følgere").
+  (ibid., s. 10, metric 10: "antall interaksjoner i forhold til antall følgere").
 * **engagement rate per post** (:func:`engagement_rate_per_post`) = mean over posts of
   post interactions / followers at posting × 100.
 * **engagement rate, daily** (:func:`engagement_rate_daily`; Socialbakers' "Engagement
-  Rate" of the Analytics Guide cited in seed 000, p. 9, footnote 7) = mean over *posting
-  days* of (interactions on that day's posts / number of posts that day / followers that
+  Rate" of the Analytics Guide cited by Johnsen, Jørgensen & Aaneland 2013, s. 9, note 7) =
+  mean over *posting days* of (interactions on that day's posts / number of posts that day / followers that
   day) × 100.
 * **Bonsón, Royo & Ratkai (2015)**, *Government Information Quarterly* 32(1), 52–62,
   Table 2 (:func:`bonson_indices`): popularity P1 = share of posts with at least one like,
@@ -73,7 +72,7 @@ def interactions(posts: pd.DataFrame) -> pd.Series:
 
     Notes
     -----
-    Gambit H+K (2013), seed ``000_168a329c410e5397.txt``, report p. 10, metric 2.
+    Johnsen, Jørgensen & Aaneland (2013, s. 10), metric 2.
 
     Examples
     --------
@@ -102,7 +101,7 @@ def engagement_rate(
 
     Notes
     -----
-    Gambit H+K (2013), seed ``000_168a329c410e5397.txt``, report p. 10, metric 10
+    Johnsen, Jørgensen & Aaneland (2013, s. 10), metric 10
     ("Engasjementsgrad er antall interaksjoner i forhold til antall følgere").
 
     Examples
@@ -186,8 +185,8 @@ def engagement_rate_per_post(posts: pd.DataFrame, page_days: pd.DataFrame | None
 
     Notes
     -----
-    ``DESIGN.md`` "Definitions" (per-post variant of the engagement rate of Gambit H+K
-    2013, seed ``000_168a329c410e5397.txt``, p. 10, metric 10).
+    Per-post variant of the engagement rate of Johnsen, Jørgensen & Aaneland (2013, s. 10,
+    metric 10).
 
     Examples
     --------
@@ -227,8 +226,8 @@ def engagement_rate_daily(posts: pd.DataFrame, page_days: pd.DataFrame | None) -
     Notes
     -----
     Socialbakers Analytics Guide ("Engagement Rate": average daily interactions per post
-    relative to fans), the tool of Gambit H+K 2013 (seed ``000_168a329c410e5397.txt``,
-    p. 9, footnote 7). Days without posts do not enter the mean.
+    relative to fans), the tool of Gambit H+K (Johnsen, Jørgensen & Aaneland
+    2013, s. 9, note 7). Days without posts do not enter the mean.
 
     Examples
     --------

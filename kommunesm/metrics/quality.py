@@ -1,6 +1,6 @@
 """The thesis' quality indicator (followers / "people talking about") and per-capita shares.
 
-The BI thesis "Sosiale kommuner" (2012), seed ``003_72a3ab6728cc1670.txt``, p. 12,
+The BI thesis *Sosiale kommuner* (Handelshøyskolen BI 2012, s. 12)
 defines a *kvalitetsindikator* as "Antall tilhengere / snakker om" — a page's followers
 divided by Facebook's "People talking about this" — for the ten largest municipal
 pages (Figure 6), and claims there is no correlation between followers and the
@@ -77,8 +77,8 @@ def quality_indicator(followers: object, talking_about: object) -> pd.Series | f
 
     Notes
     -----
-    BI thesis "Sosiale kommuner" (2012), seed ``003_72a3ab6728cc1670.txt``, p. 12
-    ("kvalitetsindikator … Antall tilhengere/snakker om", Figure 6).
+    BI thesis *Sosiale kommuner* (Handelshøyskolen BI 2012, s. 12;
+    "kvalitetsindikator … Antall tilhengere/snakker om", Figure 6).
 
     Examples
     --------
@@ -123,8 +123,8 @@ def figure6_table(table: pd.DataFrame, n: int = 10) -> pd.DataFrame:
     and quality indicator, sorted by followers (descending).
 
     ``table`` is a :func:`kommunesm.metrics.page_table` (or any frame with followers and
-    people_talking_about, indexed by page). BI thesis 2012, seed
-    ``003_72a3ab6728cc1670.txt``, p. 12 ("Tall for Norges 10 største Facebook-kommuner").
+    people_talking_about, indexed by page). BI thesis (Handelshøyskolen BI
+    2012, s. 12; "Tall for Norges 10 største Facebook-kommuner").
     """
     cols = ["followers", "people_talking_about"]
     top = (

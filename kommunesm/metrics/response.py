@@ -1,10 +1,10 @@
 """Citizen questions, page replies and response times.
 
-Gambit H+K (2013) ranked municipal pages on "Antall spørsmål besvart" (questions from
+Johnsen, Jørgensen & Aaneland (2013) ranked municipal pages on "Antall spørsmål besvart" (questions from
 citizens that the municipality answered) and "Gjennomsnittlig responstid" (how many
-minutes before the municipality answers a question), seed ``000_168a329c410e5397.txt``,
-report p. 10 (2.2 "Utvalg av målekriterier"); hypothesis H2 says the best pages "answer
-within 24 hours on weekdays" (same seed, report p. 12, "Påstand 2"). Socialbakers
+minutes before the municipality answers a question), Johnsen, Jørgensen & Aaneland
+(2013, s. 10, 2.2 "Utvalg av målekriterier"); hypothesis H2 says the best pages "answer
+within 24 hours on weekdays" (ibid., s. 12, "Påstand 2"). Socialbakers
 computed both from the comments; this module does the same from the canonical
 ``comments`` table (one row per comment or reply; see :mod:`kommunesm.schema`).
 
@@ -80,7 +80,7 @@ __all__ = [
 
 #: Calendar of the working clock.
 CALENDAR_TZ = "Europe/Oslo"
-#: H2's limit: 24 hours of working clock (Gambit 2013, seed 000, report p. 12).
+#: H2's limit: 24 hours of working clock (Johnsen, Jørgensen & Aaneland 2013, s. 12).
 WORKDAY_LIMIT_MINUTES = 24 * 60
 
 #: Interrogative words (bokmål, then nynorsk) that open a question.
@@ -187,8 +187,8 @@ def detect_questions(comments: pd.DataFrame) -> pd.Series:
 
     Notes
     -----
-    Definition of "spørsmål fra innbyggerne": Gambit H+K (2013), seed
-    ``000_168a329c410e5397.txt``, report p. 10. Socialbakers did not publish its question
+    Definition of "spørsmål fra innbyggerne": Johnsen, Jørgensen & Aaneland
+    (2013, s. 10). Socialbakers did not publish its question
     detector; this rule is ours and deliberately simple (a question mark catches most
     questions; the word rules catch questions typed without one). Interrogatives are only
     matched at a sentence or clause start, because "når" and "kor" are also conjunctions
@@ -354,8 +354,8 @@ def response_times(comments: pd.DataFrame, *, country: str = "NO") -> pd.DataFra
 
     Notes
     -----
-    Definitions: Gambit H+K (2013), seed ``000_168a329c410e5397.txt``, report p. 10
-    (metrics 4 and 6) and p. 12 (H2, "i løpet av 24 timer i ukedagene"). The rules for
+    Definitions: Johnsen, Jørgensen & Aaneland (2013, s. 10, metrics 4 and 6,
+    and s. 12 (H2, "i løpet av 24 timer i ukedagene"). The rules for
     the first reply and the working clock are in the module docstring. Vectorised: direct
     replies by a group-by on ``parent_id``, thread and same-post replies by
     :func:`pandas.merge_asof`.
@@ -522,7 +522,7 @@ def page_response(comments: pd.DataFrame, *, country: str = "NO") -> pd.DataFram
 
     Notes
     -----
-    Gambit H+K (2013), seed ``000_168a329c410e5397.txt``, report p. 10 and p. 12.
+    Johnsen, Jørgensen & Aaneland (2013, s. 10 and 12).
 
     Examples
     --------

@@ -27,8 +27,8 @@ __all__ = [
     "page_table",
 ]
 
-#: The ten Gambit H+K (2013) ranking metrics, in the report's order (seed
-#: ``000_168a329c410e5397.txt``, report p. 10), with the canonical names of
+#: The ten Gambit H+K ranking metrics, in the report's order (Johnsen, Jørgensen & Aaneland
+#: 2013, s. 10), with the canonical names of
 #: ``page_metrics`` (kommunesm.schema).
 GAMBIT_METRICS = (
     "followers",
@@ -63,7 +63,7 @@ EXTRA_COLUMNS = (
     "talking_about_per_inhabitant",
 )
 
-_S0 = "Gambit H+K 2013, seed 000_168a329c410e5397.txt, report p. 10"
+_S0 = "Johnsen, Jørgensen & Aaneland (2013, s. 10)"
 #: column → (definition, input table, source).
 COLUMN_DEFINITIONS: dict[str, tuple[str, str, str]] = {
     "followers": (
@@ -107,36 +107,44 @@ COLUMN_DEFINITIONS: dict[str, tuple[str, str, str]] = {
     "posts_per_week": (
         "page_posts / (period days / 7)",
         "posts",
-        "H1, seed 000, report p. 12",
+        "H1, Johnsen, Jørgensen & Aaneland (2013, s. 12)",
     ),
     "active_weeks_share": (
         "share of 7-day blocks from the period start with at least one post",
         "posts",
-        "H1, seed 000, report p. 12",
+        "H1, Johnsen, Jørgensen & Aaneland (2013, s. 12)",
     ),
-    "questions": ("citizen questions asked in the period", "comments", "seed 000, p. 10"),
-    "share_answered": ("questions_answered / questions", "comments", "seed 000, p. 10"),
+    "questions": (
+        "citizen questions asked in the period",
+        "comments",
+        "Johnsen, Jørgensen & Aaneland (2013, s. 10)",
+    ),
+    "share_answered": (
+        "questions_answered / questions",
+        "comments",
+        "Johnsen, Jørgensen & Aaneland (2013, s. 10)",
+    ),
     "median_response_time_minutes": (
         "median wall-clock minutes to the first page reply",
         "comments",
-        "seed 000, p. 10 (median: ours, robust to outliers)",
+        "Johnsen, Jørgensen & Aaneland (2013, s. 10); median: ours, robust to outliers",
     ),
     "share_within_24h_weekdays": (
         "share of questions answered within 24 working hours (weekdays that are not "
         "Norwegian public holidays)",
         "comments",
-        "H2, seed 000, report p. 12",
+        "H2, Johnsen, Jørgensen & Aaneland (2013, s. 12)",
     ),
     "engagement_rate_per_post": (
         "mean over posts of interactions / followers at posting × 100",
         "posts (+ page_days)",
-        "DESIGN.md Definitions",
+        "kommunesm definition (per post, then averaged)",
     ),
     "engagement_rate_daily": (
         "Socialbakers' daily variant: mean over posting days of interactions / posts / "
         "followers × 100",
         "posts (+ page_days)",
-        "Socialbakers Analytics Guide (seed 000, p. 9, footnote 7)",
+        "Socialbakers Analytics Guide, cited by Johnsen, Jørgensen & Aaneland (2013, s. 9, note 7)",
     ),
     "followers_start": (
         "followers on the first day of the period with a value",
@@ -156,12 +164,12 @@ COLUMN_DEFINITIONS: dict[str, tuple[str, str, str]] = {
     "quality_indicator": (
         "followers / people_talking_about (lower = more active audience); NaN if 0",
         "page_days",
-        "BI thesis 2012, seed 003_72a3ab6728cc1670.txt, p. 12",
+        "Handelshøyskolen BI (2012, s. 12)",
     ),
     "talking_about_share": (
         "people_talking_about / followers (inverse of quality_indicator; higher = better)",
         "page_days",
-        "BI thesis 2012, seed 003, p. 12",
+        "Handelshøyskolen BI (2012, s. 12)",
     ),
     "population": ("pages.population (municipal register)", "pages", "SSB via the register"),
     "followers_per_inhabitant": (
@@ -423,9 +431,8 @@ def page_table(
 
     Notes
     -----
-    Gambit H+K (2013), seed ``000_168a329c410e5397.txt``, report p. 10 (the ten metrics)
-    and p. 12 (H1, H2); the quality indicator of the BI thesis (seed
-    ``003_72a3ab6728cc1670.txt``, p. 12); NM i Facebook (I all offentlighet, 2013).
+    Johnsen, Jørgensen & Aaneland (2013, s. 10: the ten metrics; s. 12: H1, H2); the quality
+    indicator of the BI thesis (Handelshøyskolen BI 2012, s. 12); NM i Facebook (I all offentlighet, 2013).
 
     Examples
     --------
