@@ -39,6 +39,31 @@ Rules (the single definition used by every notebook):
   May 2013 10:00, answered Saturday 18 May → 14 h (Friday 17 May is a holiday) → yes.
   Unanswered questions count as not answered within 24 h (questions asked near the end
   of the data are censored; that is a limitation of every period measure).
+* **Questions in visitor posts**: Socialbakers' "questions answered" and response time
+  were computed on fans' questions posted *on the page wall*, and H2 speaks of
+  "spørsmål og innlegg fra innbyggerne" (Johnsen, Jørgensen & Aaneland 2013, s. 13).
+  A post with ``author_kind`` = ``"visitor"`` (a citizen's wall post, canonical
+  ``posts`` table) whose message matches the question rule is a question too; its first
+  page reply is the earliest page comment (``is_page_reply``) on that post at or after
+  it. :func:`response_times` marks every question's ``source``: ``"comment"`` or
+  ``"visitor_post"``.
+* **Office clock** (KS Veikart, Langva, Meling & Wessel-Aas 2012, s. 12: "respondere på
+  henvendelser samme virkedag, og helst i løpet av få timer"): runs only inside office
+  hours (default 08:00–15:45, :data:`OFFICE_HOURS`) on working days (weekdays that are
+  not Norwegian public holidays). ``response_office_minutes`` is the response time on
+  that clock ("response time in working hours").
+* **Answered the same working day**: a question's working day is the day it was asked
+  if that is a working day and it was asked before closing time; otherwise the next
+  working day. It is answered the same working day if the first page reply comes at or
+  before closing time (15:45) of that working day. Examples (Easter 2013: Maundy
+  Thursday 28 March, Good Friday 29 March and Easter Monday 1 April are public holidays
+  in Norway): asked Wednesday 27 March 15:30 → deadline that day 15:45; answered
+  Thursday 28 March 10:00 → *not* the same working day, although only 15 office minutes
+  have passed (the office clock stands still over the holidays); asked Wednesday 27 March
+  at 16:00, Maundy Thursday, or Easter Saturday → deadline Tuesday 2 April 15:45.
+* **Answered within a few hours** (``few_hours``, default 3): the office-clock response
+  time is at most ``few_hours`` × 60 minutes. "Få timer" is not quantified by Veikart;
+  3 is our reading and a parameter.
 
 Examples
 --------
@@ -68,13 +93,21 @@ import pandas as pd
 from kommunesm.errors import InputError
 
 __all__ = [
+    "FEW_HOURS",
     "INTERROGATIVES",
+    "OFFICE_HOURS",
+    "PAGE_RESPONSE_COLUMNS",
     "QUESTION_PATTERN",
+    "QUESTION_SOURCES",
     "RESPONSE_COLUMNS",
     "WORKDAY_LIMIT_MINUTES",
     "detect_questions",
+    "detect_visitor_questions",
+    "office_minutes_between",
     "page_response",
     "response_times",
+    "same_working_day_deadline",
+    "summarise_responses",
     "working_minutes_between",
 ]
 
@@ -82,6 +115,14 @@ __all__ = [
 CALENDAR_TZ = "Europe/Oslo"
 #: H2's limit: 24 hours of working clock (Johnsen, Jørgensen & Aaneland 2013, s. 12).
 WORKDAY_LIMIT_MINUTES = 24 * 60
+#: Default office hours of the office clock (opening, closing; local time). Norwegian
+#: municipal offices commonly keep 08:00–15:45 (summer hours vary); a parameter.
+OFFICE_HOURS: tuple[str, str] = ("08:00", "15:45")
+#: Default "within a few hours" ("helst i løpet av få timer", KS Veikart 2012, s. 12),
+#: in office hours. Our reading; a parameter.
+FEW_HOURS = 3.0
+#: Where a question can be asked: a comment, or a citizen's own post on the page wall.
+QUESTION_SOURCES = ("comment", "visitor_post")
 
 #: Interrogative words (bokmål, then nynorsk) that open a question.
 INTERROGATIVES = (
@@ -148,6 +189,10 @@ RESPONSE_COLUMNS = [
     "answered",
     "answered_within_24h_weekdays",
     "response_working_minutes",
+    "source",
+    "response_office_minutes",
+    "answered_same_working_day",
+    "answered_within_few_hours",
 ]
 
 
@@ -281,6 +326,201 @@ def working_minutes_between(
     return float(out.iloc[0]) if scalar else out
 
 
+def _minute_of_day(value: object) -> float:
+    """``"08:00"`` / ``datetime.time`` / minutes → minutes after midnight."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if hasattr(value, "hour"):
+        return value.hour * 60.0 + value.minute + getattr(value, "second", 0) / 60.0
+    m = re.fullmatch(r"\s*(\d{1,2})[:.](\d{2})\s*", str(value))
+    if not m or int(m.group(1)) > 24 or int(m.group(2)) > 59:
+        raise ValueError(f"office hour {value!r} is not a time of day like '08:00'")
+    return int(m.group(1)) * 60.0 + int(m.group(2))
+
+
+def _office_bounds(office_hours: tuple[object, object]) -> tuple[float, float]:
+    try:
+        opening, closing = office_hours
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"office_hours must be (opening, closing), e.g. ('08:00', '15:45'); got "
+            f"{office_hours!r}"
+        ) from None
+    o, c = _minute_of_day(opening), _minute_of_day(closing)
+    if not 0 <= o < c <= 1440:
+        raise ValueError(f"office hours {office_hours!r}: opening must be before closing")
+    return o, c
+
+
+def _local_naive(ts: pd.Series, tz: str) -> pd.Series:
+    local = pd.to_datetime(ts)
+    if local.dt.tz is None:
+        local = local.dt.tz_localize(tz)
+    return local.dt.tz_convert(tz).dt.tz_localize(None)
+
+
+def _holidays_for(series: list[pd.Series], country: str, tz: str) -> np.ndarray:
+    years = pd.concat([pd.to_datetime(s) for s in series]).dropna()
+    if not len(years):
+        return np.array([], dtype="datetime64[D]")
+    yrs = _local_naive(years, tz).dt.year
+    # one year beyond: a deadline can roll into the next year
+    return _holiday_array(country, int(yrs.min()), int(yrs.max()) + 1)
+
+
+def _office_clock(
+    ts: pd.Series, hol: np.ndarray, tz: str, opening: float, closing: float
+) -> np.ndarray:
+    """Office-clock minutes from a fixed epoch to each timestamp (NaN for NaT)."""
+    out = np.full(len(ts), np.nan)
+    ok = ts.notna().to_numpy()
+    if not ok.any():
+        return out
+    local = _local_naive(ts[ok], tz)
+    day = local.dt.floor("D")
+    days = day.to_numpy().astype("datetime64[D]")
+    length = closing - opening
+    before = np.busday_count(_EPOCH, days, holidays=hol).astype("float64")
+    is_work = np.is_busday(days, holidays=hol)
+    minute = (local - day).dt.total_seconds().to_numpy() / 60.0
+    within = np.clip(minute - opening, 0.0, length)
+    out[ok] = before * length + np.where(is_work, within, 0.0)
+    return out
+
+
+def office_minutes_between(
+    start: pd.Series | pd.Timestamp,
+    end: pd.Series | pd.Timestamp,
+    *,
+    office_hours: tuple[object, object] = OFFICE_HOURS,
+    country: str = "NO",
+    tz: str = CALENDAR_TZ,
+) -> pd.Series | float:
+    """Minutes of *office clock* between ``start`` and ``end`` ("working hours").
+
+    The office clock runs only from opening to closing time (``office_hours``, local time
+    of ``tz``) on working days: weekdays that are not public holidays of ``country``
+    (``holidays.country_holidays``). Negative spans count as 0; NaT gives NaN.
+
+    Parameters
+    ----------
+    start, end
+        Timestamps or index-aligned Series (tz-aware; naive ones are read in ``tz``).
+    office_hours
+        (opening, closing) as ``"HH:MM"`` strings, ``datetime.time`` or minutes after
+        midnight. Default :data:`OFFICE_HOURS` (08:00–15:45).
+    country, tz
+        Holiday calendar and time zone.
+
+    Notes
+    -----
+    KS Veikart (Langva, Meling & Wessel-Aas 2012, s. 12): "få vil forvente å få like
+    rask respons utenom kontortiden som i kontortiden" — the norm is measured on office
+    time.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> wed = pd.Timestamp("2013-03-27 15:30", tz="Europe/Oslo")  # Wednesday before Easter
+    >>> office_minutes_between(wed, pd.Timestamp("2013-04-02 09:00", tz="Europe/Oslo"))
+    75.0
+    """
+    opening, closing = _office_bounds(office_hours)
+    scalar = not isinstance(start, pd.Series)
+    s = pd.Series([start]) if scalar else start
+    e = pd.Series([end]) if scalar else end
+    if len(s) != len(e):
+        raise ValueError(f"start and end differ in length ({len(s)} vs {len(e)})")
+    s = pd.to_datetime(s)
+    e = pd.to_datetime(e).set_axis(s.index)
+    hol = _holidays_for([s, e], country, tz)
+    minutes = _office_clock(e, hol, tz, opening, closing) - _office_clock(
+        s, hol, tz, opening, closing
+    )
+    out = pd.Series(np.clip(minutes, 0, None), index=s.index)
+    return float(out.iloc[0]) if scalar else out
+
+
+def same_working_day_deadline(
+    asked_at: pd.Series | pd.Timestamp,
+    *,
+    office_hours: tuple[object, object] = OFFICE_HOURS,
+    country: str = "NO",
+    tz: str = CALENDAR_TZ,
+) -> pd.Series | pd.Timestamp:
+    """Closing time of the working day a question belongs to (KS Veikart's "samme virkedag").
+
+    A question asked on a working day before closing time belongs to that day; one asked
+    after closing time, on a weekend or on a public holiday belongs to the next working
+    day. The deadline is that day's closing time (tz-aware, ``tz``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> oslo = "Europe/Oslo"
+    >>> same_working_day_deadline(pd.Timestamp("2013-03-27 15:30", tz=oslo))
+    Timestamp('2013-03-27 15:45:00+0100', tz='Europe/Oslo')
+    >>> same_working_day_deadline(pd.Timestamp("2013-03-28 15:30", tz=oslo))  # Maundy Thursday
+    Timestamp('2013-04-02 15:45:00+0200', tz='Europe/Oslo')
+    """
+    opening, closing = _office_bounds(office_hours)
+    scalar = not isinstance(asked_at, pd.Series)
+    s = pd.to_datetime(pd.Series([asked_at]) if scalar else asked_at)
+    out = pd.Series(pd.NaT, index=s.index, dtype=pd.DatetimeTZDtype("us", tz))
+    ok = s.notna()
+    if ok.any():
+        hol = _holidays_for([s[ok]], country, tz)
+        local = _local_naive(s[ok], tz)
+        day = local.dt.floor("D")
+        days = day.to_numpy().astype("datetime64[D]")
+        minute = (local - day).dt.total_seconds().to_numpy() / 60.0
+        late = np.is_busday(days, holidays=hol) & (minute >= closing)
+        deadline_day = np.busday_offset(
+            days, late.astype("int64"), roll="forward", holidays=hol
+        ).astype("datetime64[us]")
+        deadline = pd.Series(deadline_day, index=local.index) + pd.to_timedelta(closing, unit="min")
+        out[ok] = deadline.dt.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward")
+    return out.iloc[0] if scalar else out
+
+
+def _question_text_mask(text: pd.Series) -> pd.Series:
+    return text.astype("str").str.contains(QUESTION_PATTERN, regex=True, na=False).astype(bool)
+
+
+def _visitor_mask(posts: pd.DataFrame) -> pd.Series:
+    if "author_kind" not in posts.columns:
+        return pd.Series(False, index=posts.index)
+    return (
+        posts["author_kind"]
+        .astype("str")
+        .str.strip()
+        .str.casefold()
+        .eq("visitor")
+        .fillna(False)
+        .astype(bool)
+    )
+
+
+def detect_visitor_questions(posts: pd.DataFrame) -> pd.Series:
+    """Which posts are citizen questions posted on the page wall.
+
+    A post is a visitor question if its ``author_kind`` is ``"visitor"`` (a citizen's own
+    post on the page's wall) and its message matches :data:`QUESTION_PATTERN` (the rule of
+    :func:`detect_questions`). Posts without ``author_kind`` are the page's own.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> p = pd.DataFrame({"author_kind": ["visitor", "visitor", "page"],
+    ...                   "message": ["Når tømmes søpla?", "Takk for flott fest!", "Hva skjer?"]})
+    >>> detect_visitor_questions(p).tolist()
+    [True, False, False]
+    """
+    if "message" not in posts.columns or not len(posts):
+        return pd.Series(False, index=posts.index, name="is_question")
+    return (_question_text_mask(posts["message"]) & _visitor_mask(posts)).rename("is_question")
+
+
 def _normalise_parent(parent: pd.Series) -> pd.Series:
     p = parent.astype("str")
     blank = p.isna() | p.str.strip().isin(["", "nan", "None", "<NA>"])
@@ -300,8 +540,12 @@ def _empty_response() -> pd.DataFrame:
             "answered": pd.Series([], dtype=bool),
             "answered_within_24h_weekdays": pd.Series([], dtype=bool),
             "response_working_minutes": pd.Series([], dtype="float64"),
+            "source": pd.Series([], dtype="str"),
+            "response_office_minutes": pd.Series([], dtype="float64"),
+            "answered_same_working_day": pd.Series([], dtype=bool),
+            "answered_within_few_hours": pd.Series([], dtype=bool),
         }
-    )
+    )[RESPONSE_COLUMNS]
 
 
 def _asof_first_after(
@@ -330,60 +574,32 @@ def _asof_first_after(
     return hit.reindex(left.index).astype(out.dtype)
 
 
-def response_times(comments: pd.DataFrame, *, country: str = "NO") -> pd.DataFrame:
-    """One row per citizen question with its first page reply and response time.
-
-    Parameters
-    ----------
-    comments
-        Canonical comments table (comment_id, post_id, page_id, parent_id, created_at,
-        is_page_reply, message). ``parent_id`` may be absent or empty (exports without
-        threading): the same-post rule of the module docstring then applies.
-    country
-        Holiday calendar for the working clock (``holidays`` country code; the calendar
-        time zone is Europe/Oslo).
-
-    Returns
-    -------
-    DataFrame
-        Columns :data:`RESPONSE_COLUMNS`: comment_id, page_id, post_id, asked_at,
-        answered_at (NaT if unanswered), response_minutes (wall clock, NaN if
-        unanswered), answered, answered_within_24h_weekdays, response_working_minutes
-        (the working clock of the module docstring). Sorted by page_id, asked_at,
-        comment_id. Questions without a timestamp are kept (unanswered, NaN times).
-
-    Notes
-    -----
-    Definitions: Johnsen, Jørgensen & Aaneland (2013, s. 10, metrics 4 and 6,
-    and s. 12 (H2, "i løpet av 24 timer i ukedagene"). The rules for
-    the first reply and the working clock are in the module docstring. Vectorised: direct
-    replies by a group-by on ``parent_id``, thread and same-post replies by
-    :func:`pandas.merge_asof`.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> t = pd.Timestamp("2013-04-05 15:00", tz="Europe/Oslo")  # a Friday
-    >>> c = pd.DataFrame({"comment_id": ["q", "r"], "post_id": ["p", "p"],
-    ...     "page_id": ["A", "A"], "parent_id": [None, "q"],
-    ...     "created_at": [t, t + pd.Timedelta(hours=71)], "author_id": ["u", "A"],
-    ...     "is_page_reply": [False, True], "message": ["Hvem ringer jeg?", "Oss."]})
-    >>> r = response_times(c).iloc[0]
-    >>> float(r["response_minutes"]) / 60, bool(r["answered_within_24h_weekdays"])
-    (71.0, True)
-    """
-    _require(
-        comments,
-        ("comment_id", "post_id", "page_id", "created_at", "is_page_reply", "message"),
-        "response_times",
-    )
-    if not len(comments):
-        return _empty_response()
-    c = comments
-    created = pd.to_datetime(c["created_at"])
+def _oslo_times(values: pd.Series) -> pd.Series:
+    created = pd.to_datetime(values)
     if created.dt.tz is None:
         created = created.dt.tz_localize(CALENDAR_TZ)
-    created = created.dt.tz_convert(CALENDAR_TZ)
+    return created.dt.tz_convert(CALENDAR_TZ)
+
+
+def _first_of(cands: list[pd.Series], index: pd.Index) -> pd.Series:
+    """Row-wise earliest of several tz-aware candidate Series (NaT ignored)."""
+    nat = np.iinfo("int64").min
+    big = np.iinfo("int64").max
+    ns = np.stack(
+        [c.reindex(index).to_numpy(dtype="datetime64[ns]").astype("int64") for c in cands],
+        axis=1,
+    )
+    ns = np.where(ns == nat, big, ns)
+    first = ns.min(axis=1)
+    first = np.where(first == big, nat, first)
+    out = pd.Series(pd.to_datetime(first.view("datetime64[ns]")), index=index).dt.tz_localize("UTC")
+    return out.dt.tz_convert(CALENDAR_TZ).dt.as_unit("us")
+
+
+def _comment_questions(comments: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series, pd.DataFrame]:
+    """Comment questions, their first page reply, and all page replies (internal)."""
+    c = comments
+    created = _oslo_times(c["created_at"])
     parent = (
         _normalise_parent(c["parent_id"])
         if "parent_id" in c.columns
@@ -399,11 +615,10 @@ def response_times(comments: pd.DataFrame, *, country: str = "NO") -> pd.DataFra
         },
         index=c.index,
     )
-    is_q = detect_questions(c)
-    q = base.loc[is_q].rename(columns={"created_at": "asked_at"})
-    if not len(q):
-        return _empty_response()
     replies = base.loc[_page_mask(c) & created.notna()]
+    q = base.loc[detect_questions(c)].rename(columns={"created_at": "asked_at"})
+    if not len(q):
+        return q, pd.Series([], dtype=created.dtype), replies
 
     # 1. direct replies: parent_id is the question
     direct_first = replies.dropna(subset=["parent_id"]).groupby("parent_id")["created_at"].min()
@@ -413,41 +628,159 @@ def response_times(comments: pd.DataFrame, *, country: str = "NO") -> pd.DataFra
         direct = pd.Series(hit.array, index=q.index).dt.tz_convert(CALENDAR_TZ)
         direct = direct.astype(q["asked_at"].dtype)
     # 2. same thread: the question is a reply; a page reply under the same parent, later
-    threaded = replies[replies["parent_id"].notna()]
-    thread = _asof_first_after(q[q["asked_at"].notna()], threaded, by="parent_id")
+    timed = q[q["asked_at"].notna()]
+    thread = _asof_first_after(timed, replies[replies["parent_id"].notna()], by="parent_id")
     # 3. no threading: a page comment without parent on the same post, later
-    flat = replies[replies["parent_id"].isna()]
-    same_post = _asof_first_after(q[q["asked_at"].notna()], flat, by="post_id")
+    same_post = _asof_first_after(timed, replies[replies["parent_id"].isna()], by="post_id")
+    return q, _first_of([direct, thread, same_post], q.index), replies
 
-    cand = pd.DataFrame(
+
+def _visitor_questions(
+    posts: pd.DataFrame, replies: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.Series]:
+    """Visitor-post questions and their first page reply on the post (internal)."""
+    need = ("post_id", "page_id", "created_at", "message")
+    missing = [c for c in need if c not in posts.columns]
+    if missing:
+        raise InputError(
+            f"questions in visitor posts need the posts column(s) {', '.join(missing)}",
+            file="posts",
+            column=missing[0],
+            expected="the canonical posts table (kommunesm.schema.FIELDS['posts'])",
+        )
+    vp = posts.loc[detect_visitor_questions(posts)]
+    q = pd.DataFrame(
         {
-            "d": direct,
-            "t": thread.reindex(q.index),
-            "p": same_post.reindex(q.index),
-        }
+            "comment_id": vp["post_id"].astype("str"),
+            "page_id": vp["page_id"].astype("str"),
+            "post_id": vp["post_id"].astype("str"),
+            "asked_at": _oslo_times(vp["created_at"]),
+        },
+        index=vp.index,
     )
-    ns = np.stack(
-        [cand[k].to_numpy(dtype="datetime64[ns]").astype("int64") for k in ("d", "t", "p")], axis=1
-    )
-    nat = np.iinfo("int64").min
-    ns = np.where(ns == nat, np.iinfo("int64").max, ns)
-    first = ns.min(axis=1)
-    first = np.where(first == np.iinfo("int64").max, nat, first)
-    answered_at = pd.Series(
-        pd.to_datetime(first.view("datetime64[ns]")), index=q.index
-    ).dt.tz_localize("UTC")
-    answered_at = answered_at.dt.tz_convert(CALENDAR_TZ).dt.as_unit("us")
+    timed = q[q["asked_at"].notna()]
+    first = _asof_first_after(timed, replies, by="post_id").reindex(q.index)
+    return q, first
 
-    minutes = (answered_at - q["asked_at"]).dt.total_seconds() / 60.0
-    minutes = minutes.clip(lower=0.0)
+
+def response_times(
+    comments: pd.DataFrame | None,
+    *,
+    posts: pd.DataFrame | None = None,
+    country: str = "NO",
+    office_hours: tuple[object, object] = OFFICE_HOURS,
+    few_hours: float = FEW_HOURS,
+) -> pd.DataFrame:
+    """One row per citizen question with its first page reply and response times.
+
+    Parameters
+    ----------
+    comments
+        Canonical comments table (comment_id, post_id, page_id, parent_id, created_at,
+        is_page_reply, message). ``parent_id`` may be absent or empty (exports without
+        threading): the same-post rule of the module docstring then applies. May be
+        None or empty when only ``posts`` are given.
+    posts
+        Canonical posts table. Its *visitor posts* (``author_kind`` = ``"visitor"``:
+        citizens' own posts on the page wall) that are questions count as questions too,
+        answered by the first page comment on them. None: questions in comments only.
+    country
+        Holiday calendar of the working and office clocks (``holidays`` country code; the
+        calendar time zone is Europe/Oslo).
+    office_hours
+        (opening, closing) of the office clock; default :data:`OFFICE_HOURS`.
+    few_hours
+        "Within a few hours", in office hours; default :data:`FEW_HOURS`.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`RESPONSE_COLUMNS`: comment_id (the question's id: the comment's,
+        or the visitor post's post_id), page_id, post_id, asked_at, answered_at (NaT if
+        unanswered), response_minutes (wall clock, NaN if unanswered), answered,
+        answered_within_24h_weekdays (H2), response_working_minutes (the 24-h weekday
+        clock of H2), source (``"comment"`` / ``"visitor_post"``),
+        response_office_minutes (office clock, "working hours"),
+        answered_same_working_day and answered_within_few_hours (KS Veikart). Sorted by
+        page_id, asked_at, comment_id. Questions without a timestamp are kept
+        (unanswered, NaN times).
+
+    Notes
+    -----
+    Definitions: Johnsen, Jørgensen & Aaneland (2013, ``gambit2013``), s. 10 (metrics 4
+    and 6) and s. 13 (H2, "svarer raskt på spørsmål og innlegg fra innbyggerne … i løpet
+    av 24 timer i ukedagene"); Langva, Meling & Wessel-Aas (2012, ``ksveikart2012``),
+    s. 12 ("samme virkedag, og helst i løpet av få timer"). The rules for the first reply
+    and the clocks are in the module docstring. Vectorised: direct replies by a group-by
+    on ``parent_id``, thread, same-post and visitor-post replies by
+    :func:`pandas.merge_asof`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.Timestamp("2013-04-05 15:00", tz="Europe/Oslo")  # a Friday
+    >>> c = pd.DataFrame({"comment_id": ["q", "r"], "post_id": ["p", "p"],
+    ...     "page_id": ["A", "A"], "parent_id": [None, "q"],
+    ...     "created_at": [t, t + pd.Timedelta(hours=71)], "author_id": ["u", "A"],
+    ...     "is_page_reply": [False, True], "message": ["Hvem ringer jeg?", "Oss."]})
+    >>> r = response_times(c).iloc[0]
+    >>> float(r["response_minutes"]) / 60, bool(r["answered_within_24h_weekdays"])
+    (71.0, True)
+    >>> float(r["response_office_minutes"]) / 60, bool(r["answered_same_working_day"])
+    (6.75, False)
+    """
+    opening, closing = _office_bounds(office_hours)
+    has_c = comments is not None and len(comments) > 0
+    has_p = posts is not None and len(posts) > 0 and "author_kind" in posts.columns
+    if has_c:
+        _require(
+            comments,
+            ("comment_id", "post_id", "page_id", "created_at", "is_page_reply", "message"),
+            "response_times",
+        )
+        cq, c_first, replies = _comment_questions(comments)
+    else:
+        cq, c_first = _empty_response().iloc[:, :4], pd.Series([], dtype="datetime64[us]")
+        replies = pd.DataFrame(
+            {
+                "post_id": pd.Series([], dtype="str"),
+                "created_at": pd.Series([], dtype=pd.DatetimeTZDtype("us", CALENDAR_TZ)),
+            }
+        )
+    parts = []
+    if len(cq):
+        parts.append(
+            cq[["comment_id", "page_id", "post_id", "asked_at"]]
+            .assign(answered_at=c_first, source="comment")
+            .reset_index(drop=True)
+        )
+    if has_p:
+        vq, v_first = _visitor_questions(posts, replies)
+        if len(vq):
+            parts.append(
+                vq.assign(answered_at=v_first, source="visitor_post").reset_index(drop=True)
+            )
+    if not parts:
+        return _empty_response()
+    q = pd.concat(parts, ignore_index=True)
+    q["asked_at"] = _oslo_times(q["asked_at"]).dt.as_unit("us")
+    answered_at = _oslo_times(q["answered_at"]).dt.as_unit("us")
+
+    minutes = ((answered_at - q["asked_at"]).dt.total_seconds() / 60.0).clip(lower=0.0)
     working = working_minutes_between(q["asked_at"], answered_at, country=country)
+    office = office_minutes_between(
+        q["asked_at"], answered_at, office_hours=(opening, closing), country=country
+    )
+    deadline = same_working_day_deadline(
+        q["asked_at"], office_hours=(opening, closing), country=country
+    )
     answered = answered_at.notna() & q["asked_at"].notna()
     out = pd.DataFrame(
         {
-            "comment_id": q["comment_id"],
-            "page_id": q["page_id"],
-            "post_id": q["post_id"],
-            "asked_at": q["asked_at"].dt.as_unit("us"),
+            "comment_id": q["comment_id"].astype("str"),
+            "page_id": q["page_id"].astype("str"),
+            "post_id": q["post_id"].astype("str"),
+            "asked_at": q["asked_at"],
             "answered_at": answered_at.where(answered),
             "response_minutes": minutes.where(answered).astype("float64"),
             "answered": answered.astype(bool),
@@ -455,13 +788,19 @@ def response_times(comments: pd.DataFrame, *, country: str = "NO") -> pd.DataFra
                 bool
             ),
             "response_working_minutes": working.where(answered).astype("float64"),
+            "source": q["source"].astype("str"),
+            "response_office_minutes": office.where(answered).astype("float64"),
+            "answered_same_working_day": (
+                answered & (answered_at <= deadline).fillna(False)
+            ).astype(bool),
+            "answered_within_few_hours": (answered & (office <= few_hours * 60.0)).astype(bool),
         }
     )
     out = out.sort_values(["page_id", "asked_at", "comment_id"], kind="stable")
     return out.reset_index(drop=True)[RESPONSE_COLUMNS]
 
 
-#: Columns of :func:`page_response`.
+#: Columns of :func:`page_response` / :func:`summarise_responses`.
 PAGE_RESPONSE_COLUMNS = [
     "questions",
     "questions_answered",
@@ -469,60 +808,120 @@ PAGE_RESPONSE_COLUMNS = [
     "avg_response_time_minutes",
     "median_response_time_minutes",
     "share_within_24h_weekdays",
+    "questions_in_comments",
+    "questions_in_visitor_posts",
+    "median_response_working_hours",
+    "share_within_few_hours",
+    "share_same_working_day",
 ]
 
 
-def summarise_responses(times: pd.DataFrame, page_ids: pd.Index | None = None) -> pd.DataFrame:
+def summarise_responses(
+    times: pd.DataFrame,
+    page_ids: pd.Index | None = None,
+    *,
+    sources: tuple[str, ...] = QUESTION_SOURCES,
+) -> pd.DataFrame:
     """Aggregate a :func:`response_times` table per page (see :func:`page_response`).
 
     ``page_ids`` lists pages to include even without questions (0 questions, NaN rates).
+    ``sources`` restricts the questions counted (``"comment"``, ``"visitor_post"``);
+    ``questions_in_comments`` / ``questions_in_visitor_posts`` always count both.
     """
-    g = times.groupby("page_id", sort=True)
-    answered_minutes = times["response_minutes"].where(times["answered"])
+    src = times["source"] if "source" in times.columns else pd.Series("comment", index=times.index)
+    counts = (
+        pd.crosstab(times["page_id"], src).reindex(columns=list(QUESTION_SOURCES), fill_value=0)
+        if len(times)
+        else pd.DataFrame(columns=list(QUESTION_SOURCES), dtype="int64")
+    )
+    t = times.loc[src.isin(sources)]
+    g = t.groupby("page_id", sort=True)
+    answered_minutes = t["response_minutes"].where(t["answered"])
+    office = (
+        t["response_office_minutes"]
+        if "response_office_minutes" in t.columns
+        else pd.Series(np.nan, index=t.index)
+    )
+    office_hours = office.where(t["answered"]) / 60.0
+
+    def col_sum(name: str) -> pd.Series:
+        if name in t.columns:
+            return g[name].sum()
+        return pd.Series(np.nan, index=g.size().index)
+
     out = pd.DataFrame(
         {
             "questions": g.size(),
             "questions_answered": g["answered"].sum(),
-            "avg_response_time_minutes": answered_minutes.groupby(times["page_id"]).mean(),
-            "median_response_time_minutes": answered_minutes.groupby(times["page_id"]).median(),
+            "avg_response_time_minutes": answered_minutes.groupby(t["page_id"]).mean(),
+            "median_response_time_minutes": answered_minutes.groupby(t["page_id"]).median(),
             "within": g["answered_within_24h_weekdays"].sum(),
+            "median_response_working_hours": office_hours.groupby(t["page_id"]).median(),
+            "few": col_sum("answered_within_few_hours"),
+            "same": col_sum("answered_same_working_day"),
         }
     )
+    index = out.index.union(pd.Index(counts.index.astype("str"), dtype="str"))
     if page_ids is not None:
-        out = out.reindex(out.index.union(pd.Index(page_ids, dtype="str")))
+        index = index.union(pd.Index(page_ids, dtype="str"))
+    out = out.reindex(index)
+    counts = counts.reindex(index, fill_value=0)
     out["questions"] = out["questions"].fillna(0).astype("int64")
     out["questions_answered"] = out["questions_answered"].fillna(0).astype("int64")
+    out["questions_in_comments"] = counts["comment"].astype("int64")
+    out["questions_in_visitor_posts"] = counts["visitor_post"].astype("int64")
     with np.errstate(invalid="ignore", divide="ignore"):
         q = out["questions"].replace(0, np.nan).astype("float64")
         out["share_answered"] = out["questions_answered"] / q
         out["share_within_24h_weekdays"] = out["within"].fillna(0).astype("float64") / q
+        out["share_within_few_hours"] = out["few"].fillna(0).astype("float64") / q
+        out["share_same_working_day"] = out["same"].fillna(0).astype("float64") / q
     out.index.name = "page_id"
-    return out[PAGE_RESPONSE_COLUMNS].astype({c: "float64" for c in PAGE_RESPONSE_COLUMNS[2:]})
+    return out[PAGE_RESPONSE_COLUMNS].astype(
+        {c: "float64" for c in PAGE_RESPONSE_COLUMNS if not c.startswith("questions")}
+    )
 
 
-def page_response(comments: pd.DataFrame, *, country: str = "NO") -> pd.DataFrame:
-    """Response metrics per page.
+def page_response(
+    comments: pd.DataFrame | None,
+    *,
+    posts: pd.DataFrame | None = None,
+    country: str = "NO",
+    office_hours: tuple[object, object] = OFFICE_HOURS,
+    few_hours: float = FEW_HOURS,
+    sources: tuple[str, ...] = QUESTION_SOURCES,
+) -> pd.DataFrame:
+    """Response KPIs per page, side by side.
 
     Parameters
     ----------
-    comments
-        Canonical comments table.
-    country
-        Holiday calendar of the working clock (see :func:`response_times`).
+    comments, posts
+        Canonical comments and posts (visitor posts' questions count when ``posts`` is
+        given; see :func:`response_times`).
+    country, office_hours, few_hours
+        As for :func:`response_times`.
+    sources
+        Which questions the KPIs count: ``("comment", "visitor_post")`` (default, both),
+        or one of them.
 
     Returns
     -------
     DataFrame
-        Indexed by page_id (every page that has comments): questions (citizen questions,
-        :func:`detect_questions`), questions_answered (Gambit metric 4), share_answered,
-        avg_response_time_minutes (Gambit metric 6: mean wall-clock minutes to the first
-        page reply over answered questions), median_response_time_minutes,
-        share_within_24h_weekdays (share of *all* questions answered within 24 working
-        hours, hypothesis H2). Rates are NaN for pages without questions.
+        Indexed by page_id (every page with comments or visitor posts), columns
+        :data:`PAGE_RESPONSE_COLUMNS`: questions, questions_answered (Gambit metric 4),
+        share_answered (the *response rate*), avg_response_time_minutes (Gambit metric 6:
+        mean wall-clock minutes over answered questions), median_response_time_minutes
+        (wall clock), share_within_24h_weekdays (H2), questions_in_comments and
+        questions_in_visitor_posts (where the questions were asked — counted whatever
+        ``sources`` is), median_response_working_hours (office clock),
+        share_within_few_hours and share_same_working_day (KS Veikart). Shares are of
+        *all* questions (unanswered ones count as not answered); NaN for pages without
+        questions.
 
     Notes
     -----
-    Johnsen, Jørgensen & Aaneland (2013, s. 10 and 12).
+    Johnsen, Jørgensen & Aaneland (2013), s. 10 and s. 13; Langva, Meling & Wessel-Aas
+    (2012), s. 12.
 
     Examples
     --------
@@ -535,6 +934,12 @@ def page_response(comments: pd.DataFrame, *, country: str = "NO") -> pd.DataFram
     >>> page_response(c).loc["A", ["questions", "questions_answered", "share_answered"]].tolist()
     [2.0, 1.0, 0.5]
     """
-    times = response_times(comments, country=country)
-    pages = pd.Index(comments["page_id"].astype("str").unique()) if len(comments) else None
-    return summarise_responses(times, pages)
+    times = response_times(
+        comments, posts=posts, country=country, office_hours=office_hours, few_hours=few_hours
+    )
+    ids = []
+    for frame in (comments, posts):
+        if frame is not None and len(frame) and "page_id" in frame.columns:
+            ids.append(frame["page_id"].astype("str"))
+    pages = pd.Index(pd.concat(ids).unique()) if ids else None
+    return summarise_responses(times, pages, sources=sources)
