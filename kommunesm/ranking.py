@@ -34,7 +34,12 @@ import numpy as np
 import pandas as pd
 
 from kommunesm.errors import InputError
-from kommunesm.metrics.table import GAMBIT_METRICS, build_atoms, gambit_arrays
+from kommunesm.metrics.table import (
+    ENGAGEMENT_VARIANTS,
+    GAMBIT_METRICS,
+    build_atoms,
+    gambit_arrays,
+)
 
 __all__ = [
     "ASCENDING_DEFAULT",
@@ -47,6 +52,7 @@ __all__ = [
     "describe_rank_changes",
     "describe_sensitivity",
     "describe_uncertainty",
+    "engagement_variant_ranks",
     "gambit_lists",
     "gambit_points",
     "list_size_sensitivity",
@@ -338,6 +344,7 @@ def rank_dataset(
     min_followers: float | None = None,
     start: object = None,
     end: object = None,
+    engagement: str = "daily",
 ) -> tuple[pd.DataFrame, pd.DataFrame, str]:
     """Gambit points for whatever a set of canonical tables provides.
 
@@ -350,6 +357,10 @@ def rank_dataset(
         As for :func:`gambit_points`.
     start, end
         Period for :func:`kommunesm.metrics.page_table` (inclusive days; default: the data).
+    engagement
+        Engagement-rate variant ranked as metric 10 (``"daily"``, Socialbakers' — the
+        default; ``"period"``; ``"per_post"``); see :func:`kommunesm.metrics.page_table`.
+        A ``page_metrics`` export is ranked on its own ``engagement_rate`` column.
 
     Returns
     -------
@@ -372,7 +383,13 @@ def rank_dataset(
 
     if any(get(t) is not None for t in ("posts", "page_days", "comments")):
         metrics = page_table(
-            get("pages"), get("page_days"), get("posts"), get("comments"), start, end
+            get("pages"),
+            get("page_days"),
+            get("posts"),
+            get("comments"),
+            start,
+            end,
+            engagement=engagement,
         )
         source = "page_table"
     elif get("page_metrics") is not None:
@@ -410,6 +427,7 @@ def rank_uncertainty(
     metrics_used: Iterable[str] | None = None,
     ci: float = 0.95,
     chunk: int = 100,
+    engagement: str = "daily",
 ) -> pd.DataFrame:
     """Bootstrap uncertainty of the Gambit ranking.
 
@@ -436,6 +454,8 @@ def rank_uncertainty(
         Coverage of the rank interval (percentile interval of the bootstrap ranks).
     chunk
         Replicates per vectorised batch (memory vs speed).
+    engagement
+        Engagement-rate variant of metric 10, as for :func:`kommunesm.metrics.page_table`.
 
     Returns
     -------
@@ -463,7 +483,9 @@ def rank_uncertainty(
     (np.int64(1), np.True_)
     """
     _check_sizes(list_size, top_points)
-    atoms = build_atoms(pages, page_days, posts, comments, start, end)
+    atoms = build_atoms(
+        pages, page_days, posts, comments, start, end, engagement_variant=engagement
+    )
     base = pd.DataFrame({k: v[:, 0] for k, v in gambit_arrays(atoms).items()}, index=atoms.ids)
     cols = _metric_columns(base, metrics_used)
     cols = [c for c in cols if base[c].notna().any()]
@@ -752,6 +774,101 @@ def compare_rankings(
                 }
             )
     return pd.DataFrame(rows)
+
+
+def engagement_variant_ranks(
+    table: pd.DataFrame,
+    *,
+    variants: Sequence[str] = ("daily", "period", "per_post"),
+    reference: str = "daily",
+    top: int = 30,
+    list_size: int = 30,
+    top_points: int = 5,
+    min_followers: float | None = None,
+) -> pd.DataFrame:
+    """The Gambit Top-N under each engagement-rate variant, and how far each page moves.
+
+    Parameters
+    ----------
+    table
+        A :func:`kommunesm.metrics.page_table` (it holds every variant:
+        ``engagement_rate_daily``, ``engagement_rate_period``,
+        ``engagement_rate_per_post``).
+    variants
+        Variants to rank under (keys of
+        :data:`kommunesm.metrics.table.ENGAGEMENT_VARIANTS`).
+    reference
+        The variant places are counted from (default ``"daily"``, Socialbakers' and the
+        ranking's default).
+    top, list_size, top_points, min_followers
+        As for :func:`gambit_points`.
+
+    Returns
+    -------
+    DataFrame
+        One row per page that is in the Top-``top`` under at least one variant, indexed by
+        page_id, sorted by the reference rank: ``rank_<variant>`` and ``total_<variant>``
+        for each variant, and ``moved_<variant>`` for each non-reference variant = rank
+        under the reference − rank under that variant (positive: the page moves *up*
+        that many places under the variant; 0: same place). ``attrs`` holds variants,
+        reference and top.
+
+    Notes
+    -----
+    Only metric 10 differs between the columns; the other nine metrics and the points
+    rule (Johnsen, Jørgensen & Aaneland 2013, s. 11) are the same.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tab = pd.DataFrame({"followers": [300.0, 200.0, 100.0],
+    ...     "engagement_rate_daily": [1.0, 3.0, 2.0], "engagement_rate_period": [9.0, 1.0, 2.0],
+    ...     "engagement_rate_per_post": [1.0, 2.0, 3.0]},
+    ...     index=pd.Index(["A", "B", "C"], name="page_id"))
+    >>> ev = engagement_variant_ranks(tab, top=3, list_size=3, top_points=3)
+    >>> ev[["rank_daily", "rank_period", "moved_period"]].to_dict("index")  # by hand
+    {'B': {'rank_daily': 1, 'rank_period': 2, 'moved_period': -1}, \
+'A': {'rank_daily': 2, 'rank_period': 1, 'moved_period': 1}, \
+'C': {'rank_daily': 3, 'rank_period': 2, 'moved_period': 1}}
+    """
+    unknown = [v for v in (*variants, reference) if v not in ENGAGEMENT_VARIANTS]
+    if unknown:
+        raise ValueError(
+            f"unknown engagement variant(s) {unknown}; use {', '.join(ENGAGEMENT_VARIANTS)}"
+        )
+    frame = _metric_frame(table, "page table")
+    variants = [reference, *[v for v in variants if v != reference]]
+    missing = [ENGAGEMENT_VARIANTS[v] for v in variants if ENGAGEMENT_VARIANTS[v] not in frame]
+    if missing:
+        raise InputError(
+            f"the page table has no column {missing[0]}",
+            file="page table",
+            column=missing[0],
+            expected="a kommunesm.metrics.page_table (it holds every engagement variant)",
+        )
+    used = [c for c in GAMBIT_METRICS if c in frame.columns and c != "engagement_rate"]
+    cols: dict[str, pd.Series] = {}
+    for v in variants:
+        m = frame[used].assign(engagement_rate=frame[ENGAGEMENT_VARIANTS[v]])
+        pts = gambit_points(
+            m, list_size=list_size, top_points=top_points, min_followers=min_followers
+        )
+        cols[f"rank_{v}"] = pts["rank"]
+        cols[f"total_{v}"] = pts["total"]
+    out = pd.DataFrame(cols).reindex(frame.index)
+    for v in variants[1:]:
+        out[f"moved_{v}"] = out[f"rank_{reference}"] - out[f"rank_{v}"]
+    in_top = np.zeros(len(out), dtype=bool)
+    for v in variants:
+        in_top |= (out[f"rank_{v}"] <= top).to_numpy()
+    out = out.loc[in_top].astype("int64")
+    out = (
+        out.reset_index()
+        .sort_values([f"rank_{reference}", "page_id"], kind="stable")
+        .set_index("page_id")
+    )
+    out.attrs.update({"variants": list(variants), "reference": reference, "top": top})
+    return out
 
 
 def describe_rank_changes(cmp: pd.DataFrame, *, top: int = 30) -> str:

@@ -137,6 +137,12 @@ FIELDS: dict[str, dict[str, Field]] = {
         Field("kommunenummer_2024", "text", description="The code harmonised to 2024 borders."),
         Field("population", "count"),
         Field("about_text", "text", description="The page's About / description text."),
+        Field(
+            "open_wall",
+            "bool",
+            description="Citizens may post on the page wall (declared; missing = unknown). "
+            "kommunesm.metrics.wall.open_wall adds the observed value (KS Veikart 2012, s. 11).",
+        ),
         _SYNTH,
     ),
     "page_days": _fields(
@@ -160,6 +166,18 @@ FIELDS: dict[str, dict[str, Field]] = {
         Field("created_at", "datetime", required=True),
         Field("type", "text"),
         Field("message", "text"),
+        Field(
+            "author_kind",
+            "category",
+            allowed=("page", "visitor"),
+            description="'page' (the page's own post) or 'visitor' (a citizen's post on the "
+            "page wall); missing = the page's own.",
+        ),
+        Field(
+            "author_id",
+            "text",
+            description="Pseudonymised author of a visitor post (empty for the page's posts).",
+        ),
         Field(
             "likes", "count", description="Likes, or all reactions where likes are not separate."
         ),

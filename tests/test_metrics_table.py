@@ -97,7 +97,12 @@ def test_ten_metrics_by_hand(tiny: dict) -> None:
     assert a["followers"] == 120  # last day in the period (31 March is outside)
     assert a["page_posts"] == 2 and a["likes"] == 30 and a["comments"] == 5 and a["shares"] == 1
     assert a["interactions"] == 36
-    assert a["engagement_rate"] == pytest.approx(36 / 120 * 100)
+    # default: Socialbakers' daily variant, mean over posting days of interactions / posts
+    # / followers that day (2 April: 13 / 1 / 100; 9 April: 23 / 1 / 100)
+    assert tab.attrs["engagement"] == "daily"
+    assert a["engagement_rate"] == pytest.approx((13 / 100 + 23 / 100) / 2 * 100)
+    assert a["engagement_rate"] == a["engagement_rate_daily"]
+    assert a["engagement_rate_period"] == pytest.approx(36 / 120 * 100)
     assert a["people_talking_about"] == 15  # mean of 10 and 20
     assert a["questions_answered"] == 1 and a["avg_response_time_minutes"] == 30
     assert a["questions"] == 2 and a["share_answered"] == 0.5

@@ -18,6 +18,7 @@ import pandas as pd
 
 from kommunesm.errors import InputError
 from kommunesm.metrics import _period
+from kommunesm.metrics.wall import page_posts
 
 __all__ = ["ACTIVITY_COLUMNS", "H1_POSTS_PER_WEEK", "posting_activity"]
 
@@ -90,6 +91,7 @@ def posting_activity(
 
 
 def _activity(posts: pd.DataFrame, period: _period.Period, ids: pd.Index) -> pd.DataFrame:
+    posts = page_posts(posts)  # H1 and metric 5 count the page's own posts
     in_period = posts.loc[period.posts_mask(posts["created_at"])] if len(posts) else posts
     pid = in_period["page_id"].astype("str")
     counts = pid.value_counts().reindex(ids, fill_value=0).astype("float64")

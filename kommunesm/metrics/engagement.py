@@ -18,6 +18,9 @@ Definitions (the library is their single source):
   comments; virality V1–V3 the same for shares; engagement E = P3 + C3 + V3. (Bonsón et
   al. print P1, C1, V1 as percentages; here they are shares in 0–1.)
 
+Only the page's own posts count: visitor posts (citizens' wall posts, ``author_kind`` =
+``"visitor"``; :mod:`kommunesm.metrics.wall`) are left out of every rate here.
+
 Missing values: a post whose like, comment and share counts are all missing has missing
 interactions; otherwise missing components count as 0 (exports leave "shares" empty
 when there were none). Division by 0 followers gives NaN, never inf.
@@ -30,6 +33,7 @@ import pandas as pd
 
 from kommunesm.errors import InputError
 from kommunesm.metrics._period import TZ, as_float, safe_ratio
+from kommunesm.metrics.wall import page_posts
 
 __all__ = [
     "BONSON_INDICES",
@@ -197,6 +201,7 @@ def engagement_rate_per_post(posts: pd.DataFrame, page_days: pd.DataFrame | None
     {'A': 6.0}
     """
     _need(posts, ("page_id", *_PARTS), "posts", "engagement_rate_per_post")
+    posts = page_posts(posts)  # visitor posts are not the page\'s posts
     rate = safe_ratio(interactions(posts), followers_at_posting(posts, page_days)) * 100.0
     return (
         rate.groupby(posts["page_id"].astype("str"))
@@ -240,6 +245,7 @@ def engagement_rate_daily(posts: pd.DataFrame, page_days: pd.DataFrame | None) -
     12.5
     """
     _need(posts, ("page_id", "created_at", *_PARTS), "posts", "engagement_rate_daily")
+    posts = page_posts(posts)  # visitor posts are not the page\'s posts
     created = pd.to_datetime(posts["created_at"])
     created = created.dt.tz_convert(TZ) if created.dt.tz is not None else created
     frame = pd.DataFrame(
@@ -310,6 +316,7 @@ def bonson_indices(
     [0.5, 5.0, 5.0, 1.0, 0.0, 6.0]
     """
     _need(posts, _PARTS, "posts", "bonson_indices")
+    posts = page_posts(posts)  # visitor posts are not the page\'s posts
     pid = (
         posts["page_id"].astype("str")
         if "page_id" in posts.columns

@@ -91,6 +91,7 @@ import numpy as np
 import pandas as pd
 
 from kommunesm.errors import InputError
+from kommunesm.metrics.wall import is_visitor_post
 
 __all__ = [
     "FEW_HOURS",
@@ -487,20 +488,6 @@ def _question_text_mask(text: pd.Series) -> pd.Series:
     return text.astype("str").str.contains(QUESTION_PATTERN, regex=True, na=False).astype(bool)
 
 
-def _visitor_mask(posts: pd.DataFrame) -> pd.Series:
-    if "author_kind" not in posts.columns:
-        return pd.Series(False, index=posts.index)
-    return (
-        posts["author_kind"]
-        .astype("str")
-        .str.strip()
-        .str.casefold()
-        .eq("visitor")
-        .fillna(False)
-        .astype(bool)
-    )
-
-
 def detect_visitor_questions(posts: pd.DataFrame) -> pd.Series:
     """Which posts are citizen questions posted on the page wall.
 
@@ -518,7 +505,7 @@ def detect_visitor_questions(posts: pd.DataFrame) -> pd.Series:
     """
     if "message" not in posts.columns or not len(posts):
         return pd.Series(False, index=posts.index, name="is_question")
-    return (_question_text_mask(posts["message"]) & _visitor_mask(posts)).rename("is_question")
+    return (_question_text_mask(posts["message"]) & is_visitor_post(posts)).rename("is_question")
 
 
 def _normalise_parent(parent: pd.Series) -> pd.Series:

@@ -16,16 +16,26 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from kommunesm.metrics import _period, activity, engagement, response
+from kommunesm.metrics import _period, activity, response, wall
+from kommunesm.metrics import engagement as eng
 from kommunesm.metrics._period import as_float, safe_ratio
 
 __all__ = [
     "COLUMN_DEFINITIONS",
+    "ENGAGEMENT_VARIANTS",
     "EXTRA_COLUMNS",
     "GAMBIT_METRICS",
     "describe_columns",
     "page_table",
 ]
+
+#: Engagement-rate variants :func:`page_table` can put in ``engagement_rate`` (and the
+#: ranking can rank on), with the extra column that always holds each.
+ENGAGEMENT_VARIANTS: dict[str, str] = {
+    "daily": "engagement_rate_daily",
+    "period": "engagement_rate_period",
+    "per_post": "engagement_rate_per_post",
+}
 
 #: The ten Gambit H+K ranking metrics, in the report's order (Johnsen, Jørgensen & Aaneland
 #: 2013, s. 10), with the canonical names of
@@ -53,6 +63,15 @@ EXTRA_COLUMNS = (
     "share_within_24h_weekdays",
     "engagement_rate_per_post",
     "engagement_rate_daily",
+    "engagement_rate_period",
+    "questions_in_comments",
+    "questions_in_visitor_posts",
+    "median_response_working_hours",
+    "share_within_few_hours",
+    "share_same_working_day",
+    "citizen_threads",
+    "citizen_thread_starters",
+    "open_wall",
     "followers_start",
     "followers_growth",
     "followers_growth_share",
@@ -85,24 +104,31 @@ COLUMN_DEFINITIONS: dict[str, tuple[str, str, str]] = {
         f"{_S0}, metric 3",
     ),
     "questions_answered": (
-        "citizen questions asked in the period that got a page reply (kommunesm.metrics.response)",
-        "comments",
+        "citizen questions asked in the period that got a page reply; questions in "
+        "comments and in visitor posts unless page_table(questions=...) says otherwise "
+        "(kommunesm.metrics.response)",
+        "comments + posts (visitor posts)",
         f"{_S0}, metric 4",
     ),
-    "page_posts": ("posts by the page in the period", "posts", f"{_S0}, metric 5"),
+    "page_posts": (
+        "posts by the page in the period (author_kind page; visitor posts not counted)",
+        "posts",
+        f"{_S0}, metric 5",
+    ),
     "avg_response_time_minutes": (
         "mean wall-clock minutes from question to first page reply, answered questions "
-        "asked in the period",
-        "comments",
+        "asked in the period (same questions as questions_answered)",
+        "comments + posts (visitor posts)",
         f"{_S0}, metric 6",
     ),
     "likes": ("sum of posts.likes in the period", "posts", f"{_S0}, metric 7"),
     "comments": ("sum of posts.comments in the period", "posts", f"{_S0}, metric 8"),
     "shares": ("sum of posts.shares in the period", "posts", f"{_S0}, metric 9"),
     "engagement_rate": (
-        "interactions / followers × 100 (period variant)",
+        "the engagement-rate variant chosen by page_table(engagement=...), default 'daily' "
+        "(engagement_rate_daily); the variant is in table.attrs['engagement']",
         "posts + page_days",
-        f"{_S0}, metric 10",
+        f"{_S0}, metric 10; Socialbakers Analytics Guide",
     ),
     "posts_per_week": (
         "page_posts / (period days / 7)",
@@ -145,6 +171,53 @@ COLUMN_DEFINITIONS: dict[str, tuple[str, str, str]] = {
         "followers × 100",
         "posts (+ page_days)",
         "Socialbakers Analytics Guide, cited by Johnsen, Jørgensen & Aaneland (2013, s. 9, note 7)",
+    ),
+    "engagement_rate_period": (
+        "interactions over the period / followers × 100 (grows with the number of posts)",
+        "posts + page_days",
+        f"{_S0}, metric 10 (literal reading)",
+    ),
+    "questions_in_comments": (
+        "citizen questions asked in comments in the period",
+        "comments",
+        "Johnsen, Jørgensen & Aaneland (2013, s. 10)",
+    ),
+    "questions_in_visitor_posts": (
+        "citizen questions asked as visitor posts on the page wall in the period",
+        "posts (author_kind visitor)",
+        "Johnsen, Jørgensen & Aaneland (2013, s. 13; H2: 'spørsmål og innlegg fra innbyggerne')",
+    ),
+    "median_response_working_hours": (
+        "median office-clock hours to the first page reply (office hours 08:00-15:45 on "
+        "working days by default)",
+        "comments + posts",
+        "Langva, Meling & Wessel-Aas (2012, s. 12)",
+    ),
+    "share_within_few_hours": (
+        "share of questions answered within a few office hours (default 3)",
+        "comments + posts",
+        "Langva, Meling & Wessel-Aas (2012, s. 12: 'helst i løpet av få timer')",
+    ),
+    "share_same_working_day": (
+        "share of questions answered before closing time of their working day",
+        "comments + posts",
+        "Langva, Meling & Wessel-Aas (2012, s. 12: 'samme virkedag')",
+    ),
+    "citizen_threads": (
+        "visitor posts in the period: threads citizens started on the page wall",
+        "posts (author_kind visitor)",
+        "Langva, Meling & Wessel-Aas (2012, s. 16)",
+    ),
+    "citizen_thread_starters": (
+        "distinct (pseudonymised) authors of visitor posts in the period",
+        "posts (author_kind visitor)",
+        "Langva, Meling & Wessel-Aas (2012, s. 16)",
+    ),
+    "open_wall": (
+        "1 if citizens can post on the wall (declared pages.open_wall, else observed: a "
+        "visitor post in the data), 0 if declared closed, NaN if unknown",
+        "pages + posts",
+        "Langva, Meling & Wessel-Aas (2012, s. 11)",
     ),
     "followers_start": (
         "followers on the first day of the period with a value",
@@ -213,8 +286,14 @@ class Atoms:
     q_minutes: np.ndarray
     q_within: np.ndarray
     followers: np.ndarray
+    engagement: str
+    post_rate: np.ndarray  # per page post: interactions / followers at posting × 100
+    post_group: np.ndarray  # per page post: code of its (page, posting day) group
+    group_page: np.ndarray  # per group: page code
+    group_followers: np.ndarray  # per group: mean followers at posting that day
     times: pd.DataFrame  # response_times rows in the period
-    posts: pd.DataFrame  # posts in the period
+    posts: pd.DataFrame  # the page's own posts in the period
+    visitor_posts: pd.DataFrame  # citizens' wall posts in the period
     days: pd.DataFrame  # page days in the period
 
 
@@ -248,8 +327,14 @@ def build_atoms(
     end: object = None,
     *,
     country: str = "NO",
+    engagement_variant: str = "daily",
+    questions: tuple[str, ...] = response.QUESTION_SOURCES,
+    office_hours: tuple[object, object] = response.OFFICE_HOURS,
+    few_hours: float = response.FEW_HOURS,
 ) -> Atoms:
     """Restrict the inputs to the period and code their rows by page (internal)."""
+    _check_variant(engagement_variant)
+    questions = _check_sources(questions)
     empty = pd.DataFrame({"page_id": pd.Series([], dtype="str")})
     pages = pages if pages is not None else empty
     page_days = page_days if page_days is not None and len(page_days) else empty
@@ -264,13 +349,15 @@ def build_atoms(
     )
     ids = _ids(pages, page_days, posts, comments)
 
-    # posts in the period
-    p = posts.loc[period.posts_mask(posts["created_at"])] if has_posts else posts
+    # posts in the period: the page's own, and citizens' wall posts
+    in_period = posts.loc[period.posts_mask(posts["created_at"])] if has_posts else posts
+    visitors = wall.visitor_posts(in_period) if has_posts else posts
+    p = wall.page_posts(in_period) if has_posts else posts
     post_code = ids.get_indexer(p["page_id"].astype("str")) if has_posts else np.array([], int)
     if has_posts:
         vals = np.column_stack(
             [as_float(p[c]).to_numpy() for c in ("likes", "comments", "shares")]
-            + [engagement.interactions(p).to_numpy()]
+            + [eng.interactions(p).to_numpy()]
         )
     else:
         vals = np.empty((0, 4))
@@ -298,33 +385,152 @@ def build_atoms(
         last_post = fp["_f"].groupby(fp["page_id"].astype("str")).last()
         fol = fol.fillna(last_post.reindex(ids))
 
-    # questions asked in the period
-    if has_comments:
-        times = response.response_times(comments, country=country)
+    # per-post and per-(page, day) engagement inputs of the variants
+    if has_posts and len(p):
+        f_post = eng.followers_at_posting(p, d if has_days else None).to_numpy()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            post_rate = np.where(f_post > 0, vals[:, 3] / f_post * 100.0, np.nan)
+        created = _period._oslo(p["created_at"])
+        day = created.dt.tz_localize(None).dt.normalize()
+        okd = day.notna().to_numpy()
+        grp = np.full(len(p), -1, dtype=np.int64)
+        if okd.any():
+            keys = pd.DataFrame({"page": post_code[okd], "day": day.to_numpy()[okd]})
+            grp[okd] = keys.groupby(["page", "day"], sort=True).ngroup().to_numpy()
+        n_groups = int(grp.max()) + 1 if len(grp) else 0
+        group_page = np.full(n_groups, -1, dtype=np.int64)
+        ok = grp >= 0
+        group_page[grp[ok]] = post_code[ok]
+        fsum = np.bincount(grp[ok], weights=np.nan_to_num(f_post[ok]), minlength=n_groups)
+        fcnt = np.bincount(
+            grp[ok], weights=(~np.isnan(f_post[ok])).astype(float), minlength=n_groups
+        )
+        with np.errstate(divide="ignore", invalid="ignore"):
+            group_followers = np.where(fcnt > 0, fsum / fcnt, np.nan)
+    else:
+        post_rate = np.empty(0)
+        grp = np.empty(0, dtype=np.int64)
+        group_page = np.empty(0, dtype=np.int64)
+        group_followers = np.empty(0)
+
+    # questions asked in the period: in comments and in visitor posts
+    has_visitors = has_posts and len(visitors) > 0
+    if has_comments or has_visitors:
+        times = response.response_times(
+            comments if has_comments else None,
+            posts=posts if has_visitors else None,
+            country=country,
+            office_hours=office_hours,
+            few_hours=few_hours,
+        )
         if period.bounded:
             times = times.loc[period.posts_mask(times["asked_at"])]
     else:
         times = response._empty_response()
-    q_code = ids.get_indexer(times["page_id"].astype("str"))
+    counted = times.loc[times["source"].isin(questions)]
+    q_code = ids.get_indexer(counted["page_id"].astype("str"))
     return Atoms(
         ids=ids,
         period=period,
         has_posts=has_posts,
         has_days=has_days,
-        has_comments=has_comments,
+        has_comments=has_comments or has_visitors,
         post_code=np.asarray(post_code, dtype=np.int64),
         post_values=vals,
         day_code=np.asarray(day_code, dtype=np.int64),
         talking=talking,
         q_code=np.asarray(q_code, dtype=np.int64),
-        q_answered=times["answered"].to_numpy(dtype=bool),
-        q_minutes=times["response_minutes"].to_numpy(dtype="float64"),
-        q_within=times["answered_within_24h_weekdays"].to_numpy(dtype=bool),
+        q_answered=counted["answered"].to_numpy(dtype=bool),
+        q_minutes=counted["response_minutes"].to_numpy(dtype="float64"),
+        q_within=counted["answered_within_24h_weekdays"].to_numpy(dtype=bool),
         followers=fol.to_numpy(dtype="float64"),
+        engagement=engagement_variant,
+        post_rate=np.asarray(post_rate, dtype="float64"),
+        post_group=np.asarray(grp, dtype=np.int64),
+        group_page=group_page,
+        group_followers=group_followers,
         times=times,
         posts=p,
+        visitor_posts=visitors,
         days=d,
     )
+
+
+def _check_variant(variant: str) -> None:
+    if variant not in ENGAGEMENT_VARIANTS:
+        raise ValueError(
+            f"engagement must be one of {', '.join(map(repr, ENGAGEMENT_VARIANTS))}; "
+            f"got {variant!r}"
+        )
+
+
+def _check_sources(sources: object) -> tuple[str, ...]:
+    if isinstance(sources, str):
+        sources = response.QUESTION_SOURCES if sources in ("all", "both") else (sources,)
+    sources = tuple(sources)
+    bad = [s for s in sources if s not in response.QUESTION_SOURCES]
+    if bad or not sources:
+        raise ValueError(
+            f"questions must name sources among {response.QUESTION_SOURCES} (or 'all'); "
+            f"got {sources!r}"
+        )
+    return sources
+
+
+def engagement_arrays(atoms: Atoms, w_posts: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """The three engagement-rate variants as page × replicate arrays (internal).
+
+    With unit weights they equal :func:`kommunesm.metrics.engagement.engagement_rate`
+    (period), :func:`~kommunesm.metrics.engagement.engagement_rate_per_post` and
+    :func:`~kommunesm.metrics.engagement.engagement_rate_daily` on the period's page
+    posts. Followers are a census and stay fixed under the weights.
+    """
+    n = len(atoms.ids)
+    reps = w_posts.shape[1] if w_posts is not None else 1
+    nan = np.full((n, reps), np.nan)
+    if not atoms.has_posts or not len(atoms.post_code):
+        return {"period": nan.copy(), "per_post": nan.copy(), "daily": nan.copy()}
+    wp = w_posts if w_posts is not None else np.ones((len(atoms.post_code), 1))
+    ind = _indicator(atoms.post_code, n)
+    x = atoms.post_values[:, 3]
+    ok = ~np.isnan(x)
+    total = _wsum(ind, np.where(ok, x, 0.0), wp)
+    total[(np.asarray(ind @ np.ones(len(x))) > 0) & ~(np.asarray(ind @ ok.astype(float)) > 0)] = (
+        np.nan
+    )
+    fol = np.repeat(atoms.followers[:, None], reps, axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        period = np.where(fol > 0, total / fol * 100.0, np.nan)
+    # per post: weighted mean of the posts' rates (posts without a rate left out)
+    r = atoms.post_rate
+    rok = ~np.isnan(r)
+    num = _wsum(ind, np.where(rok, r, 0.0), wp)
+    den = _wsum(ind, rok.astype("float64"), wp)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_post = np.where(den > 0, num / den, np.nan)
+    # daily: per (page, day) interactions / posts / followers, averaged over posting days
+    g = atoms.post_group
+    gok = g >= 0
+    n_groups = len(atoms.group_page)
+    if n_groups:
+        gind = sparse.csr_matrix(
+            (np.ones(int(gok.sum())), (g[gok], np.flatnonzero(gok))),
+            shape=(n_groups, len(g)),
+        )
+        s = _wsum(gind, np.where(ok, x, 0.0), wp)
+        c = _wsum(gind, np.ones(len(g)), wp)
+        f = atoms.group_followers[:, None]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rate = np.where((c > 0) & (f > 0), s / c / f * 100.0, np.nan)
+        pind = _indicator(atoms.group_page, n)
+        rk = ~np.isnan(rate)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            num = np.asarray(pind @ np.where(rk, rate, 0.0))
+            den = np.asarray(pind @ rk.astype("float64"))
+            daily = np.where(den > 0, num / den, np.nan)
+    else:
+        daily = nan.copy()
+    return {"period": period, "per_post": per_post, "daily": daily}
 
 
 def _wsum(indicator: sparse.csr_matrix, x: np.ndarray, w: np.ndarray) -> np.ndarray:
@@ -360,10 +566,8 @@ def gambit_arrays(atoms: Atoms, w_posts=None, w_days=None, w_q=None) -> dict[str
         for col in ("page_posts", "likes", "comments", "shares", "interactions"):
             out[col] = nan.copy()
 
-    fol = np.repeat(atoms.followers[:, None], reps, axis=1)
-    out["followers"] = fol
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out["engagement_rate"] = np.where(fol > 0, out["interactions"] / fol * 100.0, np.nan)
+    out["followers"] = np.repeat(atoms.followers[:, None], reps, axis=1)
+    out["engagement_rate"] = engagement_arrays(atoms, w_posts)[atoms.engagement]
 
     if atoms.has_days:
         ind = _indicator(atoms.day_code, n)
@@ -401,6 +605,10 @@ def page_table(
     end: object = None,
     *,
     country: str = "NO",
+    engagement: str = "daily",
+    questions: str | tuple[str, ...] = "all",
+    office_hours: tuple[object, object] = response.OFFICE_HOURS,
+    few_hours: float = response.FEW_HOURS,
 ) -> pd.DataFrame:
     """One row per page: the ten Gambit metrics, then the extras of :data:`EXTRA_COLUMNS`.
 
@@ -416,7 +624,32 @@ def page_table(
         taken from the data. Posts, page days and questions outside it are ignored
         (replies after ``end`` to questions asked inside it still count).
     country
-        Holiday calendar for ``share_within_24h_weekdays``.
+        Holiday calendar for the working and office clocks.
+    engagement
+        Which engagement-rate variant fills ``engagement_rate`` (Gambit metric 10, the
+        one the ranking uses): ``"daily"`` (default), ``"period"`` or ``"per_post"``
+        (:data:`ENGAGEMENT_VARIANTS`; all three are also extra columns).
+
+        *Which one did the 2013 report use?* Gambit's definition is verbal —
+        "Engasjementsgrad er antall interaksjoner i forhold til antall følgere"
+        (Johnsen, Jørgensen & Aaneland 2013, s. 10) — and the numbers came from
+        Socialbakers, "analyseverktøyet" in which all 225 pages were registered and whose
+        ranking criteria Gambit picked from (s. 9, footnote 7: "Socialbakers Analytics
+        Guide"). Socialbakers' Engagement Rate in 2012–13 was computed per day as
+        interactions on the day's posts / number of posts that day / fans that day, and
+        averaged over the days of the period. So the ranking most likely used the
+        **daily** variant: Gambit ranked on the metrics the tool reported, and read
+        "i forhold til antall følgere" as Socialbakers did. The literal reading
+        (``"period"``: all interactions / followers) grows with the number of posts and
+        so counts activity twice — page posts and interactions are metrics of their own.
+    questions
+        Which citizen questions feed questions_answered and avg_response_time_minutes
+        (and the other response columns): ``"all"`` (default: questions in comments and
+        in visitor posts, as Socialbakers and H2 counted them), ``"comment"`` or
+        ``"visitor_post"``. ``questions_in_comments`` and ``questions_in_visitor_posts``
+        always say where the questions were asked.
+    office_hours, few_hours
+        Office clock of KS Veikart's norm (:func:`kommunesm.metrics.response.response_times`).
 
     Returns
     -------
@@ -427,7 +660,10 @@ def page_table(
         shares, engagement_rate) then :data:`EXTRA_COLUMNS`. A page with no posts in the
         period has page_posts 0 (not NaN) when the posts table is given. Definitions and
         sources: :data:`COLUMN_DEFINITIONS` / :func:`describe_columns`. ``attrs`` holds
-        the period used (period_start, period_end as ISO dates; period_days).
+        the period used (period_start, period_end as ISO dates; period_days), the
+        ``engagement`` variant and the ``questions`` sources. Visitor posts (citizens'
+        wall posts, ``author_kind`` = ``"visitor"``) never count as page posts,
+        interactions or engagement; they feed the questions and ``citizen_threads``.
 
     Notes
     -----
@@ -445,15 +681,31 @@ def page_table(
     >>> tab = page_table(None, days, posts, None, "2013-04-01", "2013-04-30")
     >>> tab.loc["A", ["followers", "interactions", "engagement_rate"]].tolist()
     [100.0, 13.0, 13.0]
+    >>> tab.attrs["engagement"]
+    'daily'
     >>> bool(pd.isna(tab.loc["B", "engagement_rate"]))  # 0 followers: NaN, not inf
     True
     >>> bool(pd.isna(tab.loc["A", "questions_answered"]))  # no comments table given
     True
     """
-    atoms = build_atoms(pages, page_days, posts, comments, start, end, country=country)
+    questions = _check_sources(questions)
+    atoms = build_atoms(
+        pages,
+        page_days,
+        posts,
+        comments,
+        start,
+        end,
+        country=country,
+        engagement_variant=engagement,
+        questions=questions,
+        office_hours=office_hours,
+        few_hours=few_hours,
+    )
     ids = atoms.ids
     cols = {k: v[:, 0] for k, v in gambit_arrays(atoms).items()}
     table = pd.DataFrame(cols, index=ids)
+    table["engagement_rate_period"] = engagement_arrays(atoms)["period"][:, 0]
 
     # extras -------------------------------------------------------------------------
     if atoms.has_posts:
@@ -461,13 +713,11 @@ def page_table(
         table["posts_per_week"] = act["posts_per_week"]
         table["active_weeks_share"] = act["active_weeks_share"]
         d = atoms.days if atoms.has_days else None
-        table["engagement_rate_per_post"] = engagement.engagement_rate_per_post(
-            atoms.posts, d
-        ).reindex(ids)
+        table["engagement_rate_per_post"] = eng.engagement_rate_per_post(atoms.posts, d).reindex(
+            ids
+        )
         if atoms.posts["created_at"].notna().any():
-            table["engagement_rate_daily"] = engagement.engagement_rate_daily(
-                atoms.posts, d
-            ).reindex(ids)
+            table["engagement_rate_daily"] = eng.engagement_rate_daily(atoms.posts, d).reindex(ids)
         else:
             table["engagement_rate_daily"] = np.nan
     else:
@@ -476,20 +726,34 @@ def page_table(
         table["engagement_rate_per_post"] = np.nan
         table["engagement_rate_daily"] = np.nan
 
+    resp_cols = (
+        "questions",
+        "share_answered",
+        "median_response_time_minutes",
+        "share_within_24h_weekdays",
+        "questions_in_comments",
+        "questions_in_visitor_posts",
+        "median_response_working_hours",
+        "share_within_few_hours",
+        "share_same_working_day",
+    )
     if atoms.has_comments:
-        resp = response.summarise_responses(atoms.times, ids).reindex(ids)
-        table["questions"] = resp["questions"]
-        table["share_answered"] = resp["share_answered"]
-        table["median_response_time_minutes"] = resp["median_response_time_minutes"]
-        table["share_within_24h_weekdays"] = resp["share_within_24h_weekdays"]
+        resp = response.summarise_responses(atoms.times, ids, sources=questions).reindex(ids)
+        for c in resp_cols:
+            table[c] = resp[c]
     else:
-        for c in (
-            "questions",
-            "share_answered",
-            "median_response_time_minutes",
-            "share_within_24h_weekdays",
-        ):
+        for c in resp_cols:
             table[c] = np.nan
+    if atoms.has_posts:
+        both = pd.concat([atoms.posts, atoms.visitor_posts])
+        threads = wall.citizen_threads(both, ids).reindex(ids)
+        table["citizen_threads"] = threads["citizen_threads"]
+        table["citizen_thread_starters"] = threads["citizen_thread_starters"]
+    else:
+        table["citizen_threads"] = np.nan
+        table["citizen_thread_starters"] = np.nan
+    ow = wall.open_wall(pages, posts)["open_wall"].reindex(ids)
+    table["open_wall"] = ow.astype("Float64").astype("float64")
 
     if atoms.has_days and "followers" in atoms.days.columns:
         first = (
@@ -519,4 +783,6 @@ def page_table(
     table.attrs["period_start"] = atoms.period.first_day.date().isoformat()
     table.attrs["period_end"] = atoms.period.last_day.date().isoformat()
     table.attrs["period_days"] = atoms.period.n_days
+    table.attrs["engagement"] = engagement
+    table.attrs["questions"] = list(questions)
     return table

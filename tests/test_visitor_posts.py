@@ -1,0 +1,140 @@
+"""Citizens' wall posts: questions, page metrics, citizen threads, open walls.
+
+Hand-computed fixture: page A has an open wall (two visitor posts by the same citizen, one
+question), page B declares its wall closed, page C has no visitor posts (unknown).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kommunesm.metrics import page_table, response, wall
+
+TZ = "Europe/Oslo"
+
+
+def t(text: str) -> pd.Timestamp:
+    return pd.Timestamp(text, tz=TZ)
+
+
+@pytest.fixture()
+def panel() -> dict[str, pd.DataFrame]:
+    pages = pd.DataFrame(
+        {"page_id": ["A", "B", "C"], "name": ["a", "b", "c"], "open_wall": [None, False, None]}
+    )
+    posts = pd.DataFrame(
+        {
+            "post_id": ["A_1", "A_v1", "A_v2", "A_v3", "B_1", "C_1"],
+            "page_id": ["A", "A", "A", "A", "B", "C"],
+            "author_kind": ["page", "visitor", "visitor", "visitor", "page", None],
+            "author_id": [None, "u9", "u9", "u8", None, None],
+            "created_at": [
+                t("2013-04-09 09:00"),
+                t("2013-04-09 10:00"),  # question, answered by the page at 11:00
+                t("2013-04-10 12:00"),  # not a question
+                t("2013-04-11 12:00"),  # question, a citizen comments, no page answer
+                t("2013-04-09 09:00"),
+                t("2013-04-09 09:00"),
+            ],
+            "message": [
+                "Hva synes dere om nye benker?",  # the page's question: not a citizen's
+                "Når blir veien brøytet?",
+                "Takk for fin konsert!",
+                "Hvorfor er biblioteket stengt?",
+                "Velkommen",
+                "God påske",
+            ],
+            "likes": [10, 1, 2, 0, 4, 6],
+            "comments": [1, 1, 0, 1, 0, 0],
+            "shares": [0, 0, 0, 0, 0, 0],
+            "followers_at_posting": [100, 100, 100, 100, 50, 60],
+        }
+    )
+    comments = pd.DataFrame(
+        {
+            "comment_id": ["c1", "c2", "c3", "c4", "c5"],
+            "post_id": ["A_1", "A_1", "A_v1", "A_v3", "A_1"],
+            "page_id": ["A"] * 5,
+            "parent_id": [None, "c1", None, None, None],
+            "created_at": [
+                t("2013-04-09 09:10"),
+                t("2013-04-09 09:40"),
+                t("2013-04-09 11:00"),
+                t("2013-04-11 12:30"),
+                t("2013-04-09 09:20"),
+            ],
+            "author_id": ["u1", "page:A", "page:A", "u2", "u3"],
+            "is_page_reply": [False, True, True, False, False],
+            "message": ["Hvor?", "Der.", "Mandag.", "Lurer på det samme", "Fint"],
+        }
+    )
+    return {"pages": pages, "posts": posts, "comments": comments}
+
+
+def test_visitor_questions_answered_by_first_page_comment(panel: dict) -> None:
+    rt = response.response_times(panel["comments"], posts=panel["posts"])
+    # questions: c1 (comment), A_v1 and A_v3 (visitor posts); c4 "Lurer på" is a question too
+    assert sorted(rt["comment_id"]) == ["A_v1", "A_v3", "c1", "c4"]
+    by = rt.set_index("comment_id")
+    assert by.loc["A_v1", "source"] == "visitor_post" and by.loc["c1", "source"] == "comment"
+    assert by.loc["A_v1", "response_minutes"] == 60 and by.loc["A_v1", "answered"]
+    assert by.loc["c1", "response_minutes"] == 30
+    assert not by.loc["A_v3", "answered"]  # only a citizen commented
+    # without posts: the comment questions only
+    only_c = response.response_times(panel["comments"])
+    assert sorted(only_c["comment_id"]) == ["c1", "c4"]
+
+
+def test_page_response_counts_and_sources(panel: dict) -> None:
+    k = response.page_response(panel["comments"], posts=panel["posts"]).loc["A"]
+    assert k["questions"] == 4 and k["questions_answered"] == 2
+    assert k["questions_in_comments"] == 2 and k["questions_in_visitor_posts"] == 2
+    assert k["avg_response_time_minutes"] == 45  # mean(30, 60)
+    c_only = response.page_response(
+        panel["comments"], posts=panel["posts"], sources=("comment",)
+    ).loc["A"]
+    assert c_only["questions"] == 2 and c_only["questions_answered"] == 1
+    assert c_only["questions_in_visitor_posts"] == 2  # still says where questions were
+    v_only = response.page_response(
+        panel["comments"], posts=panel["posts"], sources=("visitor_post",)
+    ).loc["A"]
+    assert v_only["questions"] == 2 and v_only["share_answered"] == 0.5
+
+
+def test_page_table_keeps_visitor_posts_out_of_page_metrics(panel: dict) -> None:
+    tab = page_table(page_days=None, **panel, start="2013-04-01", end="2013-04-30")
+    a = tab.loc["A"]
+    assert a["page_posts"] == 1 and a["likes"] == 10 and a["interactions"] == 11
+    assert a["questions"] == 4 and a["questions_answered"] == 2
+    assert a["avg_response_time_minutes"] == 45
+    assert a["questions_in_comments"] == 2 and a["questions_in_visitor_posts"] == 2
+    assert a["citizen_threads"] == 3 and a["citizen_thread_starters"] == 2
+    assert tab.loc["B", "citizen_threads"] == 0
+    c_only = page_table(
+        page_days=None, **panel, start="2013-04-01", end="2013-04-30", questions="comment"
+    )
+    assert c_only.loc["A", "questions_answered"] == 1
+    assert c_only.loc["A", "avg_response_time_minutes"] == 30
+    assert c_only.attrs["questions"] == ["comment"]
+    with pytest.raises(ValueError, match="questions must name"):
+        page_table(page_days=None, **panel, questions="wall")
+
+
+def test_open_wall_declared_observed_unknown(panel: dict) -> None:
+    ow = wall.open_wall(panel["pages"], panel["posts"])
+    assert ow.loc["A", "open_wall"] and ow.loc["A", "open_wall_basis"] == "observed"
+    assert not ow.loc["B", "open_wall"] and ow.loc["B", "open_wall_basis"] == "declared"
+    assert pd.isna(ow.loc["C", "open_wall"]) and pd.isna(ow.loc["C", "open_wall_basis"])
+    assert ow["visitor_posts_seen"].tolist() == [3, 0, 0]
+    tab = page_table(page_days=None, **panel)
+    assert tab.loc["A", "open_wall"] == 1 and tab.loc["B", "open_wall"] == 0
+    assert np.isnan(tab.loc["C", "open_wall"])
+
+
+def test_a_declared_value_wins_over_data() -> None:
+    pages = pd.DataFrame({"page_id": ["A"], "open_wall": [False]})
+    posts = pd.DataFrame({"page_id": ["A"], "author_kind": ["visitor"]})
+    ow = wall.open_wall(pages, posts)
+    assert not ow.loc["A", "open_wall"] and ow.loc["A", "visitor_posts_seen"] == 1
