@@ -63,7 +63,7 @@ ACTIONS = (
 )
 
 #: Platforms a page can be on.
-PLATFORMS = ("facebook", "twitter", "instagram", "youtube", "linkedin", "other")
+PLATFORMS = ("facebook", "twitter", "instagram", "youtube", "tiktok", "linkedin", "other")
 
 #: Columns of every quarantine table: one row per input row that was not kept.
 QUARANTINE_COLUMNS = ["source_file", "source_row", "column", "value", "reason"]
@@ -158,12 +158,33 @@ FIELDS: dict[str, dict[str, Field]] = {
         Field("reach", "count"),
         Field("impressions", "count"),
         Field("engaged_users", "count"),
+        Field(
+            "views",
+            "count",
+            description="Meta's 'views' (page_media_view), which replaced impressions in the "
+            "Page Insights API on 15 November 2025; not comparable with impressions.",
+        ),
+        Field(
+            "metric_basis",
+            "category",
+            allowed=("legacy", "current", "mixed"),
+            description="Which Meta metric definitions the row's followers/reach/views "
+            "follow: 'legacy' (page_fans, page_impressions: before the 2023-2025 changes), "
+            "'current' (page_follows, page_media_view) or 'mixed'. See "
+            "kommunesm.io.page_insights.COMPARABILITY.",
+        ),
         _SYNTH,
     ),
     "posts": _fields(
         Field("post_id", "id", required=True, nullable=False, unique=True),
         Field("page_id", "id", required=True, nullable=False),
         Field("created_at", "datetime", required=True),
+        Field(
+            "platform",
+            "category",
+            allowed=PLATFORMS,
+            description="Platform of the post; missing means the page's platform.",
+        ),
         Field("type", "text"),
         Field("message", "text"),
         Field(
@@ -189,6 +210,16 @@ FIELDS: dict[str, dict[str, Field]] = {
         Field("engaged_users", "count"),
         Field("followers_at_posting", "count"),
         Field("permalink", "text"),
+        Field(
+            "views",
+            "count",
+            description="Video views / plays as the platform counts them (definitions differ: "
+            "see kommunesm.metrics.platforms.METRIC_CAVEATS).",
+        ),
+        *(
+            Field(f"reactions_{kind}", "count", description=f"'{kind}' reactions, where given.")
+            for kind in ("like", "love", "care", "haha", "wow", "sad", "angry")
+        ),
         _SYNTH,
     ),
     "comments": _fields(
@@ -200,6 +231,7 @@ FIELDS: dict[str, dict[str, Field]] = {
         Field("author_id", "id", required=True, nullable=False, description="Pseudonymised."),
         Field("is_page_reply", "bool", required=True, nullable=False),
         Field("message", "text"),
+        Field("platform", "category", allowed=PLATFORMS),
         _SYNTH,
     ),
     "activity": _fields(

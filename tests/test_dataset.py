@@ -21,7 +21,9 @@ def test_detect_formats(fixtures, uci_path):
         == "facebook_insights_page"
     )
     assert detect.detect_format(fixtures / "crowdtangle_posts.csv").name == "crowdtangle"
-    assert detect.detect_format(fixtures / "meta_content_library_posts.csv").name == "crowdtangle"
+    # MCL files have their own reader since issue 14 (reactions by type, views)
+    mcl = fixtures / "meta_content_library_posts.csv"
+    assert detect.detect_format(mcl).name == "meta_content_library"
     assert detect.detect_format(fixtures / "socialbakers_pages.csv").name == "socialbakers"
     assert detect.detect_format(fixtures / "graph_comments.csv").name == "facebook_graph_comments"
 

@@ -178,7 +178,7 @@ def _pages_from(posts: pd.DataFrame, metrics: pd.DataFrame, synthetic: bool) -> 
     parts = []
     for frame, name_col in ((posts, "page_name"), (metrics, "name")):
         if len(frame):
-            cols = ["page_id"] + ([name_col] if name_col in frame.columns else [])
+            cols = ["page_id"] + [c for c in (name_col, "platform") if c in frame.columns]
             part = frame[cols].drop_duplicates("page_id")
             part = part.rename(columns={name_col: "name"})
             parts.append(part)
@@ -188,7 +188,9 @@ def _pages_from(posts: pd.DataFrame, metrics: pd.DataFrame, synthetic: bool) -> 
     if "name" not in pages.columns:
         pages["name"] = pages["page_id"]
     pages["name"] = pages["name"].fillna(pages["page_id"])
-    pages["platform"] = "facebook"
+    # a page's platform is the one its posts name (Instagram, YouTube ...); Facebook else
+    platform = pages["platform"] if "platform" in pages.columns else None
+    pages["platform"] = "facebook" if platform is None else platform.fillna("facebook")
     pages["synthetic"] = synthetic
     pages["kommunenummer"] = pages["name"].map(_match_or_na)
     return schema.coerce_dtypes(pages, "pages")

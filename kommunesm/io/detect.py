@@ -72,6 +72,20 @@ def _sig(*names: str) -> frozenset[str]:
     return frozenset(normalise_header(n) for n in names)
 
 
+_JSON = (".json", ".jsonl", ".ndjson")
+
+
+def _lazy_sniff(target: str) -> Callable[[Path], bool]:
+    """A sniff function imported on first use (keeps ``detect`` free of import cycles)."""
+
+    def sniff(path: Path) -> bool:
+        module, func = target.split(":")
+        return bool(getattr(importlib.import_module(module), func)(path))
+
+    sniff.__name__ = target.split(":")[1]
+    return sniff
+
+
 FORMATS: list[Format] = [
     Format(
         "facebook_insights_posts",
@@ -161,6 +175,153 @@ FORMATS: list[Format] = [
             "comment_published",
         ),
         description="Facebook comments from the Graph API (Facepager, netvizz …)",
+    ),
+    # --- platforms of today (issue 14): sources are cited in io/aliases/<format>.csv
+    Format(
+        "instagram_insights_csv",
+        "posts",
+        "kommunesm.io.instagram:read_insights_csv",
+        _sig(
+            "Account ID",
+            "Account username",
+            "Account name",
+            "Publish time",
+            "Post type",
+            "Saves",
+            "Follows",
+            "Duration (sec)",
+        ),
+        min_hits=3,
+        description="Instagram post export from Meta Business Suite / Instagram Insights",
+    ),
+    Format(
+        "x_analytics_csv",
+        "posts",
+        "kommunesm.io.x_account:read_analytics_csv",
+        _sig(
+            "Tweet id",
+            "Tweet permalink",
+            "Tweet text",
+            "engagements",
+            "engagement rate",
+            "user profile clicks",
+            "Post id",
+            "Post Link",
+            "Reposts",
+            "New follows",
+        ),
+        min_hits=3,
+        description="X/Twitter analytics tweet-activity CSV (the account's own posts)",
+    ),
+    Format(
+        "youtube_studio_csv",
+        "posts",
+        "kommunesm.io.youtube:read_studio_csv",
+        _sig(
+            "Content",
+            "Video title",
+            "Video publish time",
+            "Watch time (hours)",
+            "Subscribers",
+            "Impressions click-through rate (%)",
+            "Comments added",
+        ),
+        min_hits=3,
+        description="YouTube Studio analytics export (Table data.csv)",
+    ),
+    Format(
+        "meta_content_library",
+        "posts",
+        "kommunesm.io.meta_content_library:read_csv",
+        _sig(
+            "id",
+            "creation_time",
+            "post_owner.id",
+            "post_owner.name",
+            "post_owner.type",
+            "statistics.reaction_count",
+            "statistics.comment_count",
+            "statistics.share_count",
+            "statistics.views",
+            "statistics.like_count",
+            "statistics.love_count",
+            "mcl_url",
+        ),
+        min_hits=6,
+        description="Meta Content Library CSV export (Facebook posts, reactions by type)",
+    ),
+    Format(
+        "instagram_graph_media",
+        "posts",
+        "kommunesm.io.instagram:read_graph_media",
+        frozenset(),
+        suffixes=_JSON,
+        description="Instagram Graph API media JSON (with media insights)",
+        sniff=_lazy_sniff("kommunesm.io.instagram:sniff_graph_media"),
+    ),
+    Format(
+        "x_timeline",
+        "posts",
+        "kommunesm.io.x_account:read_timeline",
+        frozenset(),
+        suffixes=_JSON,
+        description="X API v2 user-timeline JSON (the account's own posts, public_metrics)",
+        sniff=_lazy_sniff("kommunesm.io.x_account:sniff_timeline"),
+    ),
+    Format(
+        "x_conversation",
+        "comments",
+        "kommunesm.io.x_account:read_conversation",
+        frozenset(),
+        suffixes=_JSON,
+        description="X API v2 mentions/conversation JSON (replies to and from the account)",
+        sniff=_lazy_sniff("kommunesm.io.x_account:sniff_conversation"),
+    ),
+    Format(
+        "tiktok_videos",
+        "posts",
+        "kommunesm.io.tiktok:read_videos",
+        frozenset(),
+        suffixes=_JSON,
+        description="TikTok Research API video query JSON",
+        sniff=_lazy_sniff("kommunesm.io.tiktok:sniff_videos"),
+    ),
+    Format(
+        "youtube_videos",
+        "posts",
+        "kommunesm.io.youtube:read_videos",
+        frozenset(),
+        suffixes=_JSON,
+        description="YouTube Data API videos.list JSON",
+        sniff=_lazy_sniff("kommunesm.io.youtube:sniff_videos"),
+    ),
+    Format(
+        "youtube_comment_threads",
+        "comments",
+        "kommunesm.io.youtube:read_comment_threads",
+        frozenset(),
+        suffixes=_JSON,
+        description="YouTube Data API commentThreads.list JSON",
+        sniff=_lazy_sniff("kommunesm.io.youtube:sniff_comment_threads"),
+    ),
+    Format(
+        "meta_content_library_json",
+        "posts",
+        "kommunesm.io.meta_content_library:read_json",
+        frozenset(),
+        suffixes=_JSON,
+        description="Meta Content Library API results saved as JSON",
+        sniff=_lazy_sniff("kommunesm.io.meta_content_library:sniff_json"),
+    ),
+    Format(
+        "page_insights_json",
+        "page_days",
+        "kommunesm.io.page_insights:read_api_json",
+        frozenset(),
+        suffixes=_JSON,
+        description="Facebook Page Insights API JSON (page_fans/page_impressions or "
+        "page_follows/page_media_view)",
+        sniff=_lazy_sniff("kommunesm.io.page_insights:sniff_api_json"),
     ),
 ]
 
