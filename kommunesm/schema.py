@@ -171,7 +171,7 @@ FIELDS: dict[str, dict[str, Field]] = {
             description="Which Meta metric definitions the row's followers/reach/views "
             "follow: 'legacy' (page_fans, page_impressions: before the 2023-2025 changes), "
             "'current' (page_follows, page_media_view) or 'mixed'. See "
-            "kommunesm.io.page_insights.COMPARABILITY.",
+            "kommunesm.metrics.platforms.DEFINITION_CHANGES.",
         ),
         _SYNTH,
     ),
