@@ -14,7 +14,14 @@ observation, with one coder and no reliability figure).
   the function :func:`~kommunesm.hypotheses.reliability.reliability`);
 * :mod:`~kommunesm.hypotheses.analysis` — consensus, the H × municipality matrix, the
   test of top-ranked pages against the rest;
-* :mod:`~kommunesm.hypotheses.simulate` — SIMULATED coders for the demo only.
+* :mod:`~kommunesm.hypotheses.simulate` — SIMULATED coders for the demo only;
+* :mod:`~kommunesm.hypotheses.schemes` — coding schemes as declared objects
+  (:class:`CodingScheme`, :class:`Variable`, :class:`Category`, a registry);
+  :mod:`~kommunesm.hypotheses.catalogue` — the shipped schemes (H1–H10, KS Veikart's
+  ambition levels, staffing models and use areas, Difi's typology, Bonsón et al.'s content
+  and media types); :mod:`~kommunesm.hypotheses.scheme_sheets` — workbooks and import for
+  any scheme; :mod:`~kommunesm.hypotheses.scheme_analysis` — consensus, Top-vs-rest
+  comparison, simulated coders and :func:`coding_round`.
 
 Examples
 --------
@@ -23,7 +30,17 @@ Examples
 'operational notices'
 """
 
-from kommunesm.hypotheses import analysis, coders, definitions, sheets, simulate
+from kommunesm.hypotheses import (
+    analysis,
+    catalogue,
+    coders,
+    definitions,
+    scheme_analysis,
+    scheme_sheets,
+    schemes,
+    sheets,
+    simulate,
+)
 from kommunesm.hypotheses.analysis import (
     consensus,
     describe_reliability,
@@ -61,6 +78,23 @@ from kommunesm.hypotheses.reliability import (
     krippendorff_alpha,
     reliability,
 )
+from kommunesm.hypotheses.scheme_analysis import (
+    CodingRound,
+    coding_round,
+    compare_top,
+    page_shares,
+    scheme_consensus,
+)
+from kommunesm.hypotheses.scheme_sheets import check_coding, export_coding_sheets, import_coding
+from kommunesm.hypotheses.schemes import (
+    SCHEMES,
+    Category,
+    CodingScheme,
+    Variable,
+    get_scheme,
+    list_schemes,
+    register,
+)
 from kommunesm.hypotheses.sheets import (
     CodingSheetError,
     check_sheets,
@@ -73,6 +107,25 @@ from kommunesm.hypotheses.sheets import (
 )
 
 __all__ = [
+    "SCHEMES",
+    "Category",
+    "CodingRound",
+    "CodingScheme",
+    "Variable",
+    "catalogue",
+    "check_coding",
+    "coding_round",
+    "compare_top",
+    "export_coding_sheets",
+    "get_scheme",
+    "import_coding",
+    "list_schemes",
+    "page_shares",
+    "register",
+    "scheme_analysis",
+    "scheme_consensus",
+    "scheme_sheets",
+    "schemes",
     "DEFAULT_RULES",
     "HYPOTHESES",
     "HYPOTHESIS_IDS",

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from kommunesm.hypotheses.definitions import HYPOTHESIS_IDS, to_score
+from kommunesm.hypotheses.schemes import CodingScheme, get_scheme
 
 __all__ = [
     "auto_agreement",
@@ -196,11 +197,18 @@ def cohen_kappa(
 
 
 # ----------------------------------------------------------------------------- tables
-def reliability_matrix(coding: pd.DataFrame, hypothesis: str) -> pd.DataFrame:
-    """Coders × units numeric matrix (scores: Bra 2, Kan bli bedre 1, Dårlig 0; or 1/0)
-    for one hypothesis of a canonical coding table."""
+def reliability_matrix(
+    coding: pd.DataFrame, hypothesis: str, scheme: CodingScheme | None = None
+) -> pd.DataFrame:
+    """Coders × units numeric matrix for one hypothesis (code column) of a canonical
+    coding table: Bra 2, Kan bli bedre 1, Dårlig 0, or 1/0; with ``scheme``, the
+    category positions of :meth:`CodingScheme.scores`."""
     sub = coding[coding["hypothesis"] == hypothesis]
-    scores = to_score(sub["value"]).to_numpy()
+    scores = (
+        scheme.scores(hypothesis, sub["value"]).to_numpy()
+        if scheme is not None
+        else to_score(sub["value"]).to_numpy()
+    )
     frame = pd.DataFrame(
         {
             "coder": sub["coder"].astype(str).to_numpy(),
@@ -245,8 +253,9 @@ def reliability(
     seed: int = 0,
     confidence: float = 0.95,
     kappa_weights: str = "linear",
+    scheme: CodingScheme | str | None = None,
 ) -> pd.DataFrame:
-    """Inter-coder reliability per hypothesis.
+    """Inter-coder reliability per hypothesis — or per code column of any coding scheme.
 
     Parameters
     ----------
@@ -262,10 +271,16 @@ def reliability(
     kappa_weights
         Weights of Cohen's kappa for the ordinal scale (``"linear"``, ``"quadratic"`` or
         None); yes/no codes always use plain kappa.
+    scheme
+        A :class:`~kommunesm.hypotheses.schemes.CodingScheme` (or name): the values are
+        its categories, nominal variables get the nominal alpha and plain kappa,
+        ordinal ones the ordinal alpha and weighted kappa; default: the H1–H10 labels.
 
     Returns
     -------
-    DataFrame indexed by hypothesis with columns scale, n_coders, n_units (units coded by
+    DataFrame indexed by hypothesis (code column) with columns scale (``ordinal``,
+    ``nominal`` or ``binary``), alpha (the alpha of that metric) with alpha_ci_low and
+    alpha_ci_high, n_coders, n_units (units coded by
     at least two coders), n_values, percent_agreement (share of agreeing coder pairs),
     alpha_ordinal, alpha_ordinal_ci_low, alpha_ordinal_ci_high, alpha_nominal,
     alpha_nominal_ci_low, alpha_nominal_ci_high, kappa_weighted, kappa_ci_low,
@@ -285,14 +300,24 @@ def reliability(
     data = coding[coding["coder"].astype(str) != "auto"]
     if coders is not None:
         data = data[data["coder"].isin(list(coders))]
-    hyps = _ordered_hypotheses(hypotheses if hypotheses is not None else data["hypothesis"])
+    sch = get_scheme(scheme) if scheme is not None else None
+    if sch is not None:
+        present = set(data["hypothesis"])
+        wanted = list(hypotheses) if hypotheses is not None else sch.columns
+        hyps = [c for c in wanted if c in present or hypotheses is not None]
+    else:
+        hyps = _ordered_hypotheses(hypotheses if hypotheses is not None else data["hypothesis"])
     rng = np.random.default_rng(seed)
     rows = []
     for h in hyps:
         sub = data[data["hypothesis"] == h]
-        scale = _scale_of(sub["value"])
-        cats = np.array([0.0, 1.0]) if scale == "binary" else np.array([0.0, 1.0, 2.0])
-        mat = reliability_matrix(sub, h) if len(sub) else pd.DataFrame()
+        if sch is not None:
+            scale = sch.level(h)
+            cats = sch.categories_of(h)
+        else:
+            scale = _scale_of(sub["value"])
+            cats = np.array([0.0, 1.0]) if scale == "binary" else np.array([0.0, 1.0, 2.0])
+        mat = reliability_matrix(sub, h, sch) if len(sub) else pd.DataFrame()
         arr = mat.to_numpy(dtype="float64") if len(mat) else np.empty((0, 0))
         n_coders = arr.shape[0]
         pairable = (np.isfinite(arr).sum(axis=0) >= 2) if arr.size else np.array([], bool)
@@ -324,7 +349,11 @@ def reliability(
                 else (np.nan, np.nan)
             )
             row[f"alpha_{level}_ci_low"], row[f"alpha_{level}_ci_high"] = lo, hi
-        w_name = None if scale == "binary" else kappa_weights
+        own = "ordinal" if scale == "ordinal" else "nominal"
+        row["alpha"] = row[f"alpha_{own}"]
+        row["alpha_ci_low"] = row[f"alpha_{own}_ci_low"]
+        row["alpha_ci_high"] = row[f"alpha_{own}_ci_high"]
+        w_name = kappa_weights if scale == "ordinal" else None
         if n_coders == 2:
             a, b = arr
             both = np.isfinite(a) & np.isfinite(b)
@@ -351,6 +380,9 @@ def reliability(
         "n_units",
         "n_values",
         "percent_agreement",
+        "alpha",
+        "alpha_ci_low",
+        "alpha_ci_high",
         "alpha_ordinal",
         "alpha_ordinal_ci_low",
         "alpha_ordinal_ci_high",
@@ -365,6 +397,8 @@ def reliability(
     out = pd.DataFrame(rows).reindex(columns=cols).set_index("hypothesis")
     for c in cols[5:-1]:
         out[c] = out[c].astype("float64")
+    if sch is not None:
+        out.attrs["scheme"] = sch.name
     return out
 
 
