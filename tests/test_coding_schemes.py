@@ -499,3 +499,49 @@ def test_coding_round_simulated_user_and_waiting(name, tmp_path):
 
 def test_registry_lists_every_shipped_scheme():
     assert set(catalogue.SHIPPED) <= set(SCHEMES)
+
+
+def test_round_tables_and_description(tmp_path):
+    ds = _Dataset(synthetic=True)
+    points = pd.DataFrame({"rank": range(1, 13)}, index=ds.pages["page_id"])
+    r = scheme_analysis.coding_round(
+        "veikart_bemanning",
+        ds,
+        points,
+        data_dir=None,
+        work_dir=tmp_path,
+        top=4,
+        comparison=4,
+        n_boot=20,
+    )
+    tables = r.tables()
+    assert list(tables) == ["kategorier", "utvalg", "reliabilitet", "sammenligning"]
+    assert tables["utvalg"]["enheter"].to_dict() == {"topp": 4, "sammenligning": 4}
+    text = r.describe()
+    assert "SIMULERT" in text and "Krippendorffs alfa" in text
+
+
+def test_report_table_order_is_the_reports_own_not_the_top30():
+    from kommunesm.hypotheses.definitions import REPORT_TABLE_ORDER, report_table_order
+
+    assert REPORT_TABLE_ORDER[:3] == ("Sarpsborg", "Stjørdal", "Hol")
+    top30 = [
+        "Sarpsborg",
+        "Kristiansund",
+        "Rissa",
+        "Fredrikstad",
+        "Hol",
+        "Bergen",
+        "Stjørdal",
+        "Malvik",
+        "Loppa",
+        "Trondheim",
+    ]
+    names = {f"id{i}": f"{n} kommune" for i, n in enumerate(top30)}
+    order = report_table_order(names, list(names))
+    assert [names[i].removesuffix(" kommune") for i in order] == list(REPORT_TABLE_ORDER)
+    # pseudonymised pages keep the fallback order
+    assert report_table_order({"a": "Demo-kommune 1", "b": "Demo-kommune 2"}, ["b", "a"]) == [
+        "b",
+        "a",
+    ]

@@ -46,6 +46,8 @@ __all__ = [
     "H2_KS_VEIKART",
     "HYPOTHESES",
     "HYPOTHESIS_IDS",
+    "REPORT_TABLE_ORDER",
+    "REPORT_TABLE_SOURCE",
     "LABELS",
     "SCALE",
     "SCORES",
@@ -56,6 +58,7 @@ __all__ = [
     "hypotheses_table",
     "normalise_value",
     "rate_pages",
+    "report_table_order",
     "to_score",
 ]
 
@@ -479,3 +482,52 @@ def with_rule(rules: Mapping[str, RatingRule], hid: str, **changes: str) -> dict
     out = dict(rules)
     out[hid] = replace(out[hid], **changes)
     return out
+
+
+#: The ten municipalities as the report's H1–H10 table lists them (Johnsen, Jørgensen &
+#: Aaneland 2013, s. 14): the report's own order, *not* the Top-30 order (Sarpsborg,
+#: Kristiansund, Rissa, Fredrikstad, Hol, Bergen, Stjørdal, Malvik, Loppa, Trondheim,
+#: s. 11). The transcript keeps the row labels but lost the symbols.
+REPORT_TABLE_ORDER: tuple[str, ...] = (
+    "Sarpsborg",
+    "Stjørdal",
+    "Hol",
+    "Bergen",
+    "Malvik",
+    "Rissa",
+    "Trondheim",
+    "Kristiansund",
+    "Fredrikstad",
+    "Loppa",
+)
+#: Where :data:`REPORT_TABLE_ORDER` is printed.
+REPORT_TABLE_SOURCE = (
+    "Johnsen, Jørgensen & Aaneland (2013, s. 14): «Under vises en oversikt over hvordan 10 av "
+    "Topp 30-kommunene scorer på de ulike påstandene.»"
+)
+
+
+def report_table_order(names: Mapping[str, str] | pd.Series, fallback: Iterable[str]) -> list[str]:
+    """Page ids in the row order of the report's H1–H10 table.
+
+    Pages whose name is one of :data:`REPORT_TABLE_ORDER` (``"Sarpsborg"``,
+    ``"Sarpsborg kommune"``; case ignored) come first, in the report's order; the others
+    follow in the ``fallback`` order (e.g. by rank) — on pseudonymised demo pages that is
+    all of them.
+
+    Examples
+    --------
+    >>> names = {"p1": "Loppa kommune", "p2": "Demo 7", "p3": "Sarpsborg"}
+    >>> report_table_order(names, ["p2", "p1", "p3"])
+    ['p3', 'p1', 'p2']
+    """
+    mapping = dict(names.items()) if isinstance(names, pd.Series) else dict(names)
+    position = {m.casefold(): i for i, m in enumerate(REPORT_TABLE_ORDER)}
+
+    def rank(pid: str) -> int | None:
+        name = str(mapping.get(pid, "")).casefold().removesuffix(" kommune").strip()
+        return position.get(name)
+
+    ids = [str(i) for i in fallback]
+    known = sorted((i for i in ids if rank(i) is not None), key=lambda i: rank(i))
+    return known + [i for i in ids if rank(i) is None]

@@ -439,6 +439,11 @@ def fill_workbooks(
 
 
 # ============================================================================ the round
+def _nb(x: float, decimals: int = 2) -> str:
+    """A number with a decimal comma (bokmål)."""
+    return f"{x:.{decimals}f}".replace(".", ",")
+
+
 @dataclass
 class CodingRound:
     """The result of :func:`coding_round`.
@@ -477,7 +482,87 @@ class CodingRound:
 
     @property
     def simulated(self) -> bool:
+        """True when the codes come from simulated coders (demo data)."""
         return self.mode == "SIMULERT"
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The round's tables by name: ``kategorier`` (the scheme with definitions and
+        sources), ``utvalg`` (units per group), and when coded ``reliabilitet`` and
+        ``sammenligning``."""
+        cats = self.scheme.table()[
+            ["column", "category", "definition_nb", "source", "note", "suggestion_rule"]
+        ]
+        group = self.units.get("group", pd.Series("", index=self.units.index))
+        out = {
+            "kategorier": cats,
+            "utvalg": group.value_counts().rename("enheter").rename_axis("gruppe").to_frame(),
+        }
+        if self.reliability is not None:
+            out["reliabilitet"] = self.reliability[
+                [
+                    "scale",
+                    "n_coders",
+                    "n_units",
+                    "percent_agreement",
+                    "alpha",
+                    "alpha_ci_low",
+                    "alpha_ci_high",
+                    "kappa_weighted",
+                    "kappa_ci_low",
+                    "kappa_ci_high",
+                ]
+            ]
+        if self.comparison is not None:
+            out["sammenligning"] = self.comparison[
+                [
+                    "column",
+                    "category",
+                    "n_top",
+                    "n_rest",
+                    "share_top",
+                    "share_rest",
+                    "difference",
+                    "test",
+                    "effect_name",
+                    "effect",
+                    "ci_low",
+                    "ci_high",
+                    "p_value",
+                    "p_adj",
+                ]
+            ]
+        return out
+
+    def describe(self) -> str:
+        """What was coded and what came out, in Norwegian (generated from the numbers)."""
+        unit = "sider" if self.scheme.unit == "page" else "innlegg"
+        parts = [self.message, f"{len(self.units)} {unit} i utvalget."]
+        if self.reliability is not None and self.reliability["alpha"].notna().any():
+            a = self.reliability["alpha"].dropna()
+            span = (
+                f"var {_nb(a.iloc[0])} (én kodekolonne)"
+                if len(a) == 1
+                else f"var mellom {_nb(a.min())} og {_nb(a.max())} over {len(a)} kodekolonner"
+            )
+            parts.append(
+                f"Krippendorffs alfa (skjemaets målenivå) {span}; {int((a >= 0.8).sum())} "
+                "nådde 0,800 (Krippendorff 2004)."
+            )
+        if self.comparison is not None:
+            c = self.comparison[self.comparison["category"] != "skår"].dropna(subset=["p_value"])
+            if len(c):
+                best = c.loc[c["difference"].abs().idxmax()]
+                parts.append(
+                    f"Største forskjell i andel mellom topp-{self.comparison.attrs.get('top', 10)}"
+                    f" og sammenligningsgruppen: {best['column']} = {best['category']} "
+                    f"({_nb(best['share_top'])} mot {_nb(best['share_rest'])}, Holm-justert "
+                    f"p = {_nb(best['p_adj'], 3)})."
+                )
+            else:
+                parts.append("Ingen kategori kunne testes (for lite variasjon).")
+        if self.simulated:
+            parts.append("Tallene er SIMULERTE og viser bare beregningen.")
+        return " ".join(parts)
 
 
 def _page_units(
