@@ -27,6 +27,7 @@ import pandas as pd
 
 from kommunesm.hypotheses.definitions import HYPOTHESES, SCALE
 from kommunesm.hypotheses.schemes import Category, CodingScheme, Variable, register
+from kommunesm.references import cite
 
 __all__ = [
     "BONSON",
@@ -41,10 +42,10 @@ __all__ = [
     "VEIKART_BRUKSOMRADER",
 ]
 
-_GAMBIT = "Johnsen, Jørgensen & Aaneland (2013"
-_VEIKART = "Langva, Meling & Wessel-Aas (2012"
-_DIFI = "Amdam, Hoel & Stranger-Thorsen (2012"
-_BONSON = "Bonsón, Royo & Ratkai (2015"
+
+def _c(key: str, page: str | None = None) -> str:
+    """Author-year citation with page (:func:`kommunesm.references.cite`)."""
+    return cite(key, page=page)
 
 
 def _text(units: pd.DataFrame, *cols: str) -> pd.Series:
@@ -61,7 +62,7 @@ _NO = Category("0", "Nei.", aliases=("nei", "0.0", "false"))
 
 
 def _h_source(hid: str) -> str:
-    return f"{_GAMBIT}, s. 13–14), påstand {hid[1:]}"
+    return _c("gambit2013", "13–14") + f", påstand {hid[1:]}"
 
 
 def _gambit_page_variable(hid: str) -> Variable:
@@ -118,7 +119,7 @@ GAMBIT_SIDER = CodingScheme(
     "page",
     [_gambit_page_variable(h) for h in HYPOTHESES],
     title_nb="Ti påstander (H1–H10), vurdert per side",
-    source=f"{_GAMBIT}, kap. 2.5, s. 13–14)",
+    source=_c("gambit2013", "13–14") + ", kap. 2.5",
     notes=(
         "Rapporten vurderte topp-10-sidene «ved observasjon» med én koder og uten skriftlige "
         "regler ut over én setning per påstand; reglene og grensene for Kan bli bedre er "
@@ -132,7 +133,7 @@ GAMBIT_INNLEGG = CodingScheme(
     "post",
     [_gambit_post_variable(h) for h in ("H3", "H4", "H5", "H6", "H7", "H10")],
     title_nb="Påstandene H3–H7 og H10, ja/nei per innlegg",
-    source=f"{_GAMBIT}, kap. 2.5, s. 13–14)",
+    source=_c("gambit2013", "13–14") + ", kap. 2.5",
     notes=("Koding per innlegg er kommunesms operasjonalisering; rapporten vurderte hele sider.",),
 )
 
@@ -167,7 +168,7 @@ def suggest_ambition(units: pd.DataFrame) -> pd.Series:
     return pd.Series(out, index=units.index, dtype=object)
 
 
-_AMB_SRC = f"{_VEIKART}, s. 11)"
+_AMB_SRC = _c("ksveikart2012", "11")
 
 #: Veikart's three ambition levels, per page (ordinal: passiv < avventende < inviterende).
 VEIKART_AMBISJON = CodingScheme(
@@ -239,7 +240,7 @@ VEIKART_AMBISJON = CodingScheme(
     ),
 )
 
-_BEM_SRC = f"{_VEIKART}, s. 10–11)"
+_BEM_SRC = _c("ksveikart2012", "10–11")
 
 #: Veikart's three staffing models, per page (nominal).
 VEIKART_BEMANNING = CodingScheme(
@@ -290,7 +291,7 @@ VEIKART_BEMANNING = CodingScheme(
     ),
 )
 
-_BRUK_SRC = f"{_VEIKART}, s. 23–27)"
+_BRUK_SRC = _c("ksveikart2012", "23–27")
 _TITLE_ONLY = (
     "Bare tittelen er transkribert (innholdsfortegnelsen); Veikartets tekst om dette "
     "bruksområdet mangler i kilden vi har. Avtal en definisjon før koding."
@@ -311,14 +312,14 @@ VEIKART_BRUKSOMRADER = CodingScheme(
                     "om å kunne besvare og videreformidle spørsmål der de stilles, korrigere "
                     "dersom det dukker opp faktafeil eller takke og videreformidle når kommunen "
                     "omtales positivt.»",
-                    f"{_VEIKART}, s. 24)",
+                    _c("ksveikart2012", "24"),
                     label_en="follow what happens",
                 ),
                 Category(
                     "dokumentere",
                     "Dokumentere aktiviteter og resultater: «Sosiale medier representerer en ny "
                     "mulighet for å dokumentere leveranser, aktiviteter og resultater.»",
-                    f"{_VEIKART}, s. 25)",
+                    _c("ksveikart2012", "25"),
                     label_en="document activities and results",
                 ),
                 Category(
@@ -327,7 +328,7 @@ VEIKART_BRUKSOMRADER = CodingScheme(
                     "rekruttere nye medarbeidere. […] I tillegg til rekruttering av ansatte "
                     "benyttes sosiale medier også til å \u201crekruttere\u201d innbyggere, "
                     "næringsdrivende og turister.»",
-                    f"{_VEIKART}, s. 26)",
+                    _c("ksveikart2012", "26"),
                     label_en="recruitment",
                 ),
                 Category(
@@ -336,41 +337,41 @@ VEIKART_BRUKSOMRADER = CodingScheme(
                     "lenker til slike sider distribueres til innbyggerne. Slike utadrettede "
                     "aktiviteter vil innebære at flere innbyggere kan finne svar på sine "
                     "spørsmål uten å måtte bruke tid på å kontakte kommunen»",
-                    f"{_VEIKART}, s. 27)",
+                    _c("ksveikart2012", "27"),
                     label_en="help to self-help",
                 ),
                 Category(
                     "krisekommunikasjon",
                     "Krisekommunikasjon.",
-                    f"{_VEIKART}, s. 28)",
+                    _c("ksveikart2012", "28"),
                     label_en="crisis communication",
                     note=_TITLE_ONLY,
                 ),
                 Category(
                     "planarbeid_horinger",
                     "Planarbeid og høringer.",
-                    f"{_VEIKART}, s. 30)",
+                    _c("ksveikart2012", "30"),
                     label_en="planning and hearings",
                     note=_TITLE_ONLY,
                 ),
                 Category(
                     "omdommekriser",
                     "Omdømmekriser.",
-                    f"{_VEIKART}, s. 32)",
+                    _c("ksveikart2012", "32"),
                     label_en="reputation crises",
                     note=_TITLE_ONLY,
                 ),
                 Category(
                     "hverdagskriser",
                     "Hverdagskriser.",
-                    f"{_VEIKART}, s. 33)",
+                    _c("ksveikart2012", "33"),
                     label_en="everyday crises",
                     note=_TITLE_ONLY,
                 ),
                 Category(
                     "samhandlingsreformen",
                     "Samhandlingsreformen og forebyggende tiltak.",
-                    f"{_VEIKART}, innholdsfortegnelsen)",
+                    _c("ksveikart2012") + ", innholdsfortegnelsen",
                     label_en="the Coordination Reform and prevention",
                     note=_TITLE_ONLY + " Sidetallet mangler også.",
                 ),
@@ -421,7 +422,7 @@ def suggest_difi(units: pd.DataFrame) -> pd.Series:
     return plat.map(DIFI_PLATFORM_TYPES).astype(object)
 
 
-_DIFI_SRC = f"{_DIFI}, s. 3–4 og 15–20)"
+_DIFI_SRC = _c("difi2012", "3–4 og 15–20")
 
 #: Difi's five types of social media, per page/channel (nominal).
 DIFI_TYPOLOGI = CodingScheme(
@@ -438,7 +439,7 @@ DIFI_TYPOLOGI = CodingScheme(
                     "presentere seg selv og kommunisere med hverandre. Møteplasser som dette er "
                     "dialogbaserte, ikke styrte. […] Kjernen i dialogbaserte møteplasser er "
                     "dialog mellom deltagerne og deling av lenker og innhold.»",
-                    f"{_DIFI}, s. 3 og 16)",
+                    _c("difi2012", "3 og 16"),
                     label_en="dialogue-based meeting places",
                     aliases=("dialogbasert", "dialogbaserte"),
                 ),
@@ -449,7 +450,7 @@ DIFI_TYPOLOGI = CodingScheme(
                     "kontrollen over samtalen. […] Det finnes en rekke slike møteplasser, både "
                     "blogger, diskusjonsfora, bildedelingstjenester og kommentarfelt på egne "
                     "nettsider.»",
-                    f"{_DIFI}, s. 3 og 18)",
+                    _c("difi2012", "3 og 18"),
                     label_en="sender-controlled meeting places",
                     aliases=("avsenderstyrt", "avsenderstyrte"),
                 ),
@@ -459,7 +460,7 @@ DIFI_TYPOLOGI = CodingScheme(
                     "mennesker, enheter og etater. Slike møteplasser, som chat og prosjektrom, "
                     "kan være integrerte deler av sak- og arkivsystemer, eller supplerende "
                     "møteplasser for kunnskapsdeling»",
-                    f"{_DIFI}, s. 3 og 19)",
+                    _c("difi2012", "3 og 19"),
                     label_en="project and case-work support",
                     aliases=("prosjekt- og saksbehandlingsstøtte", "saksbehandlerstøtte"),
                 ),
@@ -469,7 +470,7 @@ DIFI_TYPOLOGI = CodingScheme(
                     "som for eksempel RSS-lesere og bokmerketjenester, gjør to relevante ting: "
                     "de siler og sortere ut kildene en ønsker å lytte til, og gjør det mulig å "
                     "dele disse kildene videre til andre.»",
-                    f"{_DIFI}, s. 4)",
+                    _c("difi2012", "4"),
                     label_en="listening and sharing tools",
                     aliases=("lytteverktøy",),
                     note="Kapittel 3.4 (s. 20) er avbrutt i transkripsjonen; definisjonen er "
@@ -480,7 +481,7 @@ DIFI_TYPOLOGI = CodingScheme(
                     "«Vi bruker betegnelsen digital dugnad om frivillige samarbeidsprosjekter "
                     "via Internett. Det engelske uttrykket er crowdsourcing. Det dreier seg om "
                     "en form for kollektiv innsats som er lite organisert og styrt.»",
-                    f"{_DIFI}, s. 4)",
+                    _c("difi2012", "4"),
                     label_en="digital voluntary-work arenas (crowdsourcing)",
                     aliases=("digital dugnad", "dugnadsarena"),
                     note="Kapittel 3.5 mangler i transkripsjonen; definisjonen er "
@@ -543,7 +544,7 @@ def suggest_content_type(units: pd.DataFrame) -> pd.Series:
     return pd.Series(out, index=units.index, dtype=object)
 
 
-_BON_SRC = f"{_BONSON}, s. 52)"
+_BON_SRC = _c("bonson2015", "52")
 _BON_UNVERIFIED = (
     "Artikkelens fulle kategoriliste var ikke tilgjengelig for prosjektet; kategorien er "
     "lagt til for at listen skal være uttømmende, ikke hentet fra artikkelen."
@@ -577,7 +578,7 @@ BONSON = CodingScheme(
                     "driftsmelding",
                     "«Driftsmeldinger er meldinger om strøm- og vannbrudd, stengte veier eller "
                     "andre viktige meldinger fra kommunen til berørte innbyggere.»",
-                    f"{_GAMBIT}, s. 13), påstand 7",
+                    _c("gambit2013", "13") + ", påstand 7",
                     label_en="operational notice",
                     note="Ikke en av Bonsóns kategorier: lagt til fra Gambit H+Ks påstand 7 "
                     "slik at H7-leksikonet kan foreslå den.",

@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kommunesm import stats
+from kommunesm import safe, stats
 from kommunesm.errors import InputError
 from kommunesm.hypotheses.schemes import CodingScheme, get_scheme
 
@@ -433,7 +433,7 @@ def fill_workbooks(
                 if v is not None and not (isinstance(v, float) and np.isnan(v)):
                     ws.cell(r, j, int(v) if v in ("0", "1") else v)
         wb[META_SHEET].append(["simulated", SIMULATED_NOTE])
-        wb.save(path)
+        safe.save_workbook(wb, path)
         done.append(path)
     return done
 

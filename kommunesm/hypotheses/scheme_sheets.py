@@ -40,7 +40,7 @@ from pathlib import Path
 import pandas as pd
 
 import kommunesm
-from kommunesm import schema
+from kommunesm import safe, schema
 from kommunesm.errors import InputError
 from kommunesm.hypotheses.schemes import CodingScheme, get_scheme
 from kommunesm.hypotheses.sheets import (
@@ -64,22 +64,11 @@ __all__ = [
 ]
 
 CATEGORIES_SHEET = "Kategorier"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
 
 
 def _neutral(value: object) -> object:
-    """A data value as a harmless cell value: strings that a spreadsheet would run as a
-    formula get a leading apostrophe (OWASP); numbers and plain-number strings stay."""
-    try:  # the project's one place for this, once it is on main
-        from kommunesm.safe import neutralise  # type: ignore[import-not-found]
-
-        return neutralise(value)
-    except ImportError:
-        pass
-    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.match(value):
-        return "'" + value
-    return value
+    """A data value as a harmless cell value (:func:`kommunesm.safe.neutralise`)."""
+    return safe.neutralise(value)
 
 
 def _instructions(scheme: CodingScheme) -> list[list[object]]:
@@ -292,7 +281,7 @@ def export_coding_sheets(
         ):
             meta.append([key, value])
         target = out / f"koding_{coder}.xlsx"
-        wb.save(target)
+        safe.save_workbook(wb, target)  # values only, fixed timestamps, atomic
         written.append(target)
     return written
 
