@@ -1031,7 +1031,8 @@ def _build(
 
     def start(path: Path) -> _Kernel:
         log = out_dir / "executed" / f"{path.stem}.log"
-        return _Kernel.start(kernel_name, path.parent.resolve(), env, log, warm=prestart)
+        chapter_env = {**env, "KOMMUNESM_CHAPTER": path.name[:2]}
+        return _Kernel.start(kernel_name, path.parent.resolve(), chapter_env, log, warm=prestart)
 
     def task(i: int, nb_path: Path) -> _Run | None:
         with lock:

@@ -1,0 +1,380 @@
+"""Words and numbers for readers: the one narration and formatting module.
+
+Everything kommunesm shows a reader — numbers, percentages, p-values, dates, intervals,
+generated sentences, table headers, figure labels and captions — is formatted here, by
+locale with Babel (`Babel <https://babel.pocoo.org>`_), and translated through one
+gettext message catalogue (``kommunesm/locale/<lang>/LC_MESSAGES/kommunesm.po``).
+
+Norwegian (bokmål, ``nb``) is the source language: message ids are bokmål, and the
+English catalogue translates them. The catalogue is read at run time with
+:mod:`babel.messages.pofile` (no compile step). A message without a translation falls
+back to bokmål and is listed by :func:`untranslated` (the tests keep that list empty).
+
+Missing values (None, NaN, NaT, ±inf) show as an en dash, ``–``.
+
+Examples
+--------
+>>> from kommunesm import narrate as nr
+>>> nr.number(1234.5, 1, lang="nb")
+'1\\xa0234,5'
+>>> nr.percent(0.123, lang="nb")
+'12,3\\xa0%'
+>>> nr.pvalue(0.0002, lang="nb")
+'p < 0,001'
+>>> nr.date("2013-04-01", lang="nb")
+'1. april 2013'
+>>> nr.number(float("nan"))
+'–'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "LANG_ENV",
+    "LANGUAGES",
+    "MISSING",
+    "N_",
+    "ci",
+    "correlation_verdict",
+    "date",
+    "get_language",
+    "gettext",
+    "integer",
+    "join",
+    "markdown_blocks",
+    "normality_verdict",
+    "number",
+    "percent",
+    "pvalue",
+    "set_language",
+    "significance_verdict",
+    "translate_markdown",
+    "untranslated",
+    "value",
+]
+
+#: Languages of the report: bokmål first.
+LANGUAGES = ("nb", "en")
+#: Environment variable that sets the language (the report build sets it for every chapter).
+LANG_ENV = "KOMMUNESM_LANG"
+#: Shown for a missing value.
+MISSING = "–"
+
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+DOMAIN = "kommunesm"
+
+_state: dict[str, str | None] = {"lang": None}
+_missing: set[str] = set()
+
+
+# --------------------------------------------------------------------------- language
+def set_language(lang: str) -> None:
+    """Use ``lang`` (``"nb"`` or ``"en"``) from now on in this process."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+    _state["lang"] = lang
+
+
+def get_language(lang: str | None = None) -> str:
+    """``lang`` if given, else the one set with :func:`set_language`, else
+    ``$KOMMUNESM_LANG``, else ``"nb"``."""
+    chosen = lang or _state["lang"] or os.environ.get(LANG_ENV) or "nb"
+    return chosen if chosen in LANGUAGES else "nb"
+
+
+@functools.cache
+def catalogue(lang: str) -> dict[str, str]:
+    """The translations of ``lang`` (message id → text), read from its ``.po`` file;
+    empty for bokmål, the source language."""
+    path = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if lang == "nb" or not path.is_file():
+        return {}
+    from babel.messages.pofile import read_po
+
+    with path.open("rb") as fh:
+        cat = read_po(fh, locale=lang, domain=DOMAIN)
+    return {
+        str(m.id): str(m.string)
+        for m in cat
+        if m.id and isinstance(m.id, str) and m.string and not m.fuzzy
+    }
+
+
+def gettext(message: str, /, lang: str | None = None, **values: Any) -> str:
+    """``message`` (bokmål) in the report language, with ``{name}`` fields filled from
+    ``values`` (format them first with :func:`number`, :func:`pvalue`, …).
+
+    Examples
+    --------
+    >>> gettext("Kommune", lang="en")
+    'Municipality'
+    """
+    lang = get_language(lang)
+    text = message
+    if lang != "nb":
+        text = catalogue(lang).get(message, "")
+        if not text:
+            _missing.add(message)
+            text = message
+    return text.format(**values) if values else text
+
+
+_ = gettext
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogue without translating it (translated later)."""
+    return message
+
+
+def untranslated() -> list[str]:
+    """Messages looked up in this process that have no translation (sorted)."""
+    return sorted(_missing)
+
+
+# --------------------------------------------------------------------------- numbers
+def _is_missing(x: Any) -> bool:
+    if x is None:
+        return True
+    try:
+        import pandas as pd
+
+        if x is pd.NA or x is pd.NaT:
+            return True
+    except ImportError:  # pragma: no cover
+        pass
+    if isinstance(x, float | int) and not isinstance(x, bool):
+        return not math.isfinite(float(x))
+    try:
+        return not math.isfinite(float(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def number(x: Any, decimals: int | None = None, lang: str | None = None) -> str:
+    """``x`` with the locale's decimal mark and thousands separator.
+
+    ``decimals`` fixes the digits after the mark; by default integers get none and other
+    numbers three significant digits (at most two decimals above 10).
+
+    Examples
+    --------
+    >>> number(34327, lang="nb"), number(34327, lang="en")
+    ('34\\xa0327', '34,327')
+    >>> number(0.04567, lang="nb"), number(123.456, lang="nb")
+    ('0,0457', '123,5')
+    """
+    if _is_missing(x):
+        return MISSING
+    from babel.numbers import format_decimal
+
+    lang = get_language(lang)
+    x = float(x)
+    if decimals is None:
+        if x == int(x) and abs(x) < 1e15:
+            decimals = 0
+        else:
+            mag = math.floor(math.log10(abs(x))) if x else 0
+            decimals = 1 if mag >= 2 else (2 if mag >= 1 else max(2 - mag, 0))
+            decimals = min(decimals, 6)
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    text = format_decimal(round(x, decimals), format=pattern, locale=lang)
+    if text.lstrip("-−") and set(text.lstrip("-−")) <= set("0,.\xa0 ") and x != 0:
+        text = text.lstrip("-−")  # no "-0,0"
+    return text
+
+
+def integer(x: Any, lang: str | None = None) -> str:
+    """``x`` rounded to a whole number (``1 234``); missing → ``–``."""
+    return number(x, 0, lang)
+
+
+def percent(share: Any, decimals: int = 1, lang: str | None = None) -> str:
+    """A share (0.123) as a percentage (``12,3 %`` in bokmål, ``12.3%`` in English).
+
+    Examples
+    --------
+    >>> percent(0.5, 0, lang="en")
+    '50%'
+    """
+    if _is_missing(share):
+        return MISSING
+    lang = get_language(lang)
+    text = number(float(share) * 100, decimals, lang)
+    return text + ("\xa0%" if lang == "nb" else "%")
+
+
+def pvalue(p: Any, lang: str | None = None) -> str:
+    """A p-value as a reader sees it: ``p < 0,001``, ``p = 0,003`` (below 0.01), else
+    two decimals (``p = 0,27``); missing → ``p = –``.
+
+    Examples
+    --------
+    >>> pvalue(0.0312, lang="en"), pvalue(0.2712, lang="nb")
+    ('p = 0.031', 'p = 0,27')
+    """
+    if _is_missing(p):
+        return "p = " + MISSING
+    p = float(p)
+    if p < 0.001:
+        return "p < " + number(0.001, 3, lang)
+    return "p = " + number(p, 3 if p < 0.1 else 2, lang)
+
+
+def ci(low: Any, high: Any, decimals: int = 2, lang: str | None = None) -> str:
+    """A confidence interval as text: ``95 % KI 0,12 til 0,34`` / ``95% CI 0.12 to 0.34``."""
+    lo, hi = number(low, decimals, lang), number(high, decimals, lang)
+    return gettext("95 % KI {low} til {high}", lang=lang, low=lo, high=hi)
+
+
+def date(value: Any, lang: str | None = None) -> str:
+    """A date in the locale's long form: ``1. april 2013`` / ``April 1, 2013``."""
+    if _is_missing(value):
+        return MISSING
+    from babel.dates import format_date
+
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    if hasattr(value, "date") and callable(value.date):
+        value = value.date()
+    return format_date(value, format="long", locale=get_language(lang))
+
+
+def value(x: Any, decimals: int | None = None, lang: str | None = None) -> str:
+    """Any cell value for a reader: numbers by :func:`number`, booleans as ``ja``/``nei``,
+    dates by :func:`date`, missing as ``–``, anything else as its text."""
+    if isinstance(x, bool):
+        return gettext(N_("ja") if x else N_("nei"), lang=lang)
+    try:
+        import numpy as np
+
+        if isinstance(x, np.bool_):
+            return gettext("ja" if bool(x) else "nei", lang=lang)
+    except ImportError:  # pragma: no cover
+        pass
+    if isinstance(x, dt.datetime | dt.date) or type(x).__name__ == "Timestamp":
+        return date(x, lang)
+    if isinstance(x, str):
+        return x
+    if _is_missing(x):
+        return MISSING
+    try:
+        return number(float(x), decimals, lang)
+    except (TypeError, ValueError):
+        return str(x)
+
+
+def join(items: Iterable[str], lang: str | None = None) -> str:
+    """``a, b og c`` / ``a, b and c``."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + gettext(" og ", lang=lang) + items[-1]
+
+
+# --------------------------------------------------------------------------- verdicts
+def correlation_verdict(rho: float, low: float, high: float, lang: str | None = None) -> str:
+    """How strong a correlation is, in words that follow the statistics.
+
+    A 95 % interval that includes 0 never gives more than "ingen påvist sammenheng"; the
+    strength word (svak/moderat/sterk) comes from the bound nearest 0, so a wide interval
+    cannot make a strong claim.
+
+    Examples
+    --------
+    >>> correlation_verdict(0.67, -0.001, 0.93, lang="en")
+    'no demonstrated correlation (the interval includes 0)'
+    >>> correlation_verdict(0.67, 0.55, 0.93, lang="nb")
+    'sterk positiv sammenheng'
+    """
+    if any(_is_missing(v) for v in (rho, low, high)):
+        return gettext("kan ikke vurderes (for få observasjoner)", lang=lang)
+    if low <= 0 <= high:
+        return gettext("ingen påvist sammenheng (intervallet inkluderer 0)", lang=lang)
+    near = min(abs(low), abs(high))
+    strength = 0 if near < 0.3 else (1 if near < 0.5 else 2)
+    words = (
+        (
+            N_("svak positiv sammenheng"),
+            N_("moderat positiv sammenheng"),
+            N_("sterk positiv sammenheng"),
+        ),
+        (
+            N_("svak negativ sammenheng"),
+            N_("moderat negativ sammenheng"),
+            N_("sterk negativ sammenheng"),
+        ),
+    )
+    return gettext(words[0 if rho > 0 else 1][strength], lang=lang)
+
+
+def normality_verdict(p: float, alpha: float = 0.05, lang: str | None = None) -> str:
+    """The verdict of a normality (or any goodness-of-fit) test: p < ``alpha`` means the
+    distribution does *not* fit; otherwise the test finds no departure (which is not proof
+    that it fits).
+
+    Examples
+    --------
+    >>> normality_verdict(0.0001, lang="en")
+    'departs from the normal distribution'
+    """
+    if _is_missing(p):
+        return gettext("kan ikke vurderes", lang=lang)
+    if float(p) < alpha:
+        return gettext("avviker fra normalfordelingen", lang=lang)
+    return gettext("testen finner ikke avvik fra normalfordelingen", lang=lang)
+
+
+def significance_verdict(p: float, alpha: float = 0.05, lang: str | None = None) -> str:
+    """``statistisk signifikant`` (p < ``alpha``) or ``ikke statistisk signifikant``."""
+    if _is_missing(p):
+        return gettext("kan ikke vurderes", lang=lang)
+    key = N_("statistisk signifikant") if float(p) < alpha else N_("ikke statistisk signifikant")
+    return gettext(key, lang=lang)
+
+
+# --------------------------------------------------------------------------- narrative
+def markdown_blocks(source: str) -> list[str]:
+    """The translatable blocks of a Markdown cell: each heading line, and each paragraph
+    or list (lines separated by a blank line), stripped.
+
+    Examples
+    --------
+    >>> markdown_blocks("# Tittel\\nFørste avsnitt\\nfortsetter.\\n\\n- a\\n- b")
+    ['# Tittel', 'Første avsnitt\\nfortsetter.', '- a\\n- b']
+    """
+    blocks: list[str] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        if current:
+            blocks.append("\n".join(current).strip())
+            current.clear()
+
+    for line in source.splitlines():
+        if not line.strip():
+            flush()
+        elif line.lstrip().startswith("#"):
+            flush()
+            blocks.append(line.strip())
+        else:
+            current.append(line.rstrip())
+    flush()
+    return [b for b in blocks if b]
+
+
+def translate_markdown(source: str, lang: str | None = None) -> str:
+    """A Markdown cell in the report language, block by block (:func:`markdown_blocks`)
+    through the catalogue; bokmål is returned unchanged."""
+    lang = get_language(lang)
+    if lang == "nb":
+        return source
+    return "\n\n".join(gettext(block, lang=lang) for block in markdown_blocks(source))

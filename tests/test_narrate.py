@@ -1,0 +1,142 @@
+"""The one narration/formatting module and the notebook helpers (kommunesm.show)."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+from kommunesm import narrate as nr
+from kommunesm import show
+
+NBSP = "\xa0"
+
+
+@pytest.mark.parametrize(
+    ("call", "nb", "en"),
+    [
+        (lambda lang: nr.number(1234.5, 1, lang=lang), f"1{NBSP}234,5", "1,234.5"),
+        (lambda lang: nr.integer(34327, lang=lang), f"34{NBSP}327", "34,327"),
+        (lambda lang: nr.percent(0.123, lang=lang), f"12,3{NBSP}%", "12.3%"),
+        (lambda lang: nr.pvalue(2e-138, lang=lang), "p < 0,001", "p < 0.001"),
+        (lambda lang: nr.pvalue(0.0312, lang=lang), "p = 0,031", "p = 0.031"),
+        (lambda lang: nr.date("2013-04-01", lang=lang), "1. april 2013", "April 1, 2013"),
+        (lambda lang: nr.value(True, lang=lang), "ja", "yes"),
+    ],
+)
+def test_locale_formats(call, nb, en):
+    assert call("nb") == nb
+    assert call("en") == en
+
+
+@pytest.mark.parametrize("missing", [None, float("nan"), math.inf, -math.inf, pd.NA, pd.NaT])
+def test_missing_is_a_dash_never_nan_or_inf(missing):
+    assert nr.number(missing) == "–"
+    assert nr.value(missing) == "–"
+    assert nr.percent(missing) == "–"
+
+
+def test_no_negative_zero():
+    assert nr.number(-0.0004, 2, lang="nb") == "0,00"
+
+
+def test_ci_including_zero_is_never_strong():
+    for lang in ("nb", "en"):
+        text = nr.correlation_verdict(0.67, -0.001, 0.93, lang=lang)
+        assert "sterk" not in text and "strong" not in text
+    assert nr.correlation_verdict(0.67, 0.55, 0.93, lang="nb") == "sterk positiv sammenheng"
+    # a wide interval away from 0 cannot claim more than its bound nearest 0
+    assert nr.correlation_verdict(0.8, 0.05, 0.95, lang="en") == "weak positive correlation"
+    assert nr.correlation_verdict(-0.6, -0.9, -0.35, lang="en") == "moderate negative correlation"
+
+
+def test_normality_p_below_alpha_never_fits():
+    for p in (0.0, 1e-10, 0.049):
+        assert nr.normality_verdict(p, lang="en") == "departs from the normal distribution"
+        assert "avviker" in nr.normality_verdict(p, lang="nb")
+    assert "no departure" in nr.normality_verdict(0.3, lang="en")
+
+
+def test_catalogue_translates_and_falls_back_to_bokmal():
+    assert nr.gettext("Kommune", lang="en") == "Municipality"
+    assert nr.gettext("Kommune", lang="nb") == "Kommune"
+    assert nr.gettext("Ingen slik melding xyz", lang="en") == "Ingen slik melding xyz"
+    assert "Ingen slik melding xyz" in nr.untranslated()
+
+
+def test_markdown_translation_block_by_block():
+    src = "## Om dataene\n\nKilde:"
+    assert nr.translate_markdown(src, lang="nb") == src
+    assert nr.translate_markdown(src, lang="en") == "## Om dataene\n\nSource:"
+
+
+def test_show_table_is_a_publication_table(tmp_path, monkeypatch):
+    monkeypatch.setenv(show.CHAPTER_ENV, "03")
+    shown: list[str] = []
+    monkeypatch.setattr(show, "_html", shown.append)
+    monkeypatch.setattr(show, "_markdown", shown.append)
+    nr.set_language("nb")
+    show._state = show._Chapter(chapter="03", out_dir=tmp_path, synthetic=True)
+    df = pd.DataFrame(
+        {
+            "name": ["<script>alert(1)</script>", "=HYPERLINK(1)", "Ørsta"] * 10,
+            "followers": np.arange(30) * 1000.0 + 0.4,
+            "p_value": [np.nan, np.inf, 1e-9] * 10,
+            "flag": [True, False, True] * 10,
+        }
+    ).set_index("name")
+    show.table(df, "03_demo", caption="Følgere per side")
+    html = shown[-1]
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "Tabell 3.1" in html and "Følgere per side" in html
+    for bad in ("nan", "inf", "True", "False", "p_value", "followers"):
+        assert bad not in html.replace("infl", ""), bad
+    assert "p-verdi" in html and f"14{NBSP}000" in html and "Syntetiske demodata" in html
+    assert "Viser 15 av 30 rader" in html
+    csv = (tmp_path / "tables" / "03_demo.csv").read_text(encoding="utf-8")
+    assert csv.splitlines()[0] == "name,followers,p_value,flag"
+    assert (tmp_path / "tables" / "03_demo.xlsx").is_file()
+    manifest = json.loads((tmp_path / "_chapters" / "03.json").read_text(encoding="utf-8"))
+    assert manifest["tables"][0]["number"] == "3.1"
+
+
+def test_show_table_published_values_carry_no_synthetic_label(tmp_path, monkeypatch):
+    shown: list[str] = []
+    monkeypatch.setattr(show, "_html", shown.append)
+    show._state = show._Chapter(chapter="05", out_dir=tmp_path, synthetic=True)
+    show.published(
+        pd.DataFrame({"item": ["a"], "value": [0.5], "source": ["Gambit H+K (2013, s. 11)"]}),
+        "05_pub",
+        caption="Publiserte verdier",
+    )
+    assert "Syntetiske" not in shown[-1] and "Gambit H+K (2013, s. 11)" in shown[-1]
+
+
+def test_xlsx_is_byte_identical_and_formula_free(tmp_path):
+    df = pd.DataFrame({"a": ["=1+1", "ok"], "b": [1.5, np.nan]})
+    show._write_xlsx(df, tmp_path / "one.xlsx")
+    show._write_xlsx(df, tmp_path / "two.xlsx")
+    assert (tmp_path / "one.xlsx").read_bytes() == (tmp_path / "two.xlsx").read_bytes()
+    from openpyxl import load_workbook
+
+    ws = load_workbook(tmp_path / "one.xlsx").active
+    assert ws["A2"].value == "'=1+1" and ws["A2"].data_type != "f"
+
+
+def test_show_figure_has_alt_text_and_number(tmp_path, monkeypatch):
+    shown: list[str] = []
+    monkeypatch.setattr(show, "_html", shown.append)
+    show._state = show._Chapter(chapter="01", out_dir=tmp_path, synthetic=False)
+    fig, ax = plt.subplots()
+    ax.plot([1, 2], [1, 2])
+    show.figure(fig, "01_line", caption="En linje", alt="En stigende linje")
+    assert 'alt="En stigende linje"' in shown[-1] and "Figur 1.1" in shown[-1]
+    assert (tmp_path / "figures" / "01_line.png").is_file()
+    assert (tmp_path / "figures" / "01_line.svg").is_file()
