@@ -15,7 +15,7 @@ help:
 	@echo "make test    - run the test suite"
 	@echo "make lint    - ruff check + format check"
 	@echo "make bench   - run benchmarks/ (slow, not part of the tests)"
-	@echo "make demo    - regenerate the synthetic demo panel in data/raw/demo/"
+	@echo "make demo    - regenerate the synthetic demo panel in kommunesm/data/demo/"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,7 @@ $(STAMP): pyproject.toml | $(PY)
 	@touch $(STAMP)
 
 report: $(STAMP)
-	$(PY) -m kommunesm report --data data/raw --out reports
+	$(PY) -m kommunesm report --out reports
 
 test: $(STAMP)
 	$(PY) -m pytest

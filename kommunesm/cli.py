@@ -29,8 +29,6 @@ _WIDTH = None if sys.stdout.isatty() else 200
 console = Console(width=_WIDTH)
 err_console = Console(stderr=True, width=_WIDTH)
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-
 
 def _print_frame(frame: pd.DataFrame, title: str) -> None:
     table = Table(title=title)
@@ -44,9 +42,13 @@ def _print_frame(frame: pd.DataFrame, title: str) -> None:
 @app.command()
 def report(
     data: Annotated[
-        Path, typer.Option("--data", help="Data directory (exports or canonical tables).")
-    ] = REPO_ROOT / "data" / "raw",
-    out: Annotated[Path, typer.Option("--out", help="Output directory.")] = REPO_ROOT / "reports",
+        Path | None,
+        typer.Option(
+            "--data",
+            help="Data directory (exports or canonical tables); default: the embedded data.",
+        ),
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("reports"),
     year: Annotated[int, typer.Option("--year", help="Study year.")] = 2013,
     no_code: Annotated[
         bool, typer.Option("--no-code", help="Hide code cells (the public version).")
@@ -136,9 +138,7 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Export files.")])
 @app.command()
 def ingest(
     files: Annotated[list[Path], typer.Argument(help="Export files.")],
-    out: Annotated[Path, typer.Option("--out", help="Output directory.")] = REPO_ROOT
-    / "data"
-    / "processed",
+    out: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("data/processed"),
 ) -> None:
     """Detect, load, validate and pseudonymise FILES; write canonical Parquet tables to OUT,
     the quarantined rows (with reasons) to OUT/quarantine.csv and the sources (SHA-256) to
@@ -166,7 +166,7 @@ def demo(
     out: Annotated[Path | None, typer.Option("--out", help="Output directory.")] = None,
     seed: Annotated[int, typer.Option("--seed")] = 2013,
 ) -> None:
-    """Regenerate the synthetic demo panel (default: data/raw/demo)."""
+    """Regenerate the synthetic demo panel (default: inside the package, kommunesm/data/demo)."""
     from kommunesm import demo as demo_module
 
     kwargs = {"seed": seed}

@@ -5,7 +5,7 @@ H+K study (2013) are not public, so the notebooks run on a panel generated here,
 to the magnitudes the studies and public sources report, and say "synthetic demo data" in
 every title. :func:`generate` builds the panel, validates every table against
 :mod:`kommunesm.schema` (zero quarantine required), writes it with
-:func:`kommunesm.io.canonical.write_table` into ``data/raw/demo/`` together with a
+:func:`kommunesm.io.canonical.write_table` into ``kommunesm/data/demo/`` together with a
 ``README.md`` and a ``MANIFEST.json`` (sha256 per file), and returns the tables. The same
 seed always gives byte-identical files (one :func:`numpy.random.default_rng` stream per
 component, spawned from ``SeedSequence(seed)``; no wall-clock time, no set iteration).
@@ -133,6 +133,7 @@ import numpy as np
 import pandas as pd
 
 from kommunesm import schema
+from kommunesm._resources import data_path
 from kommunesm.io import canonical, published
 
 __all__ = [
@@ -149,8 +150,8 @@ __all__ = [
 #: Version of the generator's model; bump it when the output for a seed changes.
 DEMO_VERSION = "1"
 
-#: Where :func:`generate` writes by default (the repository's ``data/raw/demo``).
-DEFAULT_DIR = Path(__file__).resolve().parents[1] / "data" / "raw" / "demo"
+#: Where :func:`generate` writes by default (the package's embedded ``kommunesm/data/demo``).
+DEFAULT_DIR = data_path("demo")
 
 #: File name of each table in the demo directory.
 FILES: dict[str, str] = {
@@ -1474,7 +1475,7 @@ def generate(
     seed
         Seed of the random streams; the same seed gives byte-identical files.
     out_dir
-        Output directory (default: the repository's ``data/raw/demo``); None: write nothing.
+        Output directory (default: the package's embedded ``kommunesm/data/demo``); None: write nothing.
     n_pages
         Pages in the latest year (default 225, Johnsen, Jørgensen & Aaneland 2013).
     years

@@ -17,7 +17,7 @@ is a parameter (``list_size``, default 30). Our rule, pinned by tests:
   share the better rank).
 
 **NM i Facebook** (I all offentlighet, spring 2013; NRK Trøndelag, "NM i Facebook for
-kommunene", see ``data/raw/published/facts.csv``, study ``ialloffentlighet``): six
+kommunene", see ``kommunesm/data/published/facts.csv``, study ``ialloffentlighet``): six
 categories — likers, likers per inhabitant, talking about, talking about per inhabitant,
 growth in likers (count) and growth in likers (share) — each with a top-N list.
 
@@ -582,7 +582,7 @@ def nm_facebook(
 
     Notes
     -----
-    Categories as listed in ``data/raw/published/facts.csv`` (study ``ialloffentlighet``,
+    Categories as listed in ``kommunesm/data/published/facts.csv`` (study ``ialloffentlighet``,
     table ``nm2013``, "categories"; NRK Trøndelag, April 2013). Per-inhabitant values
     are followers (or talking about) / population.
 

@@ -2,7 +2,7 @@
 
 Sources
 -------
-All files are read from ``data/raw/register/`` of the repository (override the folder with
+All files are read from the package's embedded ``kommunesm/data/register/`` (override the folder with
 the environment variable ``KOMMUNESM_REGISTER_DIR``); their provenance is described in
 ``shared/README.md``.
 
@@ -85,6 +85,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kommunesm._resources import data_path
 from kommunesm.errors import AmbiguousMunicipalityError, InputError, UnknownMunicipalityError
 
 __all__ = [
@@ -197,12 +198,12 @@ def register_dir() -> Path:
     -------
     pathlib.Path
         ``$KOMMUNESM_REGISTER_DIR`` if that environment variable is set, else the
-        repository's ``data/raw/register/``.
+        package's embedded ``kommunesm/data/register/``.
     """
     override = os.environ.get(_ENV_VAR)
     if override:
         return Path(override).expanduser().resolve()
-    return Path(__file__).resolve().parents[1] / "data" / "raw" / "register"
+    return data_path("register")
 
 
 def _read(

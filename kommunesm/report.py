@@ -58,6 +58,7 @@ import pandas as pd
 
 import kommunesm
 from kommunesm import safe
+from kommunesm._resources import data_path
 from kommunesm.io.cache import CACHE_ENV
 
 if TYPE_CHECKING:
@@ -78,7 +79,9 @@ __all__ = [
     "save_table",
 ]
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+#: The source checkout kommunesm runs from (its notebooks and its git commit); the data
+#: are package data (:mod:`kommunesm.datasets`), never looked up here.
+REPO_ROOT = Path(kommunesm.__file__).resolve().parent.parent
 NOTEBOOK_DIR = REPO_ROOT / "notebooks"
 SYNTHETIC_BANNER = (
     "SYNTHETIC DEMO DATA — the pages, posts, comments and activity this chapter reads "
@@ -873,8 +876,8 @@ def default_jobs() -> int:
 
 
 def build(
-    data_dir: str | Path = REPO_ROOT / "data" / "raw",
-    out_dir: str | Path = REPO_ROOT / "reports",
+    data_dir: str | Path | None = None,
+    out_dir: str | Path = "reports",
     *,
     year: int = 2013,
     no_code: bool = False,
@@ -891,9 +894,12 @@ def build(
     Parameters
     ----------
     data_dir
-        Data directory passed to every notebook (default: the embedded data).
+        Data directory passed to every notebook (default: the data embedded in the
+        package, :func:`kommunesm.datasets.data_dir`: the synthetic demo panel and the
+        published reference tables).
     out_dir
-        Where the HTML, figures and tables go (created if needed).
+        Where the HTML, figures and tables go (created if needed; default ``reports``
+        in the working directory).
     year
         Study year passed to every notebook.
     no_code
@@ -935,12 +941,12 @@ def build(
 
     Examples
     --------
-    >>> result = build("data/raw", "/tmp/report", only=["00"], progress=False)  # doctest: +SKIP
+    >>> result = build(None, "/tmp/report", only=["00"], progress=False)  # doctest: +SKIP
     >>> result.ok, result.index.name  # doctest: +SKIP
     (True, 'index.html')
     """
     started = time.perf_counter()
-    data_dir = Path(data_dir).resolve()
+    data_dir = Path(data_path() if data_dir is None else data_dir).resolve()
     if not data_dir.is_dir():
         raise BuildError(f"data directory not found: {data_dir}")
     out_dir = Path(out_dir).resolve()

@@ -8,14 +8,16 @@ from pathlib import Path
 import matplotlib
 import pytest
 
+from kommunesm._resources import data_path
+
 matplotlib.use("Agg")
 os.environ.setdefault("KOMMUNESM_SALT", "test-salt-not-secret")
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED = REPO.parent / "shared"
-UCI = REPO / "data" / "raw" / "external" / "uci_facebook_metrics_2014.csv"
-COMMENT_VOLUME = REPO / "data" / "raw" / "external" / "facebook_comment_volume_testset.csv"
+UCI = data_path("external", "uci_facebook_metrics_2014.csv")
+COMMENT_VOLUME = data_path("external", "facebook_comment_volume_testset.csv")
 
 
 @pytest.fixture(scope="session")

@@ -56,7 +56,7 @@ def test_notebook_opens_with_title_summary_and_header(path):
 @pytest.fixture(scope="session")
 def built_report(tmp_path_factory, repo):
     out = tmp_path_factory.mktemp("report")
-    return report.build(repo / "data" / "raw", out, progress=False)
+    return report.build(None, out, progress=False)
 
 
 @pytest.fixture(scope="session")
@@ -129,7 +129,7 @@ def test_rerun_gives_byte_identical_tables(built_report, manifest, tmp_path, rep
     cheapest = sorted(with_tables, key=lambda c: c["seconds"])[:2]
     assert cheapest, "no chapter writes a table"
     again = report.build(
-        repo / "data" / "raw",
+        None,
         tmp_path,
         only=[Path(c["notebook"]).stem for c in cheapest],
         progress=False,

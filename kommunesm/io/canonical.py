@@ -2,7 +2,7 @@
 
 Canonical tables are what loaders return and what ``kommunesm ingest`` writes to
 ``data/processed/``; the synthetic demo panel is stored the same way in
-``data/raw/demo/``. Text files are written in a fixed, portable form (ISO 8601
+``kommunesm/data/demo/``. Text files are written in a fixed, portable form (ISO 8601
 timestamps with offsets, ``True``/``False``, empty for missing) so that the same table
 always gives the same bytes; ``.csv.gz`` files are written with a zero gzip
 timestamp for the same reason.

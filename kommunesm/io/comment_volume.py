@@ -4,7 +4,7 @@ Singh, K. (2015). *Facebook Comment Volume Dataset*. UCI Machine Learning Reposi
 licence CC BY 4.0; described in Singh, K. (2015), "Facebook comment volume prediction",
 *International Journal of Simulation: Systems, Science & Technology* 16(5),
 doi:10.5013/IJSSST.a.16.05.16. The test set shipped in
-``data/raw/external/facebook_comment_volume_testset.csv`` has 10,044 rows, one per
+``kommunesm/data/external/facebook_comment_volume_testset.csv`` has 10,044 rows, one per
 *post*, with the page-level features repeated on every post of the page:
 "Page Popularity Likes" (the page's likes = followers), "Page Checkins", "Page Talking
 About" (Facebook's "people talking about this") and "Page Category" (a numeric code).
@@ -33,18 +33,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from kommunesm._resources import data_path
 from kommunesm.errors import InputError
 
 __all__ = ["CITATION", "COLUMNS", "DEFAULT_PATH", "LICENSE", "read"]
 
 #: Where the embedded copy of the test set is.
-DEFAULT_PATH = (
-    Path(__file__).resolve().parents[2]
-    / "data"
-    / "raw"
-    / "external"
-    / "facebook_comment_volume_testset.csv"
-)
+DEFAULT_PATH = data_path("external", "facebook_comment_volume_testset.csv")
 CITATION = (
     "Singh, K. (2015). Facebook Comment Volume Dataset. UCI Machine Learning Repository "
     "(CC BY 4.0); Singh, K. (2015), Facebook comment volume prediction, IJSSST 16(5), "

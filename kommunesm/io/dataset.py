@@ -7,8 +7,9 @@ notebooks run on the embedded demo panel and on a user's own exports:
    :func:`kommunesm.io.detect.detect_format` recognises, and canonical tables such as
    ``posts.parquet`` written by ``kommunesm ingest``) are loaded and concatenated
    table by table.
-2. If there are none, the **synthetic demo panel** in ``data_dir/demo/`` is loaded (and
-   the dataset is marked ``synthetic``).
+2. If there are none, the **synthetic demo panel** is loaded (and the dataset is marked
+   ``synthetic``): ``data_dir/demo/`` if there is one, else the demo panel embedded in
+   the package (``kommunesm/data/demo/``).
 
 The sub-folders ``published/``, ``register/`` and ``external/`` hold reference data
 and are never read as panel data. A ``pages`` table is derived from the posts (or page
@@ -29,6 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from kommunesm import schema
+from kommunesm._resources import data_path
 from kommunesm.errors import InputError, UnknownMunicipalityError
 from kommunesm.io import cache, canonical, detect
 from kommunesm.io.tabular import LoadResult
@@ -221,10 +223,11 @@ def load_dataset(data_dir: str | Path, *, include_demo: bool = True) -> Dataset:
     Parameters
     ----------
     data_dir
-        A directory of exports and/or canonical tables, e.g. ``data/raw`` (the embedded
-        demo panel) or a folder of your own exports.
+        A directory of exports and/or canonical tables: a folder of your own exports
+        (e.g. ``data/raw``), or :func:`kommunesm.datasets.data_dir` (the embedded data).
     include_demo
-        Fall back to ``data_dir/demo`` when no user files are found.
+        Fall back to the synthetic demo panel (``data_dir/demo`` if it exists, else the
+        one embedded in the package) when no user files are found.
 
     Raises
     ------
@@ -240,6 +243,8 @@ def load_dataset(data_dir: str | Path, *, include_demo: bool = True) -> Dataset:
     for path in _panel_files(data_dir, notes):
         results.append((path, cache.cached_load(path, detect.read_file), False))
     demo_dir = data_dir / "demo"
+    if not demo_dir.is_dir():
+        demo_dir = data_path("demo")
     if not results and include_demo and demo_dir.is_dir():
         for table in schema.TABLES:
             path = canonical.find_table(demo_dir, table)

@@ -23,7 +23,7 @@ Examples
 --------
 >>> from kommunesm.io import facebook_insights
 >>> posts, quarantine = facebook_insights.read_posts(
-...     "data/raw/external/uci_facebook_metrics_2014.csv")  # doctest: +SKIP
+...     "kommunesm/data/external/uci_facebook_metrics_2014.csv")  # doctest: +SKIP
 >>> len(posts), len(quarantine)  # doctest: +SKIP
 (500, 0)
 """

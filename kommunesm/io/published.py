@@ -1,7 +1,7 @@
 """Published reference values, with their sources.
 
 The studies' own numbers (and a few from public web pages about the same municipal
-pages) are transcribed in ``data/raw/published/`` with ``source`` and ``locator``
+pages) are transcribed in ``kommunesm/data/published/`` with ``source`` and ``locator``
 columns. In the files ``source`` is a BibTeX key of :mod:`kommunesm.references`
 (``gambit2013``) or a URL; :func:`load` keeps the key in ``source_key`` and shows the
 author–year citation in ``source``. Notebooks show these values *beside* what kommunesm
@@ -27,11 +27,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from kommunesm._resources import data_path
 from kommunesm.references import source_label
 
 __all__ = ["NAMES", "data_dir", "fact", "load"]
 
-#: The reference tables shipped in ``data/raw/published/``.
+#: The reference tables shipped in ``kommunesm/data/published/``.
 NAMES = (
     "facts",
     "gambit2013_top30",
@@ -42,12 +43,12 @@ NAMES = (
 
 
 def data_dir() -> Path:
-    """Where the reference tables are: ``$KOMMUNESM_PUBLISHED_DIR`` or the repository's
-    ``data/raw/published``."""
+    """Where the reference tables are: ``$KOMMUNESM_PUBLISHED_DIR`` or the package's
+    embedded ``kommunesm/data/published``."""
     env = os.environ.get("KOMMUNESM_PUBLISHED_DIR")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[2] / "data" / "raw" / "published"
+    return data_path("published")
 
 
 def load(name: str) -> pd.DataFrame:
