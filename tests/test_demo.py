@@ -41,7 +41,9 @@ def test_regenerates_byte_identically(generated):
     out, _ = generated
     assert sorted(p.name for p in out.iterdir()) == ALL_FILES
     committed = sorted(p.name for p in COMMITTED.iterdir() if p.is_file())
-    assert committed == ALL_FILES, "kommunesm/data/demo/ holds other files than the generator writes"
+    assert committed == ALL_FILES, (
+        "kommunesm/data/demo/ holds other files than the generator writes"
+    )
     for name in ALL_FILES:
         assert (out / name).read_bytes() == (COMMITTED / name).read_bytes(), (
             f"kommunesm/data/demo/{name} is not what kommunesm.demo.generate(seed=2013) gives; "
