@@ -126,6 +126,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import holidays
@@ -137,6 +138,7 @@ from kommunesm._resources import data_path
 from kommunesm.io import canonical, published
 
 __all__ = [
+    "describe_built_in_effects",
     "BUILT_IN_EFFECTS",
     "COMMUNITY",
     "DEFAULT_DIR",
@@ -1566,3 +1568,26 @@ def _write(
     }
     text = json.dumps(manifest, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
     (out / "MANIFEST.json").write_text(text, encoding="utf-8", newline="\n")
+
+
+def describe_built_in_effects(names: Sequence[str] | None = None) -> str:
+    """What the demo generator put into the synthetic panel, for the named effects.
+
+    Reads :data:`BUILT_IN_EFFECTS` (empty string for unknown names), so
+    that a notebook run on the demo panel says that its "findings" were built in.
+    """
+    effects = BUILT_IN_EFFECTS
+    if not effects:
+        return ""
+    keys = [k for k in (names or list(effects)) if k in effects]
+    if not keys:
+        return ""
+    parts = [
+        f"{k} ({effects[k].get('hypothesis', '-')}): {effects[k].get('description', '')}"
+        for k in keys
+    ]
+    return (
+        "On the synthetic demo panel these effects were put in by the generator "
+        "(kommunesm.demo.BUILT_IN_EFFECTS): " + " ".join(parts) + " Estimates below recover "
+        "the generator's settings; they are not findings about Norwegian municipalities."
+    )

@@ -283,7 +283,7 @@ def adoption_plot(
     series: pd.DataFrame, *, title_text: str = "", synthetic: bool = False
 ) -> plt.Figure:
     """Time series of the share of municipalities on Facebook
-    (:func:`kommunesm.stats.adoption_series`), one marker style per definition (legend in
+    (:func:`kommunesm.io.published.adoption_series`), one marker style per definition (legend in
     Norwegian, :data:`ADOPTION_LABELS`), each point labelled with its value and source."""
     fig, ax = plt.subplots(figsize=(8, 4.5))
     kinds = list(pd.unique(series["series"]))

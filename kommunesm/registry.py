@@ -89,6 +89,7 @@ from kommunesm._resources import data_path
 from kommunesm.errors import AmbiguousMunicipalityError, InputError, UnknownMunicipalityError
 
 __all__ = [
+    "harmonisation_table",
     "COUNTIES",
     "FIRST_YEAR",
     "LAST_YEAR",
@@ -929,3 +930,61 @@ def _lookup(index: _NameIndex, key: str) -> frozenset[str]:
         or index.loose.get(_skeleton(key))
         or frozenset()
     )
+
+
+def harmonisation_table(codes: pd.Series, *, year: int = 2013) -> pd.DataFrame:
+    """Municipality codes as given, harmonised to 2024 borders, with what happened.
+
+    Uses :func:`harmonise` and :func:`to_2024_candidates`
+    (SSB KLASS 131, 1994-2024). One row per distinct code: kommunenummer, name (in
+    ``year``, if the code was valid then), kommunenummer_2024, name_2024, status, pages
+    (how many rows had the code). Status:
+
+    * ``unchanged`` - the 2024 code is the same;
+    * ``new code`` - renumbered only (e.g. county reform), alone in its 2024 municipality;
+    * ``merged`` - its 2024 municipality was formed from several municipalities of
+      ``year`` (e.g. 0722 Nøtterøy and 0723 Tjøme → 3911 Færder);
+    * ``split (ambiguous)`` - several 2024 successors: not harmonised;
+    * ``unknown`` - not a municipality code of 1994-2024 (or missing).
+    """
+    given = codes.astype("str")
+    counts = given.value_counts(dropna=False)
+    distinct = pd.Series(counts.index, dtype="str")
+    h = harmonise(distinct).astype("str")
+    then = municipalities(year).set_index("kommunenummer")["name"]
+    now = municipalities(2024).set_index("kommunenummer")["name"]
+    norm = distinct.str.zfill(4)
+
+    def n_successors(code: object) -> int:
+        if code is None or pd.isna(code):
+            return 0
+        try:
+            return len(to_2024_candidates(str(code)))
+        except (UnknownMunicipalityError, ValueError):
+            return 0
+
+    succ = distinct.map(n_successors)
+    out = pd.DataFrame(
+        {
+            "kommunenummer": distinct,
+            "name": norm.map(then),
+            "kommunenummer_2024": h,
+            "name_2024": h.map(now),
+            "pages": counts.to_numpy(),
+        }
+    )
+    reg = municipalities(year)
+    parts = reg["kommunenummer_2024"].value_counts()
+    shared = out["kommunenummer_2024"].map(parts)
+    status = np.select(
+        [
+            succ == 0,
+            succ > 1,
+            shared.fillna(1) > 1,
+            out["kommunenummer_2024"] == norm,
+        ],
+        ["unknown", "split (ambiguous)", "merged", "unchanged"],
+        default="new code",
+    )
+    out["status"] = pd.Series(status, index=out.index, dtype="str")
+    return out.sort_values(["status", "kommunenummer"], kind="stable").reset_index(drop=True)

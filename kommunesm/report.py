@@ -49,11 +49,13 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 import kommunesm
@@ -65,6 +67,7 @@ if TYPE_CHECKING:
     from kommunesm.io.dataset import Dataset
 
 __all__ = [
+    "check_rows",
     "SYNTHETIC_BANNER",
     "BuildError",
     "BuildResult",
@@ -1136,3 +1139,34 @@ def _build(
     if failure:
         raise BuildError(failure, result)
     return result
+
+
+def check_rows(
+    frame: pd.DataFrame, columns: Sequence[str], *, min_rows: int = 10, purpose: str = "This model"
+) -> bool:
+    """True if ``frame`` has at least ``min_rows`` rows with all ``columns`` present and
+    finite; otherwise show (in a notebook) why the section is skipped and return False.
+
+    The notebook counterpart of :func:`kommunesm.report.needs` for models: a user's data
+    may have the tables but not the values (e.g. pages without population)."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        n = 0
+    else:
+        values = frame[list(columns)].apply(pd.to_numeric, errors="coerce").astype("float64")
+        n = int(np.isfinite(values.to_numpy()).all(axis=1).sum())
+    if n >= min_rows:
+        return True
+    text = (
+        f"> **Not computed — too little data.** {purpose} needs at least {min_rows} rows with "
+        f"{', '.join(columns)}; the data have {n}"
+        + (f" (no column {', '.join(missing)})" if missing else "")
+        + "."
+    )
+    try:
+        from IPython.display import Markdown, display
+
+        display(Markdown(text))
+    except ImportError:  # pragma: no cover
+        warnings.warn(text, stacklevel=2)
+    return False

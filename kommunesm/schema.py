@@ -35,6 +35,7 @@ from kommunesm.errors import InputError
 __all__ = [
     "ACTIONS",
     "FIELDS",
+    "NA_TOKENS",
     "QUARANTINE_COLUMNS",
     "TABLES",
     "TZ",
@@ -45,6 +46,11 @@ __all__ = [
     "quarantine_frame",
     "validate",
 ]
+
+#: Cell values read as "missing" (not as errors), compared trimmed and case-insensitively.
+NA_TOKENS = frozenset(
+    {"", "na", "n/a", "nan", "null", "none", "-", "–", "—", "#n/a", "#i/t", "(blank)"}
+)
 
 #: Time zone of every tz-aware timestamp in kommunesm tables.
 TZ = "Europe/Oslo"

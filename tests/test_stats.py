@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from statsmodels.stats.proportion import proportion_confint
 
-from kommunesm import stats
+from kommunesm import demo, registry, stats
 from kommunesm.io import published
 
 
@@ -99,7 +99,9 @@ def test_grim_table_on_published_facts():
         assert "n = 23" in tab.loc[item, "note"]
     # "Åtte av ti" is recognised as a verbal fraction
     assert tab.loc["information_unit_responsible_for_updates", "verbal"] == "Åtte av ti"
-    assert gambit["consistent"].sum() == 12
+    # 12 exact percentages, and 3 verbal ones ("halvparten", "en tredjedel", "alle") added
+    # with the precision column of facts.csv
+    assert gambit["consistent"].sum() == 15
     text = stats.describe_grim(stats.grim_table(facts))
     assert "ambition_to_become_better (91 % of 24; fits n = 23)" in text
     assert "'>50'" in text
@@ -344,7 +346,7 @@ def test_coverage_by_county_and_quarantine_summary():
 
 
 def test_adoption_series_from_facts():
-    series = stats.adoption_series(published.load("facts"))
+    series = published.adoption_series(published.load("facts"))
     official = series[series["series"] == "official page"].set_index("table")
     assert official.loc["jan2013", "count"] == 210 and official.loc["jan2013", "n"] == 428
     assert official.loc["apr2015", "share"] == pytest.approx(100 * 335 / 428)
@@ -357,17 +359,15 @@ def test_adoption_series_from_facts():
 
 
 def test_describe_built_in_effects():
-    text = stats.describe_built_in_effects(["fast_responders", "no_such_effect"])
-    from kommunesm import demo
-
-    if getattr(demo, "BUILT_IN_EFFECTS", None):
+    text = demo.describe_built_in_effects(["fast_responders", "no_such_effect"])
+    if demo.BUILT_IN_EFFECTS:
         assert "fast_responders" in text and "put in by the generator" in text
-    assert stats.describe_built_in_effects(["no_such_effect"]) == ""
+    assert demo.describe_built_in_effects(["no_such_effect"]) == ""
 
 
 def test_harmonisation_table_statuses():
     codes = pd.Series(["0722", "1613", "0301", "0301", "9999", None, "0101"])
-    tab = stats.harmonisation_table(codes, year=2013).set_index("kommunenummer")
+    tab = registry.harmonisation_table(codes, year=2013).set_index("kommunenummer")
     assert tab.loc["0722", "kommunenummer_2024"] == "3911"
     assert tab.loc["0722", "status"] == "merged"  # Nøtterøy + Tjøme -> Færder
     assert tab.loc["1613", "status"] == "split (ambiguous)"
@@ -395,7 +395,7 @@ def test_vectorised_rank_biserial_bootstrap_equals_scipy_per_resample():
     """The vectorised bootstrap gives, resample by resample, scipy's U."""
     from scipy import stats as sps
 
-    from kommunesm.stats import _bootstrap_rank_biserial
+    from kommunesm.stats.inference import _bootstrap_rank_biserial
 
     rng = np.random.default_rng(7)
     a = rng.integers(0, 4, 9).astype(float)

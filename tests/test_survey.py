@@ -174,7 +174,7 @@ def test_codebook_from_and_wide(enalyzer):
 
 def test_answer_types():
     s = pd.Series(["Helt enig", "vet ikke", "Don't know", None, " ", "n/a"])
-    assert survey.answer_types(s).tolist() == [
+    assert stats.answer_types(s).tolist() == [
         "valid",
         "dont_know",
         "dont_know",

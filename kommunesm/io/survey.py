@@ -74,51 +74,21 @@ from kommunesm import schema
 from kommunesm.errors import InputError
 from kommunesm.io import privacy, tabular
 from kommunesm.io.tabular import LoadResult, normalise_header
+from kommunesm.stats.survey import DONT_KNOW, MISSING_TOKENS
 
 __all__ = [
     "CODEBOOK_COLUMNS",
-    "DONT_KNOW",
     "ID_COLUMNS",
     "LIKERT_SCALES",
     "METADATA_COLUMNS",
     "PERSONAL_COLUMNS",
     "SCALES",
-    "answer_types",
     "codebook_from",
     "read_codebook",
     "read_survey",
     "wide",
 ]
 
-#: Answers that mean "don't know" (compared case-insensitively, trimmed).
-DONT_KNOW = frozenset(
-    {
-        "vet ikke",
-        "vet ikkje",
-        "veit ikke",
-        "veit ikkje",
-        "vet ikke / ikke relevant",
-        "ingen formening",
-        "don't know",
-        "don’t know",
-        "dont know",
-        "do not know",
-        "not sure / don't know",
-    }
-)
-
-#: Cell values read as *missing* (no answer): the loaders' NA tokens plus survey tools'
-#: own markers.
-MISSING_TOKENS = tabular.NA_TOKENS | {
-    "ubesvart",
-    "ikke besvart",
-    "ikke svart",
-    "no answer",
-    "(no answer)",
-    "not answered",
-    "-99",
-    "#null!",
-}
 
 #: Known ordered answer scales (labels in order; codes are 1..k). Used to recognise
 #: Likert items when no codebook is given.
@@ -302,25 +272,6 @@ def _slug(text: str) -> str:
     t = normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii")
     t = re.sub(r"[^0-9A-Za-z]+", "_", t).strip("_").lower()
     return t or "x"
-
-
-def answer_types(answers: pd.Series) -> pd.Series:
-    """Classify answers as ``valid``, ``dont_know`` or ``missing`` from their text.
-
-    Used for survey tables built from a ``survey`` table that lacks ``answer_type``
-    (e.g. a canonical ``survey.csv`` written by hand).
-
-    Examples
-    --------
-    >>> answer_types(pd.Series(["Helt enig", "Vet ikke", None, ""])).tolist()
-    ['valid', 'dont_know', 'missing', 'missing']
-    """
-    s = answers.astype("str").str.strip()
-    low = s.str.casefold()
-    missing = s.isna() | low.isin(MISSING_TOKENS)
-    dk = low.isin(DONT_KNOW) & ~missing
-    out = pd.Series("valid", index=answers.index, dtype="str")
-    return out.mask(dk, "dont_know").mask(missing, "missing")
 
 
 def _split_option_header(header: str) -> tuple[str, str] | None:

@@ -53,6 +53,7 @@ import pandas as pd
 from kommunesm import schema
 from kommunesm.errors import InputError
 from kommunesm.io import privacy
+from kommunesm.schema import NA_TOKENS
 
 __all__ = [
     "NA_TOKENS",
@@ -74,10 +75,6 @@ __all__ = [
     "sniff_encoding",
 ]
 
-#: Cell values read as "missing" (not as errors).
-NA_TOKENS = frozenset(
-    {"", "na", "n/a", "nan", "null", "none", "-", "–", "—", "#n/a", "#i/t", "(blank)"}
-)
 
 _EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 
