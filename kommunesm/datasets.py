@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "data_dir",
+    "dataset_path",
     "list_datasets",
     "load_demo",
     "load_external",
@@ -175,6 +176,31 @@ def data_dir() -> Path:
     pathlib.Path
     """
     return data_path()
+
+
+def dataset_path(name: str) -> Path:
+    """Path of a shipped data set's file (a folder for ``demo``), to hand to a reader.
+
+    Parameters
+    ----------
+    name : str
+        A name of :func:`list_datasets`.
+
+    Returns
+    -------
+    pathlib.Path
+
+    Examples
+    --------
+    >>> from kommunesm import datasets
+    >>> datasets.dataset_path("uci_facebook_metrics_2014").name
+    'uci_facebook_metrics_2014.csv'
+    """
+    for row in _CATALOGUE:
+        if row[0] == name:
+            return data_path(row[2])
+    names = ", ".join(row[0] for row in _CATALOGUE)
+    raise KeyError(f"unknown data set {name!r}; available: {names}")
 
 
 def list_datasets() -> pd.DataFrame:
