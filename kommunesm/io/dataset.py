@@ -39,7 +39,7 @@ __all__ = ["RESERVED_DIRS", "Dataset", "MissingInputError", "load_dataset", "sha
 
 #: Sub-folders of a data directory that are not panel data.
 RESERVED_DIRS = frozenset({"demo", "published", "register", "external", "processed"})
-_IGNORED_SUFFIXES = {".md", ".txt", ".py", ".ipynb", ".yml", ".yaml", ".gitkeep"}
+_IGNORED_SUFFIXES = {".md", ".txt", ".py", ".ipynb", ".yml", ".yaml", ".gitkeep", ".bib"}
 #: JSON files are panel data only when a reader recognises them (Twitter v1.1 archives);
 #: others (a MANIFEST.json, say) are listed in the notes and not read.
 _MAYBE_SUFFIXES = {".json"}
