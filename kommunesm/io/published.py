@@ -116,7 +116,7 @@ def adoption_series(facts: pd.DataFrame, *, n_municipalities: int | None = None)
     * ``areca2010 / municipalities_using_facebook`` - 32 %, Areca "Kommunale kanaler
       2010", reported 16 Dec 2010.
     * ``betakomm2011 / adopted_social_media`` - 58 % used *any* social medium, Q1 2011
-      (KS BETA.KOMM; thesis seed ``003_72a3ab6728cc1670.txt``, p. 2 and 23).
+      (KS BETA.KOMM, cited by Handelshøyskolen BI 2012, s. 2 and 23).
     * ``thesis2012 / municipalities_with_official_facebook_page_dec2011`` - 39 % in
       December 2011 (thesis p. 2, citing I all offentlighet).
     * ``ialloffentlighet / jan2013 / municipalities_with_page`` - 210 of 428 (post of

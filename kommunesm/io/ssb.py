@@ -315,7 +315,7 @@ def shipped_covariates() -> pd.DataFrame:
     ``population`` (SSB, as in the register's 2015 list), ``area_km2`` (the list's area in
     hectares / 100), ``density`` (inhabitants per km²) and ``language_form`` (official
     written standard: Bokmål, Nynorsk, Nøytral). Source: the register in
-    ``data/raw/register`` (SSB figures, NLOD 2.0; see its README).
+    package's ``kommunesm/data/register`` (SSB figures, NLOD 2.0; see :mod:`kommunesm.datasets`).
     """
     from kommunesm import registry
 

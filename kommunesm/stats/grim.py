@@ -116,7 +116,7 @@ def grim(percent: float, n: int, decimals: int = 0, rounding: str = "half_up") -
 
     Examples
     --------
-    Gambit H+K 2013 had 24 respondents (seed ``000_168a329c410e5397.txt``, p. 12):
+    Gambit H+K 2013 had 24 respondents (Johnsen, Jørgensen & Aaneland 2013, s. 12):
 
     >>> grim(63, 24), grim(42, 24), grim(91, 24), grim(87, 24)
     (True, True, False, False)
@@ -399,7 +399,7 @@ def published_proportions(
     """Counts and Wilson intervals reconstructed from published percentages.
 
     The Gambit H+K report gives its survey results as percentages of the 24 responding
-    municipalities (seed ``000_168a329c410e5397.txt``, pp. 16-19). The count behind each
+    municipalities (Johnsen, Jørgensen & Aaneland 2013, s. 16–19). The count behind each
     percentage is inferred with GRIM (:func:`grim_table`): the count under ``rounding``
     when the percentage is consistent with ``n``; otherwise the count nearest to
     ``percent·n/100`` (flagged, with the base that would fit). Values that are not numbers

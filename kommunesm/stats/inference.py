@@ -401,7 +401,7 @@ def two_proportions(
 
     Examples
     --------
-    Difi 2012:2 response rates (seed ``004_46cd40235041b8e5.txt``, ch. 2): 11 of 17
+    Difi 2012:2 response rates (Amdam, Hoel & Stranger-Thorsen 2012, ch. 2): 11 of 17
     ministries and 89 of 108 agencies answered.
 
     >>> res = two_proportions(11, 17, 89, 108, labels=("departementer", "etater"))
