@@ -24,6 +24,15 @@ Tables (all with ``synthetic=True``)
 ``posts.csv.gz``, ``comments.csv.gz``
     Posts in the same periods; citizen comments (pseudonymous ``p_`` + 16 hex) and page
     replies to citizens' questions (``is_page_reply``, ``parent_id``).
+    Posts carry ``author_kind``: ``page`` for the page's own posts, ``visitor`` for
+    citizens' posts on an *open* wall (``post_id`` ``<page>_<year>vNNNN``, pseudonymous
+    ``author_id`` from the page's commenter pool, 60 % questions; the page answers them
+    with a top-level comment on the effort clock, like comment questions). 60 % of the
+    walls are open (assumption: Veikart, Langva, Meling & Wessel-Aas 2012, s. 11, says
+    many municipalities have closed theirs; no count is published); ``pages.open_wall``
+    declares every closed wall and half of the open ones, the rest are left to be observed
+    from the data. Visitor posts come from their own random stream (seed, 0x5649), so
+    the rest of the panel is the same with or without them.
 ``activity.csv``
     A synthetic hashtag community ``#demodagene`` (February 2012), modelled on the thesis'
     ``#kommunedagene``.
@@ -1223,6 +1232,151 @@ def _simulate_year(
     return {"page_days": page_days, "posts": posts, "comments": comments}
 
 
+# --------------------------------------------------------------------------- visitor posts
+#: Share of demo pages whose wall is open to citizens' posts (assumption: KS Veikart 2012,
+#: s. 11, says many "avventende" municipalities have closed their walls; no count is
+#: published).
+_OPEN_WALL_SHARE = 0.6
+#: Share of open-wall pages whose openness is *declared* in pages.open_wall (the rest are
+#: left to be observed from their visitor posts); closed walls are always declared.
+_DECLARED_OPEN_SHARE = 0.5
+#: Visitor posts per week on an open wall: base + slope x followers / mean followers.
+_VISITOR_RATE_BASE, _VISITOR_RATE_SLOPE = 0.15, 0.5
+#: Share of visitor posts that are questions (citizens mostly post on the wall to ask).
+_VISITOR_QUESTION_SHARE = 0.6
+#: Seed offset of the visitor-post stream (independent of the other streams).
+_VISITOR_STREAM = 0x5649
+_VISITOR_TEXTS: dict[str, list[str]] = {
+    "nb": [
+        "Tips: gatelysene i boligfeltet har vært slukket i en uke.",
+        "Stor takk til hjemmetjenesten for god hjelp til mor!",
+        "Det er et stort hull i veien ved skolen.",
+        "Flott arrangement i sentrum i helga!",
+        "Søppelkassene ved badeplassen er fulle igjen.",
+        "Skiltet ved rundkjøringen har blåst ned.",
+    ],
+    "nn": [
+        "Tips: gatelysa i bustadfeltet har vore sløkte i ei veke.",
+        "Stor takk til heimetenesta for god hjelp til mor!",
+        "Det er ei stor grop i vegen ved skulen.",
+        "Flott arrangement i sentrum i helga!",
+        "Søppeldunkane ved badeplassen er fulle att.",
+    ],
+}
+
+
+def _walls(rng: np.random.Generator, n_pages: int) -> tuple[np.ndarray, np.ndarray]:
+    """Open wall per page (truth) and the declared value (pd.NA where not declared)."""
+    open_ = rng.random(n_pages) < _OPEN_WALL_SHARE
+    declare = ~open_ | (rng.random(n_pages) < _DECLARED_OPEN_SHARE)
+    declared = pd.array(np.where(declare, open_, False), dtype="boolean")
+    declared[~declare] = pd.NA
+    return open_, np.asarray(declared, dtype=object)
+
+
+def _visitor_year(
+    rng: np.random.Generator,
+    year: int,
+    pages: pd.DataFrame,
+    traits: dict,
+    pools: dict,
+    open_: np.ndarray,
+    page_days: pd.DataFrame,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Citizens' wall posts on open walls in one year and the page's answers to them."""
+    start = pd.Timestamp(year, 4, 1)
+    days = pd.date_range(start, pd.Timestamp(year, 8, 1), freq="D")
+    n_days = len(days)
+    pidx = np.flatnonzero((traits["adoption_rank"] < traits["counts"][year]) & open_)
+    f_ref = traits["f_ref"]
+    rate = _VISITOR_RATE_BASE + _VISITOR_RATE_SLOPE * f_ref[pidx] / f_ref.mean()
+    off = _is_off_day(days)
+    day_w = np.where(off, 0.5, 1.0)
+    lam = rate[:, None] / (5 + 2 * 0.5) * day_w[None, :]
+    n_posts = rng.poisson(lam)
+    flat = np.repeat(np.arange(len(pidx) * n_days), n_posts.ravel())
+    v_p, v_d = flat // n_days, flat % n_days
+    n = len(flat)
+    u = rng.random(n)
+    cum_wd = np.cumsum(_HOURS_WEEKDAY) / _HOURS_WEEKDAY.sum()
+    cum_we = np.cumsum(_HOURS_WEEKEND) / _HOURS_WEEKEND.sum()
+    hour = np.minimum(
+        np.where(
+            off[v_d], np.searchsorted(cum_we, u, "right"), np.searchsorted(cum_wd, u, "right")
+        ),
+        23,
+    )
+    sec = v_d * 86400 + hour * 3600 + rng.integers(0, 3600, n)
+    order = np.lexsort((sec, v_p))
+    v_p, v_d, sec = v_p[order], v_d[order], sec[order]
+    gpage = pidx[v_p]
+    page_id = pages["page_id"].to_numpy(dtype=object)[gpage]
+    first = np.searchsorted(v_p, v_p, side="left")
+    seq = np.arange(n) - first + 1
+    post_id = (
+        pd.Series(page_id, dtype="str") + f"_{year}v" + pd.Series(seq).astype("str").str.zfill(4)
+    ).to_numpy(dtype=object)
+    lang = traits["nynorsk"][gpage]
+    is_q = rng.random(n) < _VISITOR_QUESTION_SHARE
+    nb = np.asarray(_VISITOR_TEXTS["nb"], dtype=object)
+    nn = np.asarray(_VISITOR_TEXTS["nn"], dtype=object)
+    u = rng.random(n)
+    statement = np.where(lang, nn[(u * len(nn)).astype(int)], nb[(u * len(nb)).astype(int)])
+    message = np.where(is_q, _pick(rng, lang, "question"), statement)
+    member = pools["start"][gpage] + (
+        rng.random(n) * (pools["end"][gpage] - pools["start"][gpage])
+    ).astype(np.int64)
+    author = pools["ids"][member]
+    likes = rng.poisson(1.0, n)
+
+    # the page answers questions on its wall as it answers comments (effort clock)
+    q = np.flatnonzero(is_q)
+    answered = rng.random(len(q)) < traits["p_answer"][gpage[q]]
+    median = np.where(traits["fast"][gpage[q]], _REPLY_MEDIAN_MIN[True], _REPLY_MEDIAN_MIN[False])
+    effort = rng.lognormal(np.log(median), _REPLY_SIGMA)
+    clock = _effort_clock(days[0], n_days + 21)
+    minutes = np.arange(len(clock), dtype=float)
+    goal = np.interp(sec[q] / 60, minutes, clock) + effort
+    answered &= goal < clock[-1]
+    r_sec = np.maximum(np.round(np.interp(goal, clock, minutes) * 60).astype(np.int64), sec[q] + 30)
+    a = q[answered]
+    r_sec = r_sec[answered]
+    replies = pd.DataFrame(
+        {
+            "comment_id": post_id[a] + "-r",
+            "post_id": post_id[a],
+            "page_id": page_id[a],
+            "parent_id": np.full(len(a), np.nan, dtype=object),
+            "created_at": _to_oslo(days[0], r_sec),
+            "author_id": np.char.add("page:", page_id[a].astype(str)).astype(object),
+            "is_page_reply": np.ones(len(a), bool),
+            "message": _pick(rng, lang[a], "reply"),
+            "synthetic": True,
+        }
+    )
+    n_comments = np.zeros(n, dtype=np.int64)
+    n_comments[a] = 1
+    fol = page_days.set_index(["page_id", "date"])["followers"]
+    f_post = fol.reindex(pd.MultiIndex.from_arrays([page_id, days[v_d]])).to_numpy()
+    posts = pd.DataFrame(
+        {
+            "post_id": post_id,
+            "page_id": page_id,
+            "created_at": _to_oslo(days[0], sec),
+            "type": "status",
+            "message": message,
+            "author_kind": "visitor",
+            "author_id": author,
+            "likes": likes,
+            "comments": n_comments,
+            "shares": np.zeros(n, dtype=np.int64),
+            "followers_at_posting": f_post,
+            "synthetic": True,
+        }
+    )
+    return posts, replies
+
+
 # --------------------------------------------------------------------------- activity
 def _activity(rng: np.random.Generator, cal: dict) -> pd.DataFrame:
     n_pool, n = int(cal["participants"]), int(cal["tweets"])
@@ -1518,6 +1672,15 @@ def generate(
         _simulate_year(rng, y, pages, traits, pools, cal)
         for rng, y in zip(rng_years, years, strict=True)
     ]
+    # citizens' wall posts: their own stream, so the other tables do not change with them
+    rng_vis = np.random.default_rng([seed, _VISITOR_STREAM])
+    open_, declared = _walls(rng_vis, len(pages))
+    pages = pages.assign(open_wall=declared)
+    for part, y in zip(parts, years, strict=True):
+        part["posts"] = part["posts"].assign(author_kind="page")
+        vis, replies = _visitor_year(rng_vis, y, pages, traits, pools, open_, part["page_days"])
+        part["posts"] = pd.concat([part["posts"], vis], ignore_index=True)
+        part["comments"] = pd.concat([part["comments"], replies], ignore_index=True)
     tables: dict[str, pd.DataFrame] = {
         "pages": pages.sort_values("page_id", kind="stable"),
         "page_days": pd.concat([p["page_days"] for p in parts]).sort_values(

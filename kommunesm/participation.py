@@ -85,6 +85,7 @@ from scipy import stats as sps
 
 from kommunesm import safe, schema
 from kommunesm.errors import InputError
+from kommunesm.metrics.wall import is_visitor_post
 
 __all__ = [
     "DEFAULT_ACTIONS",
@@ -325,11 +326,16 @@ def facebook_activity(
     community: str | None = None,
     include_page: bool = False,
 ) -> pd.DataFrame:
-    """Facebook comments as the canonical ``activity`` table.
+    """Facebook comments and citizens' wall posts as the canonical ``activity`` table.
 
     A citizen's top-level comment becomes ``comment`` and a reply in a thread
     (``parent_id`` set) becomes ``reply``, with ``actor_id`` = the comment's (already
-    pseudonymised) ``author_id`` and ``item_id`` = ``comment_id``.
+    pseudonymised) ``author_id`` and ``item_id`` = ``comment_id``. A citizen's own post on
+    the page wall (a *visitor post*: ``posts.author_kind`` = ``"visitor"``) becomes
+    ``post`` with ``actor_id`` = the post's pseudonymised ``author_id``: its author is a
+    **creator** (*skaper*: "skape eget innhold", Handelshøyskolen BI 2012, s. 8–9; KS
+    Veikart's "selv initierer nye samtaletråder", Langva, Meling & Wessel-Aas 2012, s. 16).
+    On a page with a closed wall nobody can be a creator this way.
 
     **Page posts and page replies are the page's, not citizens'**: a municipality's own
     posts would make the page the community's only "creator" and say nothing about its
@@ -343,7 +349,8 @@ def facebook_activity(
     comments
         Canonical ``comments`` table.
     posts
-        Canonical ``posts`` table; used only with ``include_page=True``.
+        Canonical ``posts`` table: its visitor posts always count (their authors are
+        creators); the page's own posts only with ``include_page=True``.
     community
         Community name for every row; default: each page is its own community
         (``page_id``).
@@ -391,20 +398,34 @@ def facebook_activity(
             }
         )
     )
-    if include_page and posts is not None and len(posts):
-        _require(posts, ["post_id", "page_id", "created_at"], "posts")
-        frames.append(
-            pd.DataFrame(
-                {
-                    "actor_id": "page:" + posts["page_id"].astype("str"),
-                    "community": posts["page_id"].astype("str") if community is None else community,
-                    "action": "post",
-                    "created_at": posts["created_at"],
-                    "item_id": posts["post_id"].astype("str"),
-                    "synthetic": _synthetic(posts),
-                }
+    if posts is not None and len(posts):
+        visitor = is_visitor_post(posts)
+        if visitor.any():
+            _require(posts, ["post_id", "page_id", "created_at", "author_id"], "posts")
+        own = posts[~visitor] if include_page else posts.iloc[:0]
+        vis = posts[visitor]
+        if len(own) or len(vis):
+            _require(posts, ["post_id", "page_id", "created_at"], "posts")
+        for part, actor in (
+            (vis, vis["author_id"].astype("str") if len(vis) else None),
+            (own, "page:" + own["page_id"].astype("str")),
+        ):
+            if not len(part):
+                continue
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "actor_id": actor,
+                        "community": part["page_id"].astype("str")
+                        if community is None
+                        else community,
+                        "action": "post",
+                        "created_at": part["created_at"],
+                        "item_id": part["post_id"].astype("str"),
+                        "synthetic": _synthetic(part),
+                    }
+                )
             )
-        )
     out = (
         pd.concat([f for f in frames if len(f)], ignore_index=True)
         if any(len(f) for f in frames)

@@ -313,7 +313,7 @@ def test_comment_counts_match_comment_rows(tables):
 
 def test_replies_come_after_their_question(tables):
     comments = tables["comments"]
-    replies = comments[comments["is_page_reply"]]
+    replies = comments[comments["is_page_reply"] & comments["parent_id"].notna()]
     parents = comments.set_index("comment_id").loc[replies["parent_id"]]
     assert (parents["is_page_reply"] == False).all()  # noqa: E712
     assert parents["message"].str.contains("?", regex=False).all()
@@ -337,7 +337,7 @@ def test_share_of_questions_answered(tables):
 
 def test_replies_slower_outside_office_hours(tables):
     comments = tables["comments"]
-    replies = comments[comments["is_page_reply"]]
+    replies = comments[comments["is_page_reply"] & comments["parent_id"].notna()]
     q = comments.set_index("comment_id").loc[replies["parent_id"], "created_at"]
     delay = (replies["created_at"].to_numpy() - q.to_numpy()) / np.timedelta64(1, "h")
     local = q.dt.tz_localize(None)
@@ -365,7 +365,8 @@ def test_messages_follow_page_language(tables, municipalities):
     )
     nynorsk = set(pages.loc[pages["language_form"] == "Nynorsk", "page_id"])
     assert 20 < len(nynorsk) < len(pages)
-    messages = tables["posts"].drop_duplicates("message")
+    posts = tables["posts"]
+    messages = posts[posts["author_kind"] == "page"].drop_duplicates("message")
     is_nn = messages["page_id"].isin(nynorsk)
     nn, nb = _template_regex("nn"), _template_regex("nb")
     assert messages.loc[is_nn, "message"].map(lambda m: bool(nn.fullmatch(m))).all()
@@ -399,3 +400,28 @@ def test_activity_community(tables):
     posts = activity[activity["action"] == "post"].groupby("actor_id").size()
     assert posts.sort_values(ascending=False).head(10).sum() / posts.sum() > 0.3
     assert activity["item_id"].is_unique
+
+
+def test_visitor_posts_on_open_walls_only(tables):
+    from kommunesm.metrics import wall
+
+    posts, comments, pages = tables["posts"], tables["comments"], tables["pages"]
+    assert set(posts["author_kind"]) == {"page", "visitor"}
+    vis = posts[posts["author_kind"] == "visitor"]
+    assert vis["post_id"].str.fullmatch(r"demo-\d{3}_\d{4}v\d{4}").all()
+    assert vis["author_id"].str.fullmatch(r"p_[0-9a-f]{16}").all()
+    assert posts.loc[posts["author_kind"] == "page", "author_id"].isna().all()
+    ow = wall.open_wall(pages, posts)
+    # a declared closed wall never has visitor posts; every wall is open or closed
+    closed = ow.index[ow["open_wall"].eq(False).fillna(False)]
+    assert not vis["page_id"].isin(closed).any()
+    assert 0.4 < ow["open_wall"].eq(True).mean() < 0.8
+    assert set(ow["open_wall_basis"].dropna()) == {"declared", "observed"}
+    # the page answers on its wall with a top-level comment after the visitor post
+    r = comments[comments["post_id"].isin(vis["post_id"])]
+    assert r["is_page_reply"].all() and r["parent_id"].isna().all()
+    asked = vis.set_index("post_id").loc[r["post_id"], "created_at"].to_numpy()
+    assert (r["created_at"].to_numpy() > asked).all()
+    # comments on a visitor post are what its comments column counts
+    n = r.groupby("post_id").size().reindex(vis["post_id"], fill_value=0)
+    assert (n.to_numpy() == vis["comments"].to_numpy()).all()

@@ -138,3 +138,42 @@ def test_a_declared_value_wins_over_data() -> None:
     posts = pd.DataFrame({"page_id": ["A"], "author_kind": ["visitor"]})
     ow = wall.open_wall(pages, posts)
     assert not ow.loc["A", "open_wall"] and ow.loc["A", "visitor_posts_seen"] == 1
+
+
+def test_visitor_post_authors_are_creators() -> None:
+    from kommunesm import participation
+
+    ts = t("2013-04-09 10:00")
+    comments = pd.DataFrame(
+        {
+            "comment_id": ["c1", "c2", "c3"],
+            "post_id": ["A_1", "A_1", "A_1"],
+            "page_id": ["A"] * 3,
+            "parent_id": [None, "c1", None],
+            "author_id": ["u1", "u2", "page:A"],
+            "is_page_reply": [False, False, True],
+            "created_at": [ts] * 3,
+        }
+    )
+    posts = pd.DataFrame(
+        {
+            "post_id": ["A_1", "A_v1", "A_v2", "A_v3"],
+            "page_id": ["A"] * 4,
+            "author_kind": ["page", "visitor", "visitor", "visitor"],
+            "author_id": [None, "u9", "u9", "u2"],
+            "created_at": [ts] * 4,
+        }
+    )
+    act = participation.facebook_activity(comments, posts)
+    assert sorted(act.loc[act["action"] == "post", "actor_id"]) == ["u2", "u9", "u9"]
+    assert "page:A" not in set(act["actor_id"])  # the page's post and reply are left out
+    prof = participation.profile(act, population={"A": 10}).set_index("level")
+    # creators: u9 and u2 (u2 also replied; highest rung counts); contributors: u1; 7 passive
+    assert prof["actors"].to_dict() == {"creators": 2, "contributors": 1, "consumers": 7}
+    # without the posts (the old behaviour) the creator group is empty
+    old = participation.profile(
+        participation.facebook_activity(comments), population={"A": 10}
+    ).set_index("level")
+    assert old.loc["creators", "actors"] == 0
+    with_page = participation.facebook_activity(comments, posts, include_page=True)
+    assert (with_page["actor_id"] == "page:A").sum() == 2  # its post and its reply
