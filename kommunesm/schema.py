@@ -161,6 +161,12 @@ FIELDS: dict[str, dict[str, Field]] = {
             description="'People talking about this': unique people who created a story "
             "about the page in the 7 days up to the date (Facebook's definition).",
         ),
+        Field(
+            "page_stories",
+            "count",
+            description="Insights' 'Weekly Page Stories': stories about the page in the 7 days "
+            "up to the date. Counts stories, not people: not talking_about.",
+        ),
         Field("reach", "count"),
         Field("impressions", "count"),
         Field("engaged_users", "count"),

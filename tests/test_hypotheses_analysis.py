@@ -46,11 +46,14 @@ def test_report_thresholds_are_encoded():
     assert h1.rate([4.0, 4.01]).tolist() == ["Kan bli bedre", "Bra"]
     assert "24 timer i ukedagene" in HYPOTHESES["H2"].definition_nb
     assert definitions.DEFAULT_RULES["H2"].measure == "share_within_24h_weekdays"
-    assert definitions.H2_KS_VEIKART.rate([30, 600, 3000]).tolist() == [
+    # Veikart: share answered the same working day (office clock), more than half = Bra
+    assert definitions.H2_KS_VEIKART.measure == "share_same_working_day"
+    assert definitions.H2_KS_VEIKART.rate([0.8, 0.5, 0.2]).tolist() == [
         "Bra",
         "Kan bli bedre",
         "Dårlig",
     ]
+    assert definitions.H2_KS_VEIKART_FEW_HOURS.measure == "share_within_few_hours"
 
 
 def test_rating_rule_thresholds_and_missing():

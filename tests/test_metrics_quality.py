@@ -114,3 +114,19 @@ def test_describe_correlation_sentence_follows_the_numbers() -> None:
     assert "strong negative" in stats.describe_correlation(row(-0.6, -0.8, -0.3, 0.001), "x", "y")
     nan = stats.describe_correlation(row(np.nan, np.nan, np.nan, np.nan, n=2), "x", "y")
     assert "cannot be computed" in nan
+
+
+def test_figure6_shows_both_directions_by_hand() -> None:
+    import pandas as pd
+
+    from kommunesm.metrics import quality as q
+
+    tab = pd.DataFrame(
+        {"followers": [4600.0, 950.0, 2000.0], "people_talking_about": [92.0, 95.0, 100.0]},
+        index=pd.Index(["big", "small", "mid"], name="page_id"),
+    )
+    fig6 = q.figure6_table(tab)
+    # 4600 / 92 = 50, 950 / 95 = 10, 2000 / 100 = 20: the lowest ratio is the best score
+    assert fig6["quality_indicator"].to_dict() == {"big": 50.0, "mid": 20.0, "small": 10.0}
+    assert fig6["talking_about_share"].to_dict() == {"big": 0.02, "mid": 0.05, "small": 0.1}
+    assert fig6["quality_rank"].to_dict() == {"big": 3.0, "mid": 2.0, "small": 1.0}

@@ -177,3 +177,61 @@ def test_visitor_post_authors_are_creators() -> None:
     assert old.loc["creators", "actors"] == 0
     with_page = participation.facebook_activity(comments, posts, include_page=True)
     assert (with_page["actor_id"] == "page:A").sum() == 2  # its post and its reply
+
+
+FIXTURES = __import__("pathlib").Path(__file__).parent / "fixtures"
+
+
+def test_graph_feed_json_marks_visitor_posts_and_pseudonymises() -> None:
+    from kommunesm.io import facebook_graph, privacy
+
+    res = facebook_graph.read_posts(FIXTURES / "graph_feed.json", salt="s")
+    posts = res.data.set_index("post_id")
+    assert len(res.data) == 3 and len(res.quarantine) == 0
+    assert posts["author_kind"].tolist() == ["page", "visitor", "visitor"]
+    assert pd.isna(posts.loc["111_1", "author_id"])
+    expected = privacy.pseudonymise(pd.Series(["9001"]), salt="s").iloc[0]
+    assert posts.loc["111_2", "author_id"] == expected
+    assert posts.loc["111_1", ["likes", "comments", "shares"]].tolist() == [10, 2, 3]
+    assert posts.loc["111_2", "created_at"] == t("2013-04-09 10:00")  # 08:00 UTC
+    # the visitor's name never reaches the output, not even in her message
+    text = res.data.astype("str").to_csv()
+    assert "Kari" not in text and "Nordmann" not in text and "Ola Hansen" not in text
+    assert "author_name" not in res.data.columns
+    # a visitor question counts for the page (page id from the post id)
+    q = response.response_times(None, posts=res.data)
+    assert q["comment_id"].tolist() == ["111_2"] and q["page_id"].tolist() == ["111"]
+
+
+def test_visitor_posts_edge_and_netvizz() -> None:
+    from kommunesm.io import facebook_graph
+
+    every = facebook_graph.read_posts(FIXTURES / "graph_feed.json", author_kind="visitor", salt="s")
+    assert (every.data["author_kind"] == "visitor").all()
+    nv = facebook_graph.read_posts(FIXTURES / "netvizz_page_posts.tsv", salt="s")
+    d = nv.data.set_index("post_id")
+    assert d["author_kind"].tolist() == ["page", "visitor"]
+    assert d.loc["111_1", ["likes", "comments", "shares", "reactions"]].tolist() == [10, 2, 3, 11]
+    assert pd.isna(d.loc["111_1", "author_id"]) and d.loc["111_2", "author_id"].startswith("p_")
+    with pytest.raises(ValueError, match="author_kind"):
+        facebook_graph.read_posts(FIXTURES / "graph_feed.json", author_kind="fan")
+
+
+def test_feed_exports_are_detected() -> None:
+    from kommunesm.io import detect
+
+    assert detect.detect_format(FIXTURES / "netvizz_page_posts.tsv").name == "facebook_graph_posts"
+    assert detect.detect_format(FIXTURES / "graph_comments.csv").name == "facebook_graph_comments"
+
+
+def test_weekly_page_stories_are_not_talking_about(tmp_path) -> None:
+    from kommunesm.io import facebook_insights
+
+    f = tmp_path / "insights.csv"
+    f.write_text(
+        "Date,Lifetime Total Likes,Weekly Page Stories\n2013-04-02,100,40\n2013-04-03,101,38\n",
+        encoding="utf-8",
+    )
+    days = facebook_insights.read_page_days(f, page_id="A").data
+    assert days["page_stories"].tolist() == [40, 38]
+    assert days["talking_about"].isna().all()  # stories are not people

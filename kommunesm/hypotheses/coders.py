@@ -615,9 +615,12 @@ def code_h1(
     return posting_activity(posts, start, end)
 
 
-def code_h2(comments: pd.DataFrame) -> pd.DataFrame:
+def code_h2(comments: pd.DataFrame | None, posts: pd.DataFrame | None = None) -> pd.DataFrame:
     """H2 measures per page (share of citizen questions answered within 24 h on weekdays,
-    response times), from :func:`kommunesm.metrics.response.page_response`.
+    response times, and KS Veikart's same-working-day and few-hours shares), from
+    :func:`kommunesm.metrics.response.page_response`. Questions are counted in comments
+    and, when ``posts`` are given, in citizens' wall posts (visitor posts);
+    ``questions_in_comments`` and ``questions_in_visitor_posts`` say which.
 
     Notes
     -----
@@ -628,7 +631,7 @@ def code_h2(comments: pd.DataFrame) -> pd.DataFrame:
     """
     from kommunesm.metrics.response import page_response
 
-    return page_response(comments)
+    return page_response(comments, posts=posts)
 
 
 def page_auto_codes(
@@ -674,12 +677,26 @@ def page_auto_codes(
         "share_within_24h_weekdays",
         "median_response_time_minutes",
         "avg_response_time_minutes",
+        "questions_in_comments",
+        "questions_in_visitor_posts",
+        "share_same_working_day",
+        "share_within_few_hours",
+        "median_response_working_hours",
     ]
     have = set(metrics.columns) if metrics is not None else set()
     if "posts_per_week" in have:
         parts.append(metrics[["posts_per_week"]].astype("float64"))
     if {"questions", "share_within_24h_weekdays"} <= have:
         parts.append(metrics[[c for c in h2_cols if c in have]].astype("float64"))
+    all_posts = posts
+    if posts is not None and len(posts):
+        # H1, H5, H7, H10 judge the page's own posts, not citizens' wall posts
+        from kommunesm.metrics.wall import is_visitor_post
+
+        own = ~is_visitor_post(posts).to_numpy()
+        posts = posts[own]
+        if codes is not None and len(codes) == len(own):
+            codes = codes[own]
     if posts is not None and len(posts):
         if "posts_per_week" not in have:
             act = code_h1(posts, start, end)
@@ -690,7 +707,7 @@ def page_auto_codes(
         shares.insert(0, "n_posts_coded", codes.groupby("page_id", sort=True).size())
         parts.append(shares)
     if comments is not None and len(comments) and "share_within_24h_weekdays" not in have:
-        resp = code_h2(comments)
+        resp = code_h2(comments, all_posts)
         parts.append(resp[[c for c in h2_cols if c in resp.columns]])
     if pages is not None and len(pages) and "about_text" in pages.columns:
         parts.append(code_h9(pages)[["H9_level", "H9_about_missing"]])

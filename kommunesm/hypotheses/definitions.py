@@ -44,6 +44,7 @@ __all__ = [
     "with_rule",
     "DEFAULT_RULES",
     "H2_KS_VEIKART",
+    "H2_KS_VEIKART_FEW_HOURS",
     "HYPOTHESES",
     "HYPOTHESIS_IDS",
     "REPORT_TABLE_ORDER",
@@ -251,8 +252,11 @@ _H = [
         "Share of citizen questions answered within 24 hours on weekdays (page_response); "
         "'som oftest' (most often) read as more than half: Bra if > 0.5, Kan bli bedre if "
         "> 0.25 (our cut-off), else Dårlig; pages without citizen questions are not rated. "
-        "KS' Veikart (Langva, Meling & Wessel-Aas 2012, s. 13) sets the stricter norm 'samme virkedag, helst i "
-        "løpet av få timer' (see H2_KS_VEIKART).",
+        "Questions are counted in comments and in citizens' own wall posts ('spørsmål og "
+        "innlegg fra innbyggerne'); questions_in_comments / questions_in_visitor_posts say "
+        "how many of each. KS' Veikart (Langva, Meling & Wessel-Aas 2012, s. 12) sets the "
+        "stricter norm 'samme virkedag, helst i løpet av få timer' on office hours (see "
+        "H2_KS_VEIKART, H2_KS_VEIKART_FEW_HOURS).",
         "auto",
         "page",
         "share_within_24h_weekdays",
@@ -405,14 +409,25 @@ DEFAULT_RULES: dict[str, RatingRule] = {
     "H10": RatingRule("H10_question", ">=0.1", ">=0.03"),
 }
 
-#: Alternative H2 rule after KS' Veikart (Langva, Meling & Wessel-Aas 2012, s. 13):
-#: answer "samme virkedag, og helst i løpet av få timer". Bra: median response within
-#: 4 hours; Kan bli bedre: within 24 hours (our reading of "same working day").
+#: Alternative H2 rule after KS' Veikart (Langva, Meling & Wessel-Aas 2012, s. 12):
+#: "naturlig å respondere på henvendelser samme virkedag, og helst i løpet av få timer".
+#: Measured on the office clock (:mod:`kommunesm.metrics.response`: 08:00–15:45 on working
+#: days, Norwegian public holidays): the share of citizen questions (in comments and in
+#: visitor posts) answered before closing time of their working day. Bra if more than
+#: half (H2's "som oftest" reading), Kan bli bedre if more than a quarter (our cut-off).
 H2_KS_VEIKART = RatingRule(
-    "median_response_time_minutes",
-    "<=240",
-    "<=1440",
-    "Langva, Meling & Wessel-Aas (2012, s. 13): same working day, ideally within a few hours",
+    "share_same_working_day",
+    ">0.5",
+    ">0.25",
+    "Langva, Meling & Wessel-Aas (2012, s. 12): same working day (office hours, holidays)",
+)
+#: Veikart's "helst i løpet av få timer": the share answered within a few office hours
+#: (default 3, ``kommunesm.metrics.response.FEW_HOURS``); same cut-offs.
+H2_KS_VEIKART_FEW_HOURS = RatingRule(
+    "share_within_few_hours",
+    ">0.5",
+    ">0.25",
+    "Langva, Meling & Wessel-Aas (2012, s. 12): ideally within a few (3) office hours",
 )
 
 

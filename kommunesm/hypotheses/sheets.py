@@ -52,6 +52,7 @@ from kommunesm.hypotheses.definitions import (
     SCALE,
     normalise_value,
 )
+from kommunesm.metrics.wall import page_posts
 
 __all__ = [
     "CODING_SHEET",
@@ -127,7 +128,8 @@ def sample_posts(
     Parameters
     ----------
     posts
-        Posts table (``post_id``, ``page_id``, ``message``).
+        Posts table (``post_id``, ``page_id``, ``message``). Citizens' wall posts
+        (``author_kind`` = ``"visitor"``) are never sampled.
     per_page
         Posts per page (per page × stratum with ``strata``); pages with fewer posts give
         all of theirs.
@@ -158,7 +160,7 @@ def sample_posts(
     for col in ("post_id", "page_id"):
         if col not in posts.columns:
             raise InputError("posts table lacks a column", file="posts", column=col)
-    frame = posts
+    frame = page_posts(posts)  # the hypotheses judge the page's posts, not visitors'
     if pages is not None:
         frame = frame[frame["page_id"].isin(list(pages))]
     if require_text and "message" in frame.columns:

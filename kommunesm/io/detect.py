@@ -323,6 +323,27 @@ FORMATS: list[Format] = [
         "page_follows/page_media_view)",
         sniff=_lazy_sniff("kommunesm.io.page_insights:sniff_api_json"),
     ),
+    Format(
+        "facebook_graph_posts",
+        "posts",
+        "kommunesm.io.facebook_graph:read_posts",
+        _sig(
+            "by",
+            "post_published",
+            "post_message",
+            "likes_count_fb",
+            "comments_count_fb",
+            "shares_count_fb",
+            "shares.count",
+            "likes.summary.total_count",
+            "comments.summary.total_count",
+            "reactions.summary.total_count",
+            "status_type",
+            "permalink_url",
+        ),
+        min_hits=3,
+        description="A page's feed or visitor posts from the Graph API (Facepager, netvizz)",
+    ),
 ]
 
 

@@ -4,9 +4,20 @@ The BI thesis *Sosiale kommuner* (Handelshøyskolen BI 2012, s. 12)
 defines a *kvalitetsindikator* as "Antall tilhengere / snakker om" — a page's followers
 divided by Facebook's "People talking about this" — for the ten largest municipal
 pages (Figure 6), and claims there is no correlation between followers and the
-indicator. **Lower is better**: a low value means few followers per person who engaged
-with the page in the last week, i.e. a more active audience (Sørum, with 950 followers,
-"had the best score"). :func:`talking_about_share` is the inverse (higher is better).
+indicator.
+
+**Direction — which value is "better"?** The thesis states the ratio and the winner,
+not the direction: "Ved å se på forholdet Likere vs Snakker om får vi en
+kvalitetsindikator, som da uttrykker forholdet mellom Antall tilhengere/snakker om" and
+"Blant annet hadde Sørum, med sine 950 følgere, best score av alle vi foretok målinger
+på"; the same paragraph says Sarpsborg "genererer langt mindre aktivitet og engasjement
+… enn hva for eksempel Trondheim, med under halvparten av antall tilhengere får til"
+(Handelshøyskolen BI 2012, s. 12). Activity *relative to followers* is what the thesis
+praises, so kommunesm reads the indicator as **lower is better**: few followers per
+person talking about the page, a more active audience. Equivalently,
+:func:`talking_about_share` (talking about / followers, the inverse) is **higher is
+better**. Both orderings rank the pages identically; tables show both columns so a reader
+can check the reading.
 
 Per-capita shares use the municipality's population from the register (``pages.population``;
 ``kommunesm.registry``), as I all offentlighet's "NM i Facebook" (2013) did for likers and
@@ -119,8 +130,10 @@ def per_inhabitant(count: object, population: object) -> pd.Series | float:
 
 
 def figure6_table(table: pd.DataFrame, n: int = 10) -> pd.DataFrame:
-    """The thesis' Figure 6 data: the ``n`` pages with most followers, their talking-about
-    and quality indicator, sorted by followers (descending).
+    """The thesis' Figure 6 data: the ``n`` pages with most followers, their talking-about,
+    quality indicator (followers / talking about, lower = better) and its inverse
+    ``talking_about_share`` (higher = better), sorted by followers (descending);
+    ``quality_rank`` is 1 for the best score (the lowest indicator).
 
     ``table`` is a :func:`kommunesm.metrics.page_table` (or any frame with followers and
     people_talking_about, indexed by page). BI thesis (Handelshøyskolen BI
@@ -136,5 +149,8 @@ def figure6_table(table: pd.DataFrame, n: int = 10) -> pd.DataFrame:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", QualityWarning)
         top["quality_indicator"] = quality_indicator(top["followers"], top["people_talking_about"])
+        top["talking_about_share"] = talking_about_share(
+            top["followers"], top["people_talking_about"]
+        )
     top["quality_rank"] = top["quality_indicator"].rank(method="min")
     return top
