@@ -647,7 +647,8 @@ def rank_agreement_heatmap(
     engagement-rate variants), as an annotated heatmap; ``labels`` maps columns to short
     tick labels (default: short Norwegian names of the engagement-rate variants)."""
     short = {
-        "engagement_rate": "Periode",
+        "engagement_rate": "Rangeringens variant",
+        "engagement_rate_period": "Periode",
         "engagement_rate_per_post": "Per innlegg",
         "engagement_rate_daily": "Daglig",
     }

@@ -51,6 +51,7 @@ __all__ = [
     "compare_rankings",
     "describe_rank_changes",
     "describe_sensitivity",
+    "describe_engagement_variants",
     "describe_uncertainty",
     "engagement_variant_ranks",
     "gambit_lists",
@@ -869,6 +870,36 @@ def engagement_variant_ranks(
     )
     out.attrs.update({"variants": list(variants), "reference": reference, "top": top})
     return out
+
+
+def describe_engagement_variants(ev: pd.DataFrame) -> str:
+    """Sentences on :func:`engagement_variant_ranks`: for each other variant, how many of
+    the reference Top-N stay in it and how far pages move.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ev = pd.DataFrame({"rank_daily": [1, 2, 3], "rank_period": [2, 1, 9],
+    ...     "moved_period": [-1, 1, -6]}, index=pd.Index(list("abc"), name="page_id"))
+    >>> ev.attrs.update({"variants": ["daily", "period"], "reference": "daily", "top": 3})
+    >>> describe_engagement_variants(ev)  # doctest: +NORMALIZE_WHITESPACE
+    'Under the period variant 2 of the 3 pages in the Top-3 by the daily variant stay in
+    the Top-3; a page moves a median of 1 places (at most 6).'
+    """
+    ref, top = ev.attrs["reference"], ev.attrs["top"]
+    in_ref = ev[f"rank_{ref}"] <= top
+    parts = []
+    for v in ev.attrs["variants"]:
+        if v == ref:
+            continue
+        stay = int((in_ref & (ev[f"rank_{v}"] <= top)).sum())
+        moved = ev[f"moved_{v}"].abs()
+        parts.append(
+            f"Under the {v.replace('_', ' ')} variant {stay} of the {int(in_ref.sum())} pages "
+            f"in the Top-{top} by the {ref} variant stay in the Top-{top}; a page moves a "
+            f"median of {moved.median():.0f} places (at most {moved.max():.0f})."
+        )
+    return " ".join(parts)
 
 
 def describe_rank_changes(cmp: pd.DataFrame, *, top: int = 30) -> str:
