@@ -235,3 +235,13 @@ def test_weekly_page_stories_are_not_talking_about(tmp_path) -> None:
     days = facebook_insights.read_page_days(f, page_id="A").data
     assert days["page_stories"].tolist() == [40, 38]
     assert days["talking_about"].isna().all()  # stories are not people
+
+
+def test_mcl_views_are_views_not_impressions() -> None:
+    from kommunesm.io import crowdtangle
+
+    res = crowdtangle.read_posts(FIXTURES / "meta_content_library_posts.csv")
+    raw = pd.read_csv(FIXTURES / "meta_content_library_posts.csv")
+    got = res.data["views"].astype("Float64").fillna(-1).tolist()
+    assert got == raw["statistics.views"].fillna(-1).tolist()  # e.g. [-1, 5400]
+    assert res.data["impressions"].isna().all()
