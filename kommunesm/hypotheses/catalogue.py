@@ -65,8 +65,38 @@ def _h_source(hid: str) -> str:
     return _c("gambit2013", "13–14") + f", påstand {hid[1:]}"
 
 
+def _suggest_h8(units: pd.DataFrame) -> pd.Series:
+    from kommunesm.hypotheses import coders
+
+    if "about_text" not in units.columns:
+        return pd.Series(None, index=units.index, dtype=object)
+    frame = units.assign(page_id=range(len(units)))
+    return pd.Series(
+        coders.suggest_h8(frame)["H8_suggestion"].to_numpy(), index=units.index, dtype=object
+    )
+
+
+def _suggest_h9(units: pd.DataFrame) -> pd.Series:
+    from kommunesm.hypotheses import coders
+    from kommunesm.hypotheses.definitions import DEFAULT_RULES
+
+    if "about_text" not in units.columns:
+        return pd.Series(None, index=units.index, dtype=object)
+    level = coders.opening_hours(units["about_text"])["H9_level"]
+    return DEFAULT_RULES["H9"].rate(level).set_axis(units.index).astype(object)
+
+
+_PAGE_RULES = {
+    "H8": (_suggest_h8, "H8: regler og formål i Om-teksten (coders.suggest_h8)"),
+    "H9": (_suggest_h9, "H9: åpningstider i Om-teksten (coders.opening_hours)"),
+}
+
+
 def _gambit_page_variable(hid: str) -> Variable:
     h = HYPOTHESES[hid]
+    fn, rule = _PAGE_RULES.get(hid, (None, ""))
+    if hid in ("H1", "H2", "H5", "H7", "H10"):
+        rule = "automatisk vurdering fra sidens tall og innlegg (hyp.page_auto_codes, rate_pages)"
     return Variable(
         hid,
         h.statement_nb,
@@ -84,6 +114,8 @@ def _gambit_page_variable(hid: str) -> Variable:
         ascending=False,
         definition_nb=f"«{h.definition_nb}» Regel: {h.rule_en}",
         source=_h_source(hid),
+        suggest=fn,
+        suggest_rule=rule,
     )
 
 
@@ -100,6 +132,9 @@ def _gambit_post_variable(hid: str) -> Variable:
         "H10": (coders.reader_question, "H10: spørsmål til leseren (coders.reader_question)"),
     }
     fn, rule = rules.get(hid, (None, ""))
+    if hid in ("H3", "H4", "H6"):
+        fn = lambda t, hid=hid: coders.keyword_suggestions(t)[f"{hid}_suggestion"]  # noqa: E731
+        rule = f"{hid}: nøkkelord (coders.keyword_suggestions), bare et forslag"
     return Variable(
         hid,
         h.statement_nb,

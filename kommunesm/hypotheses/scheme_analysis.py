@@ -602,6 +602,8 @@ def coding_round(
     error_rates: Mapping[str, float] | None = None,
     flip: float = 0.1,
     n_boot: int = 1000,
+    suggestions: pd.DataFrame | None = None,
+    auto: pd.DataFrame | None = None,
 ) -> CodingRound:
     """One coding round of a scheme, from sample to comparison, in one call.
 
@@ -641,6 +643,13 @@ def coding_round(
         truth departs from the suggestions.
     n_boot
         Bootstrap resamples of the intervals.
+    suggestions
+        Extra suggestions (index unit id, columns named like the code columns) that
+        need more than the units table, e.g. the automatic H1–H10 ratings
+        (:func:`~kommunesm.hypotheses.definitions.rate_pages`); they take precedence over
+        the scheme's own rules. Shown as ``forslag_…``; the simulation starts from them.
+    auto
+        Read-only information per unit shown as ``auto_…`` (e.g. matched words).
     """
     from kommunesm.hypotheses import scheme_sheets as ss
     from kommunesm.hypotheses.reliability import reliability
@@ -659,6 +668,15 @@ def coding_round(
         )
     else:
         units = pages_units
+    idcol = "post_id" if sch.unit == "post" else "page_id"
+    indexed = units.set_axis(units[idcol].astype(str).to_numpy())
+    sugg = sch.suggest(indexed)
+    if suggestions is not None:
+        extra = suggestions.copy()
+        extra.index = extra.index.astype(str)
+        extra = extra[[c for c in extra.columns if c in sch.columns]].reindex(indexed.index)
+        sugg = extra.astype(object).combine_first(sugg) if len(sugg.columns) else extra
+        sugg = sugg[[c for c in sch.columns if c in sugg.columns]]
     user = filled_sheets(Path(data_dir) / "coding" / sch.name) if data_dir is not None else []
     out_dir = Path(work_dir) / sch.name
     synthetic = bool(getattr(dataset, "synthetic", False))
@@ -669,10 +687,8 @@ def coding_round(
     elif synthetic:
         names = list(coders) if coders else ["simulert_A", "simulert_B"]
         rates = dict(error_rates) if error_rates else dict(zip(names, (0.05, 0.12), strict=False))
-        paths = ss.export_coding_sheets(units, sch, names, out_dir)
-        idcol = "post_id" if sch.unit == "post" else "page_id"
-        indexed = units.set_axis(units[idcol].astype(str).to_numpy())
-        truth = simulated_codes(indexed, sch, seed=seed + 1, flip=flip)
+        paths = ss.export_coding_sheets(units, sch, names, out_dir, suggestions=sugg, auto=auto)
+        truth = simulated_codes(indexed, sch, seed=seed + 1, flip=flip, suggestions=sugg)
         fill_workbooks(paths, truth, sch, error_rates=rates, seed=seed + 2)
         mode = "SIMULERT"
         message = (
@@ -685,7 +701,7 @@ def coding_round(
         )
     else:
         names = list(coders) if coders else ["A", "B"]
-        paths = ss.export_coding_sheets(units, sch, names, out_dir)
+        paths = ss.export_coding_sheets(units, sch, names, out_dir, suggestions=sugg, auto=auto)
         return CodingRound(
             sch,
             "venter",
