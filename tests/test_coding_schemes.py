@@ -545,3 +545,37 @@ def test_report_table_order_is_the_reports_own_not_the_top30():
         "b",
         "a",
     ]
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_reliability_by_hand_for_every_scheme(name):
+    # Two coders, four units, the first code column, its first two categories c0, c1:
+    # (c0,c0) (c0,c1) (c1,c1) (c0,c0). Coincidences o_00 = 4, o_01 = o_10 = 1, o_11 = 2;
+    # n_0 = 5, n_1 = 3, n = 8; D_o = 2, D_e = 64 − 25 − 9 = 30 → alpha = 1 − 7·2/30 = 8/15
+    # (ordinal: the two categories are adjacent, so the same). Kappa: p_o = 3/4,
+    # p_e = (3·2 + 1·2)/16 = 1/2 → 1/2 (with linear weights too: only one distance occurs).
+    scheme = get_scheme(name)
+    col = scheme.columns[0]
+    c0, c1 = scheme.allowed(col)[:2]
+    coding = _coding(col, [c0, c0, c1, c0], [c0, c1, c1, c0])
+    row = reliability(coding, scheme=scheme, n_boot=0).loc[col]
+    assert row["alpha"] == pytest.approx(8 / 15)
+    assert row["percent_agreement"] == pytest.approx(0.75)
+    assert row["kappa_weighted"] == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_import_error_names_the_cell_for_every_scheme(name, tmp_path):
+    scheme = get_scheme(name)
+    units = _units(scheme, 2)
+    (path,) = scheme_sheets.export_coding_sheets(units, scheme, ["K1"], tmp_path)
+    col = scheme.columns[-1]
+    _fill(path, {c: [scheme.allowed(c)[0]] * 2 for c in scheme.columns})
+    _fill(path, {col: [scheme.allowed(col)[0], "ikke en kategori"]})
+    ws = load_workbook(path)[CODING_SHEET]
+    letter = ws.cell(1, [c.value for c in ws[1]].index(col) + 1).column_letter
+    with pytest.raises(CodingSheetError) as info:
+        scheme_sheets.import_coding([path], name)
+    err = info.value
+    assert (err.file, err.row, err.column) == ("koding_K1.xlsx", 3, col)
+    assert f"cell {letter}3" in str(err) and "'ikke en kategori'" in str(err)
