@@ -89,7 +89,7 @@ def test_grim_table_on_published_facts():
     expected = facts[(facts["unit"] == "percent") & facts["n_base"].notna()]
     assert len(tab) == len(expected)
     row = tab.loc["evaluate_own_presence_not_regularly"]
-    assert not row["testable"] and pd.isna(row["consistent"]) and "not testable" in row["note"]
+    assert not row["testable"] and pd.isna(row["consistent"]) and "a bound" in row["note"]
     assert tab.loc["no_target_groups_defined", "k"] == 15
     assert tab.loc["no_target_groups_defined", "rules"] == "half-up"
     for item in ("ambition_to_become_better", "want_knowledge_of_other_municipalities"):
@@ -99,9 +99,12 @@ def test_grim_table_on_published_facts():
         assert "n = 23" in tab.loc[item, "note"]
     # "Åtte av ti" is recognised as a verbal fraction
     assert tab.loc["information_unit_responsible_for_updates", "verbal"] == "Åtte av ti"
-    # 12 exact percentages, and 3 verbal ones ("halvparten", "en tredjedel", "alle") added
-    # with the precision column of facts.csv
-    assert gambit["consistent"].sum() == 15
+    # only values printed as numbers (precision "exact") are tested: 9, of which 7 fit
+    # n = 24; the verbal fractions ("Åtte av ti", "halvparten", "Tre av fire", "alle", …)
+    # are listed as not tested, never as inconsistent
+    assert gambit["testable"].sum() == 9 and gambit["consistent"].sum() == 7
+    verbal = gambit[gambit["precision"] == "verbal"]
+    assert len(verbal) and verbal["consistent"].isna().all() and not verbal["testable"].any()
     text = stats.describe_grim(stats.grim_table(facts))
     assert "ambition_to_become_better (91 % of 24; fits n = 23)" in text
     assert "'>50'" in text

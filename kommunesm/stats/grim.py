@@ -187,7 +187,11 @@ def grim_table(
     ----------
     facts
         :func:`kommunesm.io.published.load` ``("facts")`` (columns study, table, item,
-        value, unit, n_base, source, locator, note).
+        value, unit, n_base, source, locator, note, precision). Only values whose
+        ``precision`` is ``exact`` (printed as a number) are tested; ``verbal`` values (a
+        verbal fraction such as "Åtte av ti" = 80), ``bound`` values (">50", "4600+") and
+        ``text`` stay in the table as not testable, with the reason. A table without a
+        ``precision`` column is read as before (every number tested).
     rounding
         The rule the verdict ``consistent`` refers to (all three rules are reported).
     unit
@@ -235,6 +239,30 @@ def grim_table(
             "locator": rec.locator,
         }
         verbal = _verbal_fraction(getattr(rec, "note", None))
+        precision = getattr(rec, "precision", None)
+        precision = None if precision is None or pd.isna(precision) else str(precision)
+        row["precision"] = precision or ("exact" if decimals is not None else "bound")
+        if precision is not None and precision != "exact":
+            row["testable"] = False
+            if precision == "verbal":
+                note = getattr(rec, "note", None)
+                text = "" if note is None or pd.isna(note) else str(note)
+                m = re.search(r'"([^"]+)"', text)
+                quoted = (m.group(1) if m else text).strip()
+                quoted = quoted if len(quoted) <= 60 else quoted[:59].rstrip() + "…"
+                said = verbal[0] if verbal is not None else (quoted or value)
+                words = f"{said!r} "
+                row["verbal"] = said
+                row["note"] = (
+                    f"not tested: the report's words {words}(= {value} %) are a verbal "
+                    "fraction, not a computed percentage, so GRIM does not apply"
+                )
+            elif precision == "bound":
+                row["note"] = f"not tested: {value!r} is a bound, not a single percentage"
+            else:
+                row["note"] = f"not tested: {value!r} is a text, not a number"
+            rows.append(row)
+            continue
         if decimals is None:
             row["note"] = (
                 f"not testable: {value!r} is a bound or a text, not a single percentage; "
@@ -296,6 +324,7 @@ def grim_table(
         "value",
         "n_base",
         "decimals",
+        "precision",
         "testable",
         "consistent",
         "consistent_half_up",
@@ -319,7 +348,7 @@ def grim_table(
     for c in ("consistent", "consistent_half_up", "consistent_half_even", "consistent_truncation"):
         out[c] = out[c].astype("boolean")
     out["testable"] = out["testable"].astype(bool)
-    for c in ("rules", "counts", "verbal", "note"):
+    for c in ("rules", "counts", "verbal", "note", "precision"):
         out[c] = out[c].astype("str")
     out.attrs["rounding"] = rounding
     return out
@@ -379,11 +408,29 @@ def describe_grim(table: pd.DataFrame) -> str:
                 )
     untestable = table[~table["testable"]]
     if len(untestable):
-        parts.append(
-            f"{len(untestable)} cannot be tested ("
-            + ", ".join(f"{r.item}: {r.value!r}" for r in untestable.itertuples(index=False))
-            + ")"
+        prec = (
+            untestable["precision"].astype("str")
+            if "precision" in untestable.columns
+            else pd.Series("bound", index=untestable.index)
         )
+        verbal = untestable[prec == "verbal"]
+        other = untestable[prec != "verbal"]
+        if len(verbal):
+            parts.append(
+                f"{len(verbal)} are verbal fractions, the report's words rather than computed "
+                "percentages, and are not tested ("
+                + ", ".join(
+                    f"{r.item}: {r.verbal if str(r.verbal) not in ('nan', '<NA>') else r.value}"
+                    for r in verbal.itertuples(index=False)
+                )
+                + ")"
+            )
+        if len(other):
+            parts.append(
+                f"{len(other)} cannot be tested ("
+                + ", ".join(f"{r.item}: {r.value!r}" for r in other.itertuples(index=False))
+                + ")"
+            )
     return "; ".join(parts) + "."
 
 
@@ -423,10 +470,19 @@ def published_proportions(
     target = (value_num * sel["n_base"].astype("float64") / 100).round()
     k = sel["k"].astype("Float64").fillna(target.astype("Float64"))
     out["k"] = k.astype("Int64")
+    is_verbal = (
+        sel["precision"].astype("str").eq("verbal").to_numpy()
+        if "precision" in sel.columns
+        else np.zeros(len(sel), dtype=bool)
+    )
     basis = np.where(
         sel["k"].notna(),
         f"GRIM ({_RULE_LABEL[rounding]})",
-        np.where(value_num.notna(), "nearest count (percentage not consistent with n)", ""),
+        np.where(
+            is_verbal & value_num.notna().to_numpy(),
+            "verbal fraction: approximate count, no GRIM",
+            np.where(value_num.notna(), "nearest count (percentage not consistent with n)", ""),
+        ),
     )
     out["k_basis"] = pd.Series(basis, index=out.index, dtype="str")
     testable = out["k"].notna()
