@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from kommunesm import stats
 from kommunesm.io import published
@@ -65,3 +66,33 @@ def test_packaged_facts_no_longer_call_atte_av_ti_inconsistent():
     )
     # the new Difi rows are tested where they are exact
     assert bool(t.loc["use_social_media_externally", "consistent"])
+
+
+def test_fact_checks_on_the_published_facts():
+    res = stats.fact_checks(published.load("facts")).set_index("check")
+    assert res["applicable"].all() and res["consistent"].all()
+    assert res.loc["difi_sent", "computed"] == 125
+    assert res.loc["ioff_2013_likers_per_page", "computed"] == pytest.approx(155000 / 210)
+
+
+def test_fact_checks_flag_errors_and_skip_verbal_or_bound_values():
+    facts = pd.DataFrame(
+        {
+            "study": "s",
+            "table": "t",
+            "item": ["a", "b", "total", "share", "vague"],
+            "value": ["10", "6", "15", "61", ">50"],
+            "n_base": [None, None, None, None, None],
+            "precision": ["exact", "exact", "exact", "exact", "bound"],
+        }
+    )
+    checks = [
+        stats.FactCheck("sum", "a + b = total", "s", ("a", "b"), "sum", stated=("total",)),
+        stats.FactCheck("pct", "a / b", "s", ("a", "b"), "ratio", stated=167.0, scale=100),
+        stats.FactCheck("bound", "vague + a", "s", ("vague", "a"), "sum", stated=60.0),
+    ]
+    res = stats.fact_checks(facts, checks).set_index("check")
+    assert not res.loc["sum", "consistent"] and res.loc["sum", "note"].startswith("NOT")
+    assert res.loc["pct", "consistent"]  # 166.67 rounds to 167
+    assert not res.loc["bound", "applicable"] and pd.isna(res.loc["bound", "consistent"])
+    assert "is bound, not a number printed exactly" in res.loc["bound", "note"]

@@ -12,6 +12,7 @@ The package is a lower layer: it imports nothing from :mod:`kommunesm.io`,
   Fisher / chi-square tests, p-value adjustment;
 * :mod:`~kommunesm.stats.models` — OLS, negative binomial, GLMs and their diagnostics;
 * :mod:`~kommunesm.stats.grim` — consistency of published percentages (GRIM);
+  :mod:`~kommunesm.stats.factchecks` — published numbers checked against each other;
 * :mod:`~kommunesm.stats.survey` — survey answer tables with Wilson intervals;
 * :mod:`~kommunesm.stats.descriptive` — coverage, quarantine and period tables.
 
@@ -28,6 +29,7 @@ Examples
 from __future__ import annotations
 
 from kommunesm.stats.descriptive import coverage_by_county, data_periods, quarantine_summary
+from kommunesm.stats.factchecks import FACT_CHECKS, FactCheck, fact_checks
 from kommunesm.stats.grim import (
     ROUNDING_RULES,
     describe_grim,
@@ -80,6 +82,9 @@ __all__ = [
     "data_periods",
     "describe_correlation",
     "describe_grim",
+    "FACT_CHECKS",
+    "FactCheck",
+    "fact_checks",
     "describe_regression",
     "describe_survey_table",
     "describe_two_proportions",
