@@ -277,9 +277,19 @@ def coding_sheet(
     level: Annotated[
         str, typer.Option("--level", help="post (sampled posts, 1/0) or page (Bra/…/Dårlig).")
     ] = "post",
+    scheme: Annotated[
+        str | None,
+        typer.Option(
+            "--scheme",
+            help="A coding scheme instead of H1-H10: veikart_ambisjon, veikart_bemanning, "
+            "veikart_bruksomrader, difi_typologi, bonson, gambit_sider, gambit_innlegg.",
+        ),
+    ] = None,
 ) -> None:
-    """Write one Excel coding sheet per coder for the ten hypotheses (H1-H10)."""
+    """Write one Excel coding sheet per coder for the ten hypotheses (H1-H10), or for
+    another coding scheme with --scheme."""
     from kommunesm.errors import InputError
+    from kommunesm.hypotheses.scheme_sheets import make_scheme_sheets
     from kommunesm.hypotheses.sheets import make_coding_sheets
     from kommunesm.io.dataset import load_dataset
 
@@ -288,8 +298,11 @@ def coding_sheet(
         ds = load_dataset(data_dir)
         if year is not None:
             ds = ds.for_year(year)
-        paths = make_coding_sheets(ds, names, out, level=level, per_page=per_page, seed=seed)
-    except (InputError, ValueError) as exc:
+        if scheme:
+            paths = make_scheme_sheets(ds, scheme, names, out, per_page=per_page, seed=seed)
+        else:
+            paths = make_coding_sheets(ds, names, out, level=level, per_page=per_page, seed=seed)
+    except (InputError, ValueError, KeyError) as exc:
         err_console.print(f"[bold red]error:[/] {exc}")
         raise typer.Exit(1) from None
     if ds.synthetic:

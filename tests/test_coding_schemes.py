@@ -579,3 +579,31 @@ def test_import_error_names_the_cell_for_every_scheme(name, tmp_path):
     err = info.value
     assert (err.file, err.row, err.column) == ("koding_K1.xlsx", 3, col)
     assert f"cell {letter}3" in str(err) and "'ikke en kategori'" in str(err)
+
+
+def test_cli_coding_sheet_for_a_scheme(tmp_path):
+    from typer.testing import CliRunner
+
+    from kommunesm.cli import app
+    from kommunesm.io import canonical
+
+    data = tmp_path / "data"
+    data.mkdir()
+    posts = _units(get_scheme("bonson")).drop(columns="permalink")
+    posts = posts.assign(
+        created_at=pd.Timestamp("2013-04-02 09:00", tz="Europe/Oslo"), likes=1, comments=0, shares=0
+    )
+    canonical.write_table(posts, data / "posts.csv", "posts")
+    pages = pd.DataFrame(
+        {"page_id": ["pg0", "pg1"], "platform": "facebook", "name": ["X", "Y"], "about_text": ""}
+    )
+    canonical.write_table(pages, data / "pages.csv", "pages")
+    out = tmp_path / "out"
+    args = ["coding-sheet", str(data), "--coders", "K", "--out", str(out), "--scheme", "bonson"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    wb = load_workbook(out / "koding_K.xlsx")
+    assert dict(wb[META_SHEET].iter_rows(values_only=True))["scheme"] == "bonson"
+    assert wb[CODING_SHEET].max_row == 1 + 4
+    bad = CliRunner().invoke(app, args[:-1] + ["nope"])
+    assert bad.exit_code == 1 and "unknown coding scheme" in bad.output

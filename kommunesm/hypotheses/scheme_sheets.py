@@ -60,6 +60,7 @@ __all__ = [
     "check_coding",
     "export_coding_sheets",
     "import_coding",
+    "make_scheme_sheets",
     "scheme_of_workbook",
 ]
 
@@ -284,6 +285,45 @@ def export_coding_sheets(
         safe.save_workbook(wb, target)  # values only, fixed timestamps, atomic
         written.append(target)
     return written
+
+
+def make_scheme_sheets(
+    dataset: object,
+    scheme: CodingScheme | str,
+    coders: Sequence[str],
+    out_dir: str | Path,
+    *,
+    per_page: int = 5,
+    seed: int = 2013,
+    pages: Sequence[str] | None = None,
+) -> list[Path]:
+    """Blank workbooks of a scheme for a loaded dataset (``kommunesm coding-sheet
+    --scheme``): one row per page (page schemes) or ``per_page`` sampled posts per page
+    (post schemes, :func:`~kommunesm.hypotheses.sheets.sample_posts`), with the scheme's
+    suggestions. ``pages`` restricts the pages (default all); for the Top-10 and a
+    comparison group use :func:`~kommunesm.hypotheses.scheme_analysis.coding_round`."""
+    from kommunesm.hypotheses.sheets import sample_posts
+
+    sch = get_scheme(scheme)
+    page_table = dataset.pages  # type: ignore[attr-defined]
+    posts = dataset.posts  # type: ignore[attr-defined]
+    if pages is not None:
+        wanted = [str(p) for p in pages]
+        page_table = page_table[page_table["page_id"].astype(str).isin(wanted)]
+        posts = posts[posts["page_id"].astype(str).isin(wanted)]
+    if sch.unit == "page":
+        units = page_table.reset_index(drop=True)
+        if len(posts):
+            n = posts.groupby("page_id").size()
+            units = units.assign(n_posts=units["page_id"].map(n).fillna(0).astype("int64"))
+    else:
+        if not len(posts):
+            raise InputError("no posts to sample", file=str(getattr(dataset, "data_dir", "")))
+        units = sample_posts(posts, per_page=per_page, seed=seed).drop(columns="sample_key")
+        if "name" in page_table.columns:
+            names = page_table.set_index("page_id")["name"]
+            units = units.assign(name=units["page_id"].map(names).to_numpy())
+    return export_coding_sheets(units, sch, coders, out_dir)
 
 
 # ----------------------------------------------------------------------------- import
