@@ -245,3 +245,15 @@ def test_mcl_views_are_views_not_impressions() -> None:
     got = res.data["views"].astype("Float64").fillna(-1).tolist()
     assert got == raw["statistics.views"].fillna(-1).tolist()  # e.g. [-1, 5400]
     assert res.data["impressions"].isna().all()
+
+
+def test_kpi_columns_are_in_page_response_and_page_table(panel: dict) -> None:
+    kpi = list(response.KPI_COLUMNS)
+    assert set(kpi) <= set(response.page_response(panel["comments"], posts=panel["posts"]))
+    tab = page_table(page_days=None, **panel)
+    assert set(kpi) <= set(tab.columns)
+    # page A by hand: 4 questions, 2 answered (c1 after 30 min, A_v1 after 60 min, both
+    # inside office hours on Tuesday 9 April 2013)
+    a = tab.loc["A", kpi]
+    assert a["share_answered"] == 0.5 and a["median_response_working_hours"] == 0.75
+    assert a["share_within_few_hours"] == 0.5 and a["share_same_working_day"] == 0.5

@@ -96,6 +96,7 @@ from kommunesm.metrics.wall import is_visitor_post
 __all__ = [
     "FEW_HOURS",
     "INTERROGATIVES",
+    "KPI_COLUMNS",
     "OFFICE_HOURS",
     "PAGE_RESPONSE_COLUMNS",
     "QUESTION_PATTERN",
@@ -786,6 +787,21 @@ def response_times(
     out = out.sort_values(["page_id", "asked_at", "comment_id"], kind="stable")
     return out.reset_index(drop=True)[RESPONSE_COLUMNS]
 
+
+#: The response KPIs as used today, side by side (columns of :func:`page_response` and
+#: :func:`kommunesm.metrics.page_table`): where the questions were asked, the response rate,
+#: the median response time in office hours, the shares answered within a few office hours
+#: and the same working day (KS Veikart), and H2's 24 weekday hours (Gambit).
+KPI_COLUMNS = (
+    "questions",
+    "questions_in_comments",
+    "questions_in_visitor_posts",
+    "share_answered",
+    "median_response_working_hours",
+    "share_within_few_hours",
+    "share_same_working_day",
+    "share_within_24h_weekdays",
+)
 
 #: Columns of :func:`page_response` / :func:`summarise_responses`.
 PAGE_RESPONSE_COLUMNS = [
