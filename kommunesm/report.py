@@ -123,7 +123,7 @@ class Chapter:
     html
         File name of the rendered page, relative to the output directory.
     title, summary
-        The notebook's ``# `` heading and the first sentence of its summary paragraph.
+        The notebook's first ``#`` heading and the first sentence of its summary paragraph.
     status
         ``ok``, ``failed``, ``not run`` (the build stopped before it) or ``not built``
         (not selected with ``only`` and not in an earlier build). A chapter kept

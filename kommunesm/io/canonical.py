@@ -13,7 +13,7 @@ Examples
 >>> from kommunesm.io import canonical
 >>> import tempfile, pathlib
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "posts.csv"
->>> canonical.write_table(schema.empty("posts"), path, "posts")
+>>> _ = canonical.write_table(schema.empty("posts"), path, "posts")
 >>> len(canonical.read_table(path, "posts").data)
 0
 """
