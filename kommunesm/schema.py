@@ -16,7 +16,7 @@ Examples
 >>> from kommunesm import schema
 >>> table = schema.empty("posts")
 >>> list(table.columns)[:4]
-['post_id', 'page_id', 'created_at', 'type']
+['post_id', 'page_id', 'created_at', 'platform']
 >>> schema.FIELDS["posts"]["likes"].kind
 'count'
 """
