@@ -5,14 +5,14 @@
 "2024-01-02T08:00:00+0000"}, …], "id": "<page-id>/insights/page_fans/day"}, …],
 "paging": …}``. Meta has renamed and retired the core metrics since 2013:
 
-=====================  ==========================  =================================
-page_days column       legacy metric (2013 era)     current metric (2025 →)
-=====================  ==========================  =================================
-followers              page_fans (likes)            page_follows (follows)
-reach                  page_impressions_unique      page_total_media_view_unique
-impressions / views    page_impressions             page_media_view (views)
-talking_about          page_content_activity_unique (retired 14 March 2024)
-=====================  ==========================  =================================
+=====================  ============================  ================================
+page_days column       legacy metric (2013 era)      current metric (2025 →)
+=====================  ============================  ================================
+followers              page_fans (likes)             page_follows (follows)
+reach                  page_impressions_unique       page_total_media_view_unique
+impressions / views    page_impressions              page_media_view (views)
+talking_about          page_content_activity_unique  (retired 14 March 2024)
+=====================  ============================  ================================
 
 :func:`read_api_json` reads either generation (one response, a list of responses or one
 per line) into ``page_days`` — one row per page and day — and sets ``metric_basis`` on
