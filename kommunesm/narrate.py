@@ -236,7 +236,10 @@ def ci(low: Any, high: Any, decimals: int = 2, lang: str | None = None) -> str:
 
 
 def date(value: Any, lang: str | None = None) -> str:
-    """A date in the locale's long form: ``1. april 2013`` / ``April 1, 2013``."""
+    """A date in the locale's long form.
+
+    Bokmål ``1. april 2013``, English ``April 1, 2013``; missing → ``–``.
+    """
     if _is_missing(value):
         return MISSING
     from babel.dates import format_date
