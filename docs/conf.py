@@ -37,7 +37,7 @@ extensions = [
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
-exclude_patterns = ["_build", "README.md"]
+exclude_patterns = ["_build", "_generated", "README.md"]
 templates_path = ["_templates"]
 
 # --- autodoc / autosummary / numpydoc --------------------------------------------------
@@ -126,6 +126,28 @@ def write_api_page() -> None:
         target.write_text(text, encoding="utf-8")
 
 
+def write_metric_columns() -> None:
+    """The table of page_table's columns, from kommunesm.metrics.describe_columns()."""
+    from kommunesm.metrics import describe_columns
+
+    def cell(value: object) -> str:
+        return str(value).replace("|", "\\|").replace("\n", " ")
+
+    table = describe_columns()
+    lines = ["| column | definition | input | source |", "|---|---|---|---|"]
+    for column, row in table.iterrows():
+        lines.append(
+            f"| `{column}` | {cell(row['definition'])} | {cell(row['input'])} "
+            f"| {cell(row['source'])} |"
+        )
+    target = HERE / "_generated" / "metric_columns.md"
+    target.parent.mkdir(exist_ok=True)
+    text = "\n".join(lines) + "\n"
+    if not target.exists() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
+
+
 for _name in _public_modules():  # fail early and clearly if a module does not import
     importlib.import_module(_name)
 write_api_page()
+write_metric_columns()

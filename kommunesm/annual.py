@@ -105,7 +105,7 @@ def municipality_keys(pages: pd.DataFrame) -> pd.DataFrame:
 
     Parameters
     ----------
-    pages
+    pages : DataFrame
         The canonical ``pages`` table (``page_id``, ``name``; ``kommunenummer`` and/or
         ``kommunenummer_2024`` where known).
 
@@ -194,9 +194,9 @@ def to_units(metrics: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
 
     Parameters
     ----------
-    metrics
+    metrics : DataFrame
         Page metrics indexed by ``page_id`` (one column per metric).
-    keys
+    keys : DataFrame
         :func:`municipality_keys` of (at least) those pages.
 
     Returns
@@ -265,9 +265,9 @@ def growth(
 
     Parameters
     ----------
-    previous, current
+    previous, current : DataFrame
         Unit metrics of the two years (:func:`to_units`), indexed by unit.
-    metrics
+    metrics : sequence of str, optional
         Metrics to compare; those missing from either table are skipped.
 
     Returns
@@ -332,9 +332,11 @@ def growth_summary(
 
     Parameters
     ----------
-    changes
+    changes : DataFrame
         The output of :func:`growth`.
-    n_boot, seed, ci
+    n_boot : int, default 2000
+    seed : int, default 2013
+    ci : float, default 0.95
         Bootstrap resamples (of units), seed and level of the interval for the median
         growth.
 
@@ -439,13 +441,13 @@ def top_changes(
 
     Parameters
     ----------
-    ranks_previous, ranks_current
+    ranks_previous, ranks_current : DataFrame or Series
         Page ranks of each year: the output of :func:`kommunesm.ranking.gambit_points`
         (indexed by page_id, column ``rank``; 1 = best, ties share a rank) or a Series
         of ranks.
-    keys
+    keys : DataFrame
         :func:`municipality_keys` of the pages of both years.
-    top_n
+    top_n : int, default 30
         Size of the list (30 in Johnsen, Jørgensen & Aaneland 2013). A tie at place N takes every page
         tied there.
 

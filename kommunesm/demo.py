@@ -1628,13 +1628,13 @@ def generate(
 
     Parameters
     ----------
-    seed
+    seed : int, default 2013
         Seed of the random streams; the same seed gives byte-identical files.
-    out_dir
+    out_dir : str or path, optional
         Output directory (default: the package's embedded ``kommunesm/data/demo``); None: write nothing.
-    n_pages
+    n_pages : int, default 225
         Pages in the latest year (default 225, Johnsen, Jørgensen & Aaneland 2013).
-    years
+    years : tuple, default (2012, 2013)
         Years to simulate, each 1 April - 1 August; earlier years have fewer pages.
 
     Returns

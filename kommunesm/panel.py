@@ -69,12 +69,15 @@ def page_years(
 
     Parameters
     ----------
-    posts, page_days, comments, pages
+    posts : DataFrame
+    page_days : DataFrame, optional
+    comments : DataFrame, optional
+    pages : DataFrame, optional
         Canonical tables (all platforms together).
-    covariates
+    covariates : DataFrame, optional
         One row per ``kommunenummer_2024`` (and year): e.g.
         :func:`kommunesm.io.ssb.covariates` or :func:`kommunesm.io.ssb.shipped_covariates`.
-    match_year
+    match_year : bool, default False
         Join covariates on the year too (default False: the covariates' single year is
         used for every panel year, as when only one SSB year is at hand).
 

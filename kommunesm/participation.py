@@ -201,7 +201,19 @@ class PopulationWarning(UserWarning):
 # --------------------------------------------------------------------------- tables
 def levels(scheme: str = "nielsen") -> pd.DataFrame:
     """The levels of a scheme, highest rung first: level, rank, label_no, label_en,
-    nielsen_group."""
+    nielsen_group.
+
+    Parameters
+    ----------
+    scheme : str, default 'nielsen'
+        ``"nielsen"`` (three groups) or ``"forrester"`` (the six rungs of the ladder).
+
+    Returns
+    -------
+    DataFrame
+        One row per level: ``level``, ``rank``, ``label_no``, ``label_en``,
+        ``nielsen_group``.
+    """
     try:
         return SCHEMES[scheme].copy()
     except KeyError:
@@ -217,6 +229,11 @@ def mapping_table() -> pd.DataFrame:
     description (Figur 2, p. 9), the Nielsen group it belongs to with the group's
     Norwegian name and rule share (1 / 9 / 90 %), and the actions kommunesm places on it
     by default in each scheme.
+
+    Returns
+    -------
+    DataFrame
+        One row per Forrester level with the columns described above.
 
     Examples
     --------
@@ -260,7 +277,18 @@ def mapping_table() -> pd.DataFrame:
 
 def rule_series(expected: Sequence[float] = NIELSEN_RULE) -> pd.Series:
     """The rule as a Series indexed by Nielsen level (creators, contributors, consumers),
-    e.g. for the markers of :func:`kommunesm.plots.ladder_profile`."""
+    e.g. for the markers of :func:`kommunesm.plots.ladder_profile`.
+
+    Parameters
+    ----------
+    expected : sequence of float, default (0.01, 0.09, 0.9)
+        Shares of creators, contributors and consumers (default 90-9-1).
+
+    Returns
+    -------
+    Series
+        The shares indexed by Nielsen level.
+    """
     return pd.Series(list(expected), index=list(_NIELSEN["level"]), name="rule_share")
 
 
@@ -269,9 +297,11 @@ def rule_from_facts(facts: pd.DataFrame, *, study: str = "thesis2012") -> pd.Dat
 
     Parameters
     ----------
-    facts
+    facts : DataFrame
         The published reference table (``kommunesm.io.published.load("facts")``); the
         rows ``fig3 / nielsen_creators, nielsen_contributors, nielsen_consumers`` are used.
+    study : str, default 'thesis2012'
+        The ``study`` of those rows in ``facts``.
 
     Returns
     -------
@@ -301,7 +331,21 @@ def rule_from_facts(facts: pd.DataFrame, *, study: str = "thesis2012") -> pd.Dat
 
 def summarise_activity(activity: pd.DataFrame, *, by: str | None = "community") -> pd.DataFrame:
     """Actions and actors per community: actions, actors, one column per action, first
-    and last timestamp (the numbers the thesis reports for #kommunedagene, p. 10-11)."""
+    and last timestamp (the numbers the thesis reports for #kommunedagene, p. 10-11).
+
+    Parameters
+    ----------
+    activity : DataFrame
+        Canonical ``activity`` (one row per action of a person in a community).
+    by : str or None, default 'community'
+        Column to group by; None for one row over everything.
+
+    Returns
+    -------
+    DataFrame
+        One row per community with ``actions``, ``actors``, one column per action kind
+        and the first and last timestamp.
+    """
     _require(activity, ["actor_id", "action"], "activity")
     groups = _groups(activity, by).rename("community")
     per = pd.crosstab(groups, activity["action"].astype("str"))
@@ -346,15 +390,15 @@ def facebook_activity(
 
     Parameters
     ----------
-    comments
+    comments : DataFrame
         Canonical ``comments`` table.
-    posts
+    posts : DataFrame, optional
         Canonical ``posts`` table: its visitor posts always count (their authors are
         creators); the page's own posts only with ``include_page=True``.
-    community
+    community : str, optional
         Community name for every row; default: each page is its own community
         (``page_id``).
-    include_page
+    include_page : bool, default False
         Add the page's own posts and replies as a page actor.
 
     Returns
@@ -469,9 +513,9 @@ def followers_population(page_days: pd.DataFrame, *, how: str = "last") -> pd.Se
 
     Parameters
     ----------
-    page_days
+    page_days : DataFrame
         Canonical ``page_days`` table (one period, e.g. ``Dataset.for_year(...)``).
-    how
+    how : str, default 'last'
         ``"last"``: followers on the latest day with a value (the audience at the end
         of the period); ``"max"``: the largest value in the period.
 
@@ -497,6 +541,16 @@ def parse_lower_bound(value: object) -> int:
 
     ``"700+"`` → 700, ``"≥ 700"`` → 700, ``"> 50"`` → 51, ``"4 600"`` → 4600. Used for
     published populations such as the thesis' "700+" participants (Handelshøyskolen BI 2012, s. 10).
+
+    Parameters
+    ----------
+    value : object
+        A published number or bound (``"700+"``, ``">50"``, ``700``).
+
+    Returns
+    -------
+    int
+        The smallest whole number the value allows.
 
     Raises
     ------
@@ -602,28 +656,28 @@ def profile(
 
     Parameters
     ----------
-    activity
+    activity : DataFrame
         Canonical ``activity`` table (``actor_id``, ``action``, and ``community`` for
         one profile per community).
-    population
+    population : int or mapping of str to int or Series, optional
         Everyone who could have taken part: the conference's participants (the thesis:
         700+, Handelshøyskolen BI 2012, s. 10), a page's followers (:func:`followers_population`). One
         number for one community, or a mapping community → number. The actors of the
         table are taken to belong to it; the ``population − actors`` never seen acting
         are added to ``remainder_level``. Without it the profile describes the people
         who acted (and those seen viewing or following) only.
-    scheme
+    scheme : str, default 'nielsen'
         ``"nielsen"`` (creators / contributors / consumers: skapere / kommentatorer /
         passive) or ``"forrester"`` (the six levels of the ladder).
-    mapping
+    mapping : mapping of str to str | None, optional
         Overrides of :data:`DEFAULT_ACTIONS` (action → level name, or None to ignore
         the action).
-    by
+    by : str, default 'community'
         Column that defines communities (None: one profile of the whole table).
-    remainder_level
+    remainder_level : str, optional
         Level of the never-seen members; default the scheme's lowest (consumers /
         inactives: we cannot tell spectators from inactives without view data).
-    strict
+    strict : bool, default False
         A population smaller than the number of actors (commenters who do not follow
         the page, an estimate such as "700+" that is too low), or a community missing
         from a population mapping, raises with ``strict``; otherwise the population is
@@ -733,6 +787,18 @@ def combine_profiles(prof: pd.DataFrame, community: str = "alle") -> pd.DataFram
     The unit is then *actor × community*: a person active on two pages counts on each,
     just as a person following two pages is two followers. Use this to pool page-level
     profiles (each with its page's followers as population) into one.
+
+    Parameters
+    ----------
+    prof : DataFrame
+        A :func:`profile` result with several communities.
+    community : str, default 'alle'
+        Name of the pooled community.
+
+    Returns
+    -------
+    DataFrame
+        One profile in the layout of :func:`profile`, for ``community``.
     """
     _require(prof, ["level", "actors", "actions", "scheme"], "profile")
     keys = ["scheme", "level", "rank", "label_no", "label_en", "nielsen_group"]
@@ -816,9 +882,9 @@ def compare_to_rule(
 
     Parameters
     ----------
-    prof
+    prof : DataFrame
         A :func:`profile` (either scheme; one or several communities).
-    expected
+    expected : sequence of float or mapping of str to float, default (0.01, 0.09, 0.9)
         Expected shares: three numbers for (creators, contributors, consumers) — a
         Forrester profile is then collapsed into the thesis' three groups (Figur 3,
         Handelshøyskolen BI 2012, s. 10) — or one per level of the profile's scheme, or a mapping
@@ -975,6 +1041,18 @@ def describe_comparison(result: RuleComparison, *, alpha: float = 0.05) -> str:
 
     Generated from the numbers of :func:`compare_to_rule`, so that notebooks never type
     a conclusion by hand.
+
+    Parameters
+    ----------
+    result : RuleComparison
+        The result of :func:`compare_to_rule`.
+    alpha : float, default 0.05
+        Significance level of the goodness-of-fit verdicts.
+
+    Returns
+    -------
+    str
+        Markdown sentences.
     """
     paragraphs = []
     for community, lv in result.levels.groupby("community", sort=True):
@@ -1032,6 +1110,16 @@ def gini(values: Sequence[float] | np.ndarray | pd.Series) -> float:
     (``i = 1..n``): 0 when everyone contributes the same, ``(n − 1)/n`` when one of
     ``n`` does everything (the maximum for ``n`` people).
 
+    Parameters
+    ----------
+    values : sequence of float, ndarray or Series
+        Non-negative amounts, one per person (missing values are dropped).
+
+    Returns
+    -------
+    float
+        The Gini coefficient in ``[0, (n − 1)/n]``; NaN for no values or a zero total.
+
     Examples
     --------
     >>> gini([3, 3, 3]), gini([0, 0, 0, 8])
@@ -1086,19 +1174,19 @@ def concentration(
 
     Parameters
     ----------
-    activity
+    activity : DataFrame
         Canonical ``activity`` table.
-    by
+    by : str, default 'community'
         Column defining communities (None: the whole table).
-    population
+    population : int or mapping of str to int or Series, optional
         Adds ``population − actors`` people with zero actions (as in :func:`profile`),
         so that the curve covers everyone who could have taken part.
-    actions
+    actions : iterable of str, optional
         Count only these actions (default: all).
-    top
+    top : tuple, default (0.01, 0.1)
         The two top fractions reported (default the most active 1 % and 10 %); the top
         ``p`` are the ``ceil(p·n)`` most active actors (at least one).
-    strict
+    strict : bool, default False
         As in :func:`profile`.
 
     Returns
@@ -1191,7 +1279,18 @@ def concentration(
 
 
 def describe_concentration(result: Concentration) -> str:
-    """Sentences (Markdown) with each community's concentration of activity."""
+    """Sentences (Markdown) with each community's concentration of activity.
+
+    Parameters
+    ----------
+    result : Concentration
+        The result of :func:`concentration`.
+
+    Returns
+    -------
+    str
+        Markdown sentences.
+    """
     lines = []
     for r in result.summary.itertuples(index=False):
         if not r.actions:

@@ -92,12 +92,38 @@ def _register_png_display() -> None:
 
 
 def title(text: str, *, synthetic: bool) -> str:
-    """A figure or table title; for synthetic data it says so."""
+    """A figure or table title; for synthetic data it says so.
+
+    Parameters
+    ----------
+    text : str
+        The title.
+    synthetic : bool
+        Whether the data are synthetic.
+
+    Returns
+    -------
+    str
+        The title, marked as synthetic where it is.
+    """
     return f"{text} ({SYNTHETIC_LABEL})" if synthetic else text
 
 
 def caption(text_en: str, *, synthetic: bool = False) -> str:
-    """An English caption (Markdown) to show under a figure with Norwegian labels."""
+    """An English caption (Markdown) to show under a figure with Norwegian labels.
+
+    Parameters
+    ----------
+    text_en : str
+        The caption in English.
+    synthetic : bool, default False
+        Whether the data are synthetic; the title then says so.
+
+    Returns
+    -------
+    str
+        Markdown; for synthetic data it says so.
+    """
     note = " Built from the **synthetic** demo panel: not real municipalities." if synthetic else ""
     return f"*Figure: {text_en}*{note}"
 
@@ -106,6 +132,20 @@ def save(fig: plt.Figure, name: str, out_dir: str | Path | None) -> dict[str, Pa
     """Save ``fig`` as ``<out_dir>/figures/<name>.png`` and ``.svg``; returns the paths.
 
     With ``out_dir=None`` nothing is written (interactive use).
+
+    Parameters
+    ----------
+    fig : Figure
+        The figure.
+    name : str
+        File name without extension.
+    out_dir : str or Path or None
+        Output directory (``figures/`` is created in it); None writes nothing.
+
+    Returns
+    -------
+    dict of str to Path
+        ``{"png": path, "svg": path}``; empty when nothing was written.
     """
     if out_dir is None:
         return {}
@@ -138,6 +178,20 @@ def annual_growth(
     """Median growth per metric with its bootstrap CI (:func:`kommunesm.annual.growth_summary`).
 
     Bars right of zero are increases; for response time a decrease is the improvement.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        The output of :func:`kommunesm.annual.growth_summary`.
+    previous_year, year : int
+        The two years compared.
+    synthetic : bool
+        Whether the data are synthetic; the title then says so.
+
+    Returns
+    -------
+    Figure
+        The matplotlib figure.
     """
     data = summary.dropna(subset=["median_growth_pct"])
     labels = [_ANNUAL_LABELS.get(m, m) for m in data.index]
@@ -163,7 +217,24 @@ def annual_growth(
 def annual_scatter(
     changes: pd.DataFrame, metric: str, previous_year: int, year: int, *, synthetic: bool
 ) -> plt.Figure:
-    """Each municipality's value in two years (log–log), with the no-change diagonal."""
+    """Each municipality's value in two years (log–log), with the no-change diagonal.
+
+    Parameters
+    ----------
+    changes : DataFrame
+        The output of :func:`kommunesm.annual.growth` (one row per unit and metric).
+    metric : str
+        The metric drawn.
+    previous_year, year : int
+        The two years compared.
+    synthetic : bool
+        Whether the data are synthetic; the title then says so.
+
+    Returns
+    -------
+    Figure
+        The matplotlib figure.
+    """
     data = changes[(changes["metric"] == metric)].dropna(subset=["previous", "current"])
     data = data[(data["previous"] > 0) & (data["current"] > 0)]
     fig, ax = plt.subplots(figsize=(5.5, 5.5))
@@ -185,7 +256,24 @@ def annual_top_slope(
     top: pd.DataFrame, previous_year: int, year: int, top_n: int, *, synthetic: bool
 ) -> plt.Figure:
     """Slope graph of Top-N places in two years (:func:`kommunesm.annual.top_changes`);
-    units outside the list in a year are drawn just below it."""
+    units outside the list in a year are drawn just below it.
+
+    Parameters
+    ----------
+    top : DataFrame
+        The output of :func:`kommunesm.annual.top_changes`.
+    previous_year, year : int
+        The two years compared.
+    top_n : int
+        N of the Top-N.
+    synthetic : bool
+        Whether the data are synthetic; the title then says so.
+
+    Returns
+    -------
+    Figure
+        The matplotlib figure.
+    """
     outside = top_n + 2
     prev = top["rank_previous"].astype("float64").fillna(outside).clip(upper=outside)
     curr = top["rank_current"].astype("float64").fillna(outside).clip(upper=outside)
@@ -231,6 +319,28 @@ def dot_ci(
 
     Rows with a missing estimate are left out; rows where ``flag`` is True are drawn
     with an open marker and listed in the legend as ``flag_label``.
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per item.
+    label, estimate, low, high : str
+        Columns of the item label, the estimate and the interval bounds.
+    flag : str, optional
+        Boolean column of rows to draw with an open marker.
+    flag_label : str, default 'flagget'
+        Legend text of the flagged rows.
+    title_text : str, default ''
+        Title (Norwegian); empty for none.
+    xlabel : str, default 'Prosent'
+        Label of the x axis.
+    synthetic : bool, default False
+        Whether the data are synthetic; the title then says so.
+
+    Returns
+    -------
+    Figure
+        The matplotlib figure.
     """
     data = table.dropna(subset=[estimate]).reset_index(drop=True)
     fig, ax = plt.subplots(figsize=(8, max(3, 0.38 * len(data) + 1.2)))
@@ -284,7 +394,22 @@ def adoption_plot(
 ) -> plt.Figure:
     """Time series of the share of municipalities on Facebook
     (:func:`kommunesm.io.published.adoption_series`), one marker style per definition (legend in
-    Norwegian, :data:`ADOPTION_LABELS`), each point labelled with its value and source."""
+    Norwegian, :data:`ADOPTION_LABELS`), each point labelled with its value and source.
+
+    Parameters
+    ----------
+    series : DataFrame
+        The output of :func:`kommunesm.io.published.adoption_series`.
+    title_text : str, default ''
+        Title (Norwegian); empty for none.
+    synthetic : bool, default False
+        Whether the data are synthetic; the title then says so.
+
+    Returns
+    -------
+    Figure
+        The matplotlib figure.
+    """
     fig, ax = plt.subplots(figsize=(8, 4.5))
     kinds = list(pd.unique(series["series"]))
     colours = dict(zip(kinds, sns.color_palette(PALETTE, len(kinds)), strict=True))
@@ -331,7 +456,28 @@ def residual_plots(
 
     With more than ``max_points`` observations the scatter panels show a seeded random
     sample of them and the Q-Q panel evenly spaced order statistics (the title says so);
-    the histogram uses all of them."""
+    the histogram uses all of them.
+
+    Parameters
+    ----------
+    diag : DataFrame
+        The output of :func:`kommunesm.stats.residual_data`.
+    title_text : str, default ''
+        Title (Norwegian); empty for none.
+    log_fitted : bool, default False
+        Fitted values on a log axis.
+    synthetic : bool, default False
+        Whether the data are synthetic; the title then says so.
+    max_points : int, default 3000
+        Largest number of points drawn in the scatter panels.
+    seed : int, default 0
+        Seed of the sample drawn when there are more points.
+
+    Returns
+    -------
+    Figure
+        The matplotlib figure.
+    """
     full = diag
     n = len(full)
     if n > max_points:
@@ -384,7 +530,22 @@ def coverage_bar(
     coverage: pd.DataFrame, *, title_text: str = "", synthetic: bool = False
 ) -> plt.Figure:
     """Horizontal bars: share of each county's municipalities with a page
-    (:func:`kommunesm.stats.coverage_by_county`), annotated "with page / municipalities"."""
+    (:func:`kommunesm.stats.coverage_by_county`), annotated "with page / municipalities".
+
+    Parameters
+    ----------
+    coverage : DataFrame
+        The output of :func:`kommunesm.stats.coverage_by_county`.
+    title_text : str, default ''
+        Title (Norwegian); empty for none.
+    synthetic : bool, default False
+        Whether the data are synthetic; the title then says so.
+
+    Returns
+    -------
+    Figure
+        The matplotlib figure.
+    """
     data = coverage[coverage["municipalities"] > 0]
     data = data[data["county"] != "Hele landet"].sort_values("share", kind="stable")
     fig, ax = plt.subplots(figsize=(8, max(4, 0.32 * len(data) + 1)))
@@ -415,6 +576,22 @@ def ladder_profile(
 
     ``rule`` (level → expected share, e.g. 90-9-1 for a Nielsen profile) adds a black
     marker per level at the share the rule predicts.
+
+    Parameters
+    ----------
+    profile : DataFrame
+        The output of :func:`kommunesm.participation.profile`.
+    rule : Series or dict, optional
+        Level → expected share, drawn as markers.
+    title_text : str, default 'Deltakelsesprofil'
+        Title (Norwegian); empty for none.
+    synthetic : bool, default False
+        Whether the data are synthetic; the title then says so.
+
+    Returns
+    -------
+    Figure
+        The matplotlib figure.
     """
     communities = list(dict.fromkeys(profile["community"]))
     order = (
@@ -469,7 +646,24 @@ def lorenz_curves(
 ) -> plt.Figure:
     """Lorenz curves of activity (:func:`kommunesm.participation.concentration`): cumulative
     share of actors (least active first) against their cumulative share of actions, with
-    the line of equality; the legend gives each community's Gini from ``summary``."""
+    the line of equality; the legend gives each community's Gini from ``summary``.
+
+    Parameters
+    ----------
+    lorenz : DataFrame
+        The Lorenz points of :func:`kommunesm.participation.concentration`.
+    summary : DataFrame, optional
+        Its summary, for each community's Gini in the legend.
+    title_text : str, default 'Lorenzkurver'
+        Title (Norwegian); empty for none.
+    synthetic : bool, default False
+        Whether the data are synthetic; the title then says so.
+
+    Returns
+    -------
+    Figure
+        The matplotlib figure.
+    """
     fig, ax = plt.subplots(figsize=(7, 6))
     communities = list(dict.fromkeys(lorenz["community"]))
     colours = sns.color_palette(PALETTE, max(len(communities), 1))
@@ -517,7 +711,26 @@ def rank_intervals(
     """Rank intervals of :func:`kommunesm.ranking.rank_uncertainty`: for the pages with
     point rank <= ``top`` (and any page reaching the Top-N in >= 20 % of resamples), the
     point rank (dot, coloured by the probability of being in the Top-N) and the 95 %
-    bootstrap rank interval (line)."""
+    bootstrap rank interval (line).
+
+    Parameters
+    ----------
+    ru : DataFrame
+        The output of :func:`kommunesm.ranking.rank_uncertainty`.
+    labels : Series, optional
+        Display names by page (default: the page ids).
+    top : int, default 30
+        N of the Top-N.
+    title_text : str, default 'Plassering med usikkerhet'
+        Title (Norwegian); empty for none.
+    synthetic : bool, default False
+        Whether the data are synthetic; the title then says so.
+
+    Returns
+    -------
+    Figure
+        The matplotlib figure.
+    """
     show = ru[(ru["rank"] <= top) | (ru["p_top"] >= 0.2)].sort_values(["rank", "rank_median"])
     names = show.index.to_series().map(labels) if labels is not None else show.index.to_series()
     names = names.fillna(show.index.to_series())
@@ -542,7 +755,24 @@ def list_size_sensitivity_plot(
     summary: pd.DataFrame, *, top: int = 30, reference: int = 30, synthetic: bool = False
 ) -> plt.Figure:
     """Overlap with the reference Top-N and rank correlation of the point totals, by the
-    list size K (:func:`kommunesm.ranking.list_size_sensitivity`)."""
+    list size K (:func:`kommunesm.ranking.list_size_sensitivity`).
+
+    Parameters
+    ----------
+    summary : DataFrame
+        The ``summary`` of :func:`kommunesm.ranking.list_size_sensitivity`.
+    top : int, default 30
+        N of the Top-N.
+    reference : int, default 30
+        The list size the others are compared with.
+    synthetic : bool, default False
+        Whether the data are synthetic; the title then says so.
+
+    Returns
+    -------
+    Figure
+        The matplotlib figure.
+    """
     fig, ax = plt.subplots(figsize=(7, 4))
     k = summary.index.to_numpy()
     ax.plot(k, summary["overlap_share"], marker="o", label=f"Andel av topp {top} felles")
@@ -560,7 +790,22 @@ def figure6_bars(
 ) -> plt.Figure:
     """The thesis' Figure 6: the largest pages (largest on top, with their number of
     followers) and their quality indicator (bars; lower = more active audience).
-    Input: :func:`kommunesm.metrics.quality.figure6_table`."""
+    Input: :func:`kommunesm.metrics.quality.figure6_table`.
+
+    Parameters
+    ----------
+    fig6 : DataFrame
+        The output of :func:`kommunesm.metrics.quality.figure6_table`.
+    labels : Series, optional
+        Display names by page (default: the index).
+    synthetic : bool, default False
+        Whether the data are synthetic; the title then says so.
+
+    Returns
+    -------
+    Figure
+        The matplotlib figure.
+    """
     names = fig6.index.to_series().map(labels) if labels is not None else fig6.index.to_series()
     names = names.fillna(fig6.index.to_series()).astype("str")
     ticks = [
@@ -602,7 +847,28 @@ def loglog_scatter(
 ) -> plt.Figure:
     """Scatter on log–log axes (pairs with a value <= 0 or missing are left out and
     counted in the corner note) with the median of x and y per decile of x as a line;
-    ``highlight`` (bool, same index) marks points in another colour."""
+    ``highlight`` (bool, same index) marks points in another colour.
+
+    Parameters
+    ----------
+    x, y : Series
+        The values (same index).
+    xlabel, ylabel : str
+        Axis labels.
+    title_text : str
+        Title (Norwegian).
+    note : str, optional
+        Extra text for the corner note.
+    highlight : Series of bool, optional
+        Points drawn in another colour (same index).
+    synthetic : bool, default False
+        Whether the data are synthetic; the title then says so.
+
+    Returns
+    -------
+    Figure
+        The matplotlib figure.
+    """
     frame = pd.DataFrame({"x": pd.to_numeric(x), "y": pd.to_numeric(y)}).astype("float64")
     ok = (frame["x"] > 0) & (frame["y"] > 0)
     dropped = int((~ok).sum())
@@ -645,7 +911,24 @@ def rank_agreement_heatmap(
 ) -> plt.Figure:
     """Spearman correlations between the page rankings on ``columns`` (e.g. the three
     engagement-rate variants), as an annotated heatmap; ``labels`` maps columns to short
-    tick labels (default: short Norwegian names of the engagement-rate variants)."""
+    tick labels (default: short Norwegian names of the engagement-rate variants).
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per page (e.g. a :func:`kommunesm.metrics.page_table`).
+    columns : list of str
+        The metric columns whose rankings are correlated.
+    labels : dict of str to str, optional
+        Short tick labels per column.
+    synthetic : bool, default False
+        Whether the data are synthetic; the title then says so.
+
+    Returns
+    -------
+    Figure
+        The matplotlib figure.
+    """
     short = {
         "engagement_rate": "Rangeringens variant",
         "engagement_rate_period": "Periode",
@@ -692,6 +975,20 @@ def hypothesis_matrix(
 
     ``table`` is :func:`kommunesm.hypotheses.analysis.matrix` output (symbols or labels;
     its last row "Andel Bra" is left out).
+
+    Parameters
+    ----------
+    table : DataFrame
+        The output of :func:`kommunesm.hypotheses.analysis.matrix`.
+    title_text : str, default ''
+        Title (Norwegian); empty for none.
+    synthetic : bool, default False
+        Whether the data are synthetic; the title then says so.
+
+    Returns
+    -------
+    Figure
+        The matplotlib figure.
     """
     from matplotlib.colors import ListedColormap
 
@@ -769,7 +1066,30 @@ def hypothesis_intervals(
 ) -> plt.Figure:
     """Estimates with intervals per hypothesis (index H1 … H10), e.g. Krippendorff's alpha
     with bootstrap CIs (``reference={0.667: "0,667", 0.8: "0,800"}``) or the rank-biserial
-    effect of the top-10 (``reference={0: ""}``). Rows without an estimate are left out."""
+    effect of the top-10 (``reference={0: ""}``). Rows without an estimate are left out.
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per hypothesis (index H1 … H10).
+    estimate, low, high : str
+        Columns of the estimate and the interval bounds.
+    xlabel : str
+        Label of the x axis.
+    title_text : str
+        Title (Norwegian).
+    reference : dict of float to str, optional
+        Vertical reference lines (position → label).
+    xlim : tuple of float, optional
+        Limits of the x axis.
+    synthetic : bool, default False
+        Whether the data are synthetic; the title then says so.
+
+    Returns
+    -------
+    Figure
+        The matplotlib figure.
+    """
     data = table.dropna(subset=[estimate])
     fig, ax = plt.subplots(figsize=(7.5, 0.42 * len(data) + 1.5))
     y = np.arange(len(data))[::-1]

@@ -162,6 +162,21 @@ def gambit_lists(
 ) -> pd.DataFrame:
     """The per-metric lists behind :func:`gambit_points`, in long format.
 
+    Parameters
+    ----------
+    metrics : DataFrame
+        One row per page with metric columns, as for :func:`gambit_points`.
+    list_size : int, default 30
+        K: a page is on a metric's list if its rank is <= K.
+    top_points : int, default 5
+        Places 1..``top_points`` get ``top_points``..1 extra points.
+    ascending : sequence of str, default ('avg_response_time_minutes',)
+        Metrics where smaller is better.
+    min_followers : float, optional
+        Pages with fewer (or unknown) followers are on no list.
+    metrics_used : iterable of str, optional
+        Restrict to these metrics (default: every Gambit metric present).
+
     Returns
     -------
     DataFrame
@@ -210,25 +225,25 @@ def gambit_points(
 
     Parameters
     ----------
-    metrics
+    metrics : DataFrame
         One row per page, indexed by page_id (or with a ``page_id`` column), with any
         subset of the ten metric columns of :data:`GAMBIT_METRICS` (the names of
         :func:`kommunesm.metrics.page_table` and of the canonical ``page_metrics`` table
         read from Socialbakers exports by :func:`kommunesm.io.socialbakers.read`). Other
         columns are ignored.
-    list_size
+    list_size : int, default 30
         K: a page is on a metric's list if its rank is <= K (report: not stated; 30).
-    top_points
+    top_points : int, default 5
         Places 1..``top_points`` get ``top_points``..1 extra points (report: 5); only
         places on the list score, so with ``list_size < top_points`` fewer places do.
-    ascending
+    ascending : sequence of str, default ('avg_response_time_minutes',)
         Metrics where smaller is better (default: average response time).
-    min_followers
+    min_followers : float, optional
         If given, pages with fewer followers (or unknown followers) are on no list —
         Gambit eliminated parameters where "pages with few followers got an
         artificially high sum" (Johnsen, Jørgensen & Aaneland 2013, s. 9). They stay in the result with
         0 points.
-    metrics_used
+    metrics_used : iterable of str, optional
         Restrict to these metrics (default: every Gambit metric present).
 
     Returns
@@ -287,7 +302,28 @@ def gambit_points(
 
 
 def top_n(points: pd.DataFrame, n: int = 30) -> pd.DataFrame:
-    """The Top-N of a :func:`gambit_points` result (ties at place N all included)."""
+    """The Top-N of a :func:`gambit_points` result (ties at place N all included).
+
+    Parameters
+    ----------
+    points : DataFrame
+        A :func:`gambit_points` result (one row per page with its ``rank``).
+    n : int, default 30
+        How many places: 30 for the Top-30 of Johnsen, Jørgensen & Aaneland (2013, s. 11).
+
+    Returns
+    -------
+    DataFrame
+        The rows of ``points`` with ``rank <= n``, in the same order; pages tied at
+        place ``n`` are all kept, so there may be more than ``n`` rows.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> points = pd.DataFrame({"rank": [1, 2, 2, 4]}, index=["a", "b", "c", "d"])
+    >>> top_n(points, 2).index.tolist()
+    ['a', 'b', 'c']
+    """
     return points[points["rank"] <= n]
 
 
@@ -300,6 +336,19 @@ def list_size_sensitivity(
     **kwargs: object,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """How the Top-N depends on the (unreported) list size K.
+
+    Parameters
+    ----------
+    metrics : DataFrame
+        One row per page with metric columns, as for :func:`gambit_points`.
+    list_sizes : sequence of int, default (10, 20, 30, 50, 100)
+        The list sizes K to try.
+    top : int, default 30
+        N of the Top-N.
+    reference : int, default 30
+        The K the others are compared with.
+    **kwargs : object
+        Passed on to :func:`gambit_points` (``top_points``, ``ascending``, ...).
 
     Returns
     -------
@@ -351,14 +400,16 @@ def rank_dataset(
 
     Parameters
     ----------
-    tables
+    tables : mapping of str to DataFrame
         Canonical table name → table (a :class:`kommunesm.io.dataset.Dataset`'s
         ``tables`` or :class:`kommunesm.io.ingest.IngestResult`'s ``tables``).
-    list_size, top_points, min_followers
+    list_size : int, default 30
+    top_points : int, default 5
+    min_followers : float, optional
         As for :func:`gambit_points`.
-    start, end
+    start, end : object, optional
         Period for :func:`kommunesm.metrics.page_table` (inclusive days; default: the data).
-    engagement
+    engagement : str, default 'daily'
         Engagement-rate variant ranked as metric 10 (``"daily"``, Socialbakers' — the
         default; ``"period"``; ``"per_post"``); see :func:`kommunesm.metrics.page_table`.
         A ``page_metrics`` export is ranked on its own ``engagement_rate`` column.
@@ -441,21 +492,30 @@ def rank_uncertainty(
 
     Parameters
     ----------
-    posts, page_days, comments, pages, start, end
+    posts : DataFrame
+    page_days : DataFrame
+    comments : DataFrame, optional
+    pages : DataFrame, optional
+    start : object, optional
+    end : object, optional
         As for :func:`kommunesm.metrics.page_table`.
-    n_boot
+    n_boot : int, default 1000
         Replicates.
-    seed
+    seed : int, default 2013
         Seed of :func:`numpy.random.default_rng` (same seed → same result).
-    top
+    top : int, default 30
         N of the Top-N whose membership probability is reported.
-    list_size, top_points, ascending, min_followers, metrics_used
+    list_size : int, default 30
+    top_points : int, default 5
+    ascending : sequence of str, default ('avg_response_time_minutes',)
+    min_followers : float, optional
+    metrics_used : iterable of str, optional
         As for :func:`gambit_points`.
-    ci
+    ci : float, default 0.95
         Coverage of the rank interval (percentile interval of the bootstrap ranks).
-    chunk
+    chunk : int, default 100
         Replicates per vectorised batch (memory vs speed).
-    engagement
+    engagement : str, default 'daily'
         Engagement-rate variant of metric 10, as for :func:`kommunesm.metrics.page_table`.
 
     Returns
@@ -564,13 +624,13 @@ def nm_facebook(
 
     Parameters
     ----------
-    metrics
+    metrics : DataFrame
         Indexed by page_id with ``followers`` and, where available,
         ``people_talking_about``, ``followers_growth`` and ``followers_growth_share``
         (as :func:`kommunesm.metrics.page_table` returns them).
-    population
+    population : Series, optional
         Inhabitants per page_id (default: ``metrics["population"]``).
-    top
+    top : int, default 20
         N of each list (NRK's 2013 article speaks of top-20 lists); ties at place N all
         included.
 
@@ -664,7 +724,22 @@ def top_table(
 ) -> pd.DataFrame:
     """The Top-N in the report's layout: rank, page_id, name, list_occurrences,
     top5_points, total (ties at place N included). Names come from ``pages.name`` (the
-    page id where missing); rename with :data:`REPORT_HEADERS` for display."""
+    page id where missing); rename with :data:`REPORT_HEADERS` for display.
+
+    Parameters
+    ----------
+    points : DataFrame
+        A :func:`gambit_points` result.
+    pages : DataFrame, optional
+        Canonical ``pages`` (for ``name``).
+    top : int, default 30
+        N of the Top-N.
+
+    Returns
+    -------
+    DataFrame
+        The Top-N rows with the columns described above.
+    """
     best = top_n(points, top).reset_index()
     names = pd.Series(dtype="str")
     if pages is not None and len(pages) and "name" in pages.columns:
@@ -682,12 +757,12 @@ def beside_published(
 
     Parameters
     ----------
-    computed
+    computed : DataFrame
         :func:`top_table` output.
-    published
+    published : DataFrame
         ``kommunesm.io.published.load("gambit2013_top30")`` (listed_position, kommune,
         source, locator).
-    synthetic
+    synthetic : bool
         The computed table comes from the synthetic demo panel: its column header says
         "synthetic, method only" (its pages are pseudonyms and correspond to no
         municipality of the published list).
@@ -720,7 +795,22 @@ def beside_published(
 
 
 def describe_uncertainty(ru: pd.DataFrame, *, sure: float = 0.9, unsure: float = 0.5) -> str:
-    """A sentence on how certain the Top-N of :func:`rank_uncertainty` is."""
+    """A sentence on how certain the Top-N of :func:`rank_uncertainty` is.
+
+    Parameters
+    ----------
+    ru : DataFrame
+        A :func:`rank_uncertainty` result.
+    sure : float, default 0.9
+        Pages with a Top-N probability at least this high count as sure.
+    unsure : float, default 0.5
+        Pages below this probability (but in the Top-N) count as unsure.
+
+    Returns
+    -------
+    str
+        The sentence.
+    """
     top = int(ru.attrs.get("top", 30))
     n_boot = int(ru.attrs.get("n_boot", 0))
     inside = ru[ru["rank"] <= top]
@@ -744,6 +834,17 @@ def compare_rankings(
     """How much page rankings differ between metrics (e.g. engagement-rate variants).
 
     Columns without any value are left out.
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per page (e.g. a :func:`kommunesm.metrics.page_table`).
+    columns : sequence of str
+        The metric columns whose rankings are compared pairwise.
+    top : int, default 30
+        N of the Top-N overlap.
+    ascending : sequence of str, default ()
+        Columns where smaller is better.
 
     Returns
     -------
@@ -791,17 +892,20 @@ def engagement_variant_ranks(
 
     Parameters
     ----------
-    table
+    table : DataFrame
         A :func:`kommunesm.metrics.page_table` (it holds every variant:
         ``engagement_rate_daily``, ``engagement_rate_period``,
         ``engagement_rate_per_post``).
-    variants
+    variants : sequence of str, optional
         Variants to rank under (keys of
         :data:`kommunesm.metrics.table.ENGAGEMENT_VARIANTS`).
-    reference
+    reference : str, default 'daily'
         The variant places are counted from (default ``"daily"``, Socialbakers' and the
         ranking's default).
-    top, list_size, top_points, min_followers
+    top : int, default 30
+    list_size : int, default 30
+    top_points : int, default 5
+    min_followers : float, optional
         As for :func:`gambit_points`.
 
     Returns
@@ -903,7 +1007,20 @@ def describe_engagement_variants(ev: pd.DataFrame) -> str:
 
 
 def describe_rank_changes(cmp: pd.DataFrame, *, top: int = 30) -> str:
-    """Sentences summarising :func:`compare_rankings` (one per pair)."""
+    """Sentences summarising :func:`compare_rankings` (one per pair).
+
+    Parameters
+    ----------
+    cmp : DataFrame
+        A :func:`compare_rankings` result.
+    top : int, default 30
+        N of the Top-N it was computed with.
+
+    Returns
+    -------
+    str
+        One sentence per pair of columns.
+    """
     parts = []
     for r in cmp.itertuples():
         parts.append(
@@ -915,7 +1032,22 @@ def describe_rank_changes(cmp: pd.DataFrame, *, top: int = 30) -> str:
 
 
 def describe_sensitivity(summary: pd.DataFrame, *, top: int = 30, reference: int = 30) -> str:
-    """A sentence on :func:`list_size_sensitivity`'s summary."""
+    """A sentence on :func:`list_size_sensitivity`'s summary.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        The ``summary`` of :func:`list_size_sensitivity`.
+    top : int, default 30
+        N of the Top-N.
+    reference : int, default 30
+        The list size the others are compared with.
+
+    Returns
+    -------
+    str
+        The sentence.
+    """
     others = summary.drop(index=reference, errors="ignore")
     if not len(others):
         return "Only one list size was tried."
@@ -932,7 +1064,22 @@ def describe_sensitivity(summary: pd.DataFrame, *, top: int = 30, reference: int
 
 def nm_wide(nm: pd.DataFrame, names: pd.Series | None = None, *, digits: int = 3) -> pd.DataFrame:
     """:func:`nm_facebook` as one column per category ("name (value)"), one row per list
-    position; ties share a rank and fill consecutive rows."""
+    position; ties share a rank and fill consecutive rows.
+
+    Parameters
+    ----------
+    nm : DataFrame
+        A :func:`nm_facebook` result (long format).
+    names : Series, optional
+        Display names by page_id (default: the page ids).
+    digits : int, default 3
+        Significant digits of the values shown.
+
+    Returns
+    -------
+    DataFrame
+        One row per list position, one column per category.
+    """
     frame = nm.copy()
     label = frame["page_id"].map(names) if names is not None else frame["page_id"]
     label = label.fillna(frame["page_id"])

@@ -414,7 +414,7 @@ def to_2024_candidates(code: str | int) -> list[str]:
 
     Parameters
     ----------
-    code
+    code : str or int
         A municipality code, as a string or int; ``722`` and ``"722"`` mean ``"0722"``.
 
     Returns
@@ -458,7 +458,7 @@ def to_2024(code: str | int) -> str:
 
     Parameters
     ----------
-    code
+    code : str or int
         A municipality code, as a string or int; ``722`` and ``"722"`` mean ``"0722"``.
 
     Returns
@@ -503,7 +503,7 @@ def harmonise(codes: pd.Series) -> pd.Series:
 
     Parameters
     ----------
-    codes
+    codes : Series
         Municipality codes as strings, ints or floats (``722``, ``"722"``, ``722.0`` and
         ``"0722"`` are the same code); missing values are allowed.
 
@@ -592,7 +592,7 @@ def municipalities(year: int = STUDY_YEAR) -> pd.DataFrame:
 
     Parameters
     ----------
-    year
+    year : int, default 2013
         From 1994 to 2024. 2013 (the study year) comes from SSB's KLASS 131 list for
         2013 (428 municipalities); other years are derived from the validity ranges of the
         1994–2024 code list (best effort: 434 in 1994–2001, one short of the official
@@ -641,9 +641,9 @@ def county_of(code: str, year: int = STUDY_YEAR) -> str:
 
     Parameters
     ----------
-    code
+    code : str
         Municipality code (string or int, zero-padded as needed).
-    year
+    year : int, default 2013
         The year the code must be valid in (1994–2024).
 
     Returns
@@ -823,13 +823,13 @@ def match_name(name: str, year: int = STUDY_YEAR, county: str | None = None) -> 
 
     Parameters
     ----------
-    name
+    name : str
         A name as found on a page: "Rissa kommune", "Sarpsborg Kommune", "Kvam herad",
         "Nord Fron", "Baerum", "Kautokeino", "Våler kommune (Hedmark)", ...
-    year
+    year : int, default 2013
         The year whose municipalities are searched (1994–2024; default 2013, the study
         year).
-    county
+    county : str, optional
         Optional county (fylke) to choose among municipalities with the same name
         ("Hedmark", "hedmark", "Nordland", a two-digit county prefix such as "04"). The
         county of the year, of the 2020 code and of the 2024 code are all accepted

@@ -896,34 +896,34 @@ def build(
 
     Parameters
     ----------
-    data_dir
+    data_dir : str or path, optional
         Data directory passed to every notebook (default: the data embedded in the
         package, :func:`kommunesm.datasets.data_dir`: the synthetic demo panel and the
         published reference tables).
-    out_dir
+    out_dir : str or path, default 'reports'
         Where the HTML, figures and tables go (created if needed; default ``reports``
         in the working directory).
-    year
+    year : int, default 2013
         Study year passed to every notebook.
-    no_code
+    no_code : bool, default False
         Hide code cells (the public version).
-    only
+    only : iterable of str, optional
         Only these notebooks (names or number prefixes, e.g. ``["00", "07"]``). Chapters
         of an earlier build into the same ``out_dir`` stay listed in the index.
-    notebook_dir
+    notebook_dir : str or path, optional
         Where the notebooks are.
-    kernel_name
+    kernel_name : str, default 'python3'
         Jupyter kernel.
-    progress
+    progress : bool, default True
         Show a progress bar (on stderr) over all code cells, naming the notebook being
         executed.
-    timeout
+    timeout : int, default 900
         Seconds a single cell may run.
-    prestart
+    prestart : bool, default True
         With ``jobs=1``: start each chapter's kernel while the previous chapter runs,
         importing the common libraries (:data:`WARM_MODULES`) as it starts. The kernel
         is still fresh: no cell has run in it and no name is defined.
-    jobs
+    jobs : int, optional
         Chapters executed at the same time, each in its own kernel (default
         :func:`default_jobs`: 2 on two cores or more, or ``KOMMUNESM_REPORT_JOBS``).
         Chapters start in order; after a failure no further chapter starts (those

@@ -397,13 +397,13 @@ def validate(
 
     Parameters
     ----------
-    df
+    df : DataFrame
         The table, with canonical column names and dtypes (see :func:`coerce_dtypes`).
-    table
+    table : str
         Name of the canonical table (one of :data:`TABLES`).
-    source
+    source : str, optional
         File name used in reasons and errors.
-    row_numbers
+    row_numbers : Series, optional
         1-based row number in the source file for each row of ``df`` (same index);
         defaults to ``index + 2`` (header in row 1).
 

@@ -202,15 +202,15 @@ def setup(
 
     Parameters
     ----------
-    data_dir
+    data_dir : str or path
         The data directory (the notebook's ``data_dir`` parameter).
-    year
+    year : int, optional
         Study year (recorded with the provenance).
-    out_dir
+    out_dir : str or path, optional
         Where tables and figures go (``None``: interactive use, nothing is written).
-    lang
+    lang : str, optional
         ``"nb"`` (default) or ``"en"``.
-    chapter
+    chapter : str, optional
         Chapter number (``"01"``); the report build passes it through
         ``$KOMMUNESM_CHAPTER``.
     """
@@ -472,27 +472,27 @@ def table(
 
     Parameters
     ----------
-    df
+    df : DataFrame
         The table; a named or non-default index becomes an ordinary column (no index
         column is shown).
-    name
+    name : str
         File name of the saved table (``tables/<name>.csv``; also ``.xlsx`` when the
         table is longer than ``excerpt``).
-    caption
+    caption : str
         Caption (bokmål message id; translated).
-    labels, units
+    labels, units : mapping of str to str, optional
         Column headers and units (bokmål), added to :data:`LABELS`.
-    decimals
+    decimals : mapping of str to int, optional
         Decimals per column (default: from the column's magnitude).
-    columns
+    columns : sequence of str, optional
         Columns shown (default all; the saved table has all).
-    source
+    source : str, optional
         Source of published values (shown under the table).
-    note
+    note : str, optional
         A note under the table (bokmål message id).
-    synthetic
+    synthetic : bool, optional
         Whether the numbers come from synthetic inputs (default: the chapter's data).
-    excerpt
+    excerpt : int, default 15
         Rows shown on the page; a longer table shows its first rows and links the files.
     """
     frame = df

@@ -22,7 +22,9 @@ def test_docs_build_without_warnings(tmp_path):
     # The dummy builder reads and resolves every page (autodoc, numpydoc, bibtex,
     # cross-references), which is where warnings come from, without writing HTML.
     src = tmp_path / "docs"
-    shutil.copytree(ROOT / "docs", src, ignore=shutil.ignore_patterns("_build", "generated"))
+    shutil.copytree(
+        ROOT / "docs", src, ignore=shutil.ignore_patterns("_build", "generated", "_generated")
+    )
     (src / "api.rst").unlink(missing_ok=True)
     out = subprocess.run(
         [

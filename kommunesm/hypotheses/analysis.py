@@ -79,14 +79,14 @@ def consensus(
 
     Parameters
     ----------
-    coding
+    coding : DataFrame
         Canonical coding table.
-    method
+    method : str, default 'median_low'
         ``"median_low"`` (default: the lower median of the scores — with two coders who
         disagree, the less favourable rating; conservative), ``"median_high"``, or the
         name of a coder whose values are taken (e.g. a ``"consensus"`` coder after a
         reconciliation meeting).
-    exclude
+    exclude : sequence of str, default ('auto',)
         Coders left out (default the automatic coder).
 
     Returns
@@ -192,16 +192,16 @@ def matrix(
 
     Parameters
     ----------
-    coding
+    coding : DataFrame
         Long coding table (several coders → :func:`consensus`) or a wide table of labels
         indexed by page id.
-    names
+    names : mapping of str to str or Series, optional
         page_id → display name (e.g. ``pages.set_index("page_id")["name"]``).
-    order
+    order : sequence of str, optional
         Page ids in the order of the rows (e.g. by Top-30 rank); default: by score.
-    hypotheses
+    hypotheses : sequence of str, optional
         Columns (default all coded, in order H1 … H10).
-    symbols
+    symbols : bool, default True
         Show ● (Bra), ◐ (Kan bli bedre), ○ (Dårlig) instead of labels; missing "–".
 
     Returns
@@ -411,23 +411,24 @@ def test_hypotheses(
 
     Parameters
     ----------
-    page_codes
+    page_codes : DataFrame
         Page ratings: a long coding table (consensus of the coders) or a wide table
         indexed by page_id with columns H1 … H10 (labels or scores).
-    metrics
+    metrics : DataFrame
         :func:`kommunesm.ranking.gambit_points` output (``rank``) or the page table of
         :func:`kommunesm.metrics.page_table` (ranked here with ``list_size``).
-    top
+    top : int, default 10
         Size of the top group (the report tested its Top-10).
-    groups
+    groups : sequence of int, default (10, 30)
         Cut-offs of the ordered rank groups of the ordinal regression (default: Top-10,
         11–30, rest); ``None``: top vs rest.
-    alternative
+    alternative : str, default 'greater'
         ``"greater"`` (top scores higher; the report's claim, default), ``"two-sided"``.
-    correction
+    correction : str, default 'holm'
         Multiple-testing correction across hypotheses (:func:`kommunesm.stats.
         adjust_pvalues`: ``"holm"``, ``"fdr_bh"``, …).
-    n_boot, seed
+    n_boot : int, default 1000
+    seed : int, default 0
         Bootstrap of the rank-biserial CI.
 
     Returns

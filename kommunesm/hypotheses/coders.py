@@ -363,9 +363,9 @@ def du_form(texts: Sequence[object] | pd.Series, *, plural: bool = False) -> pd.
 
     Parameters
     ----------
-    texts
+    texts : sequence of object or Series
         Post messages (missing → False).
-    plural
+    plural : bool, default False
         Also count plural *dere/deres* (bokmål) and *dykk/dykkar* (nynorsk).
 
     Returns
@@ -462,11 +462,11 @@ def auto_code(posts: pd.DataFrame, *, plural: bool = False, explain: bool = Fals
 
     Parameters
     ----------
-    posts
+    posts : DataFrame
         A posts table (needs ``message``; any index).
-    plural
+    plural : bool, default False
         Count plural *dere/dykk* as du-form (H5).
-    explain
+    explain : bool, default False
         Also return the matched words (``H5_terms``, ``H7_terms``, ``H10_terms``), for
         the coding sheets and for checking the coders.
 
@@ -649,17 +649,17 @@ def page_auto_codes(
 
     Parameters
     ----------
-    pages, posts, comments
+    pages, posts, comments : DataFrame, optional
         Canonical tables; any may be None (its hypotheses are then left out).
-    start, end
+    start, end : object, optional
         Study period for H1 (passed to ``posting_activity``).
-    plural
+    plural : bool, default False
         Count plural *dere/dykk* as du-form.
-    metrics
+    metrics : DataFrame, optional
         Optional page table of :func:`kommunesm.metrics.page_table` for the same period:
         its ``posts_per_week`` (H1) and response columns (H2) are used instead of
         computing them again (same functions, same numbers, less time).
-    codes
+    codes : DataFrame, optional
         Optional :func:`auto_code` result for ``posts`` (same index), to avoid coding
         twice.
 
@@ -759,9 +759,9 @@ def suggest(
 
     Parameters
     ----------
-    posts
+    posts : DataFrame
         Posts with a ``message`` column.
-    classifier
+    classifier : callable, optional
         Any callable taking the Series of messages and returning a DataFrame with the
         same index and columns named ``H3``/``H4``/``H6`` (or ``*_suggestion``) holding
         booleans or probabilities — e.g. a fitted scikit-learn pipeline wrapped in a

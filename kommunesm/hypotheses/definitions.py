@@ -439,10 +439,10 @@ def rate_pages(
 
     Parameters
     ----------
-    measures
+    measures : DataFrame
         Page-level measures indexed by page_id, e.g.
         :func:`kommunesm.hypotheses.coders.page_auto_codes`.
-    rules
+    rules : mapping of str to RatingRule, optional
         Hypothesis id → :class:`RatingRule` (default :data:`DEFAULT_RULES`).
 
     Returns

@@ -106,12 +106,12 @@ def krippendorff_alpha(
 
     Parameters
     ----------
-    data
+    data : ndarray or DataFrame
         Coders × units, numeric codes (ordered for the ordinal metric), NaN where a coder
         did not code a unit.
-    level
+    level : str, default 'ordinal'
         ``"ordinal"``, ``"nominal"`` or ``"interval"``.
-    categories
+    categories : sequence of float, optional
         All possible values (default: those observed). Unobserved categories do not
         change alpha.
 
@@ -167,13 +167,19 @@ def cohen_kappa(
 
     Parameters
     ----------
-    a, b
+    a, b : sequence of float
         Numeric codes of the same units.
-    weights
+    weights : str, default 'linear'
         ``None`` (plain kappa), ``"linear"`` or ``"quadratic"`` disagreement weights
         over the ordered categories.
-    categories
+    categories : sequence of float, optional
         All possible values, in order (default: those observed).
+
+    Returns
+    -------
+    float
+        Kappa: 1 for perfect agreement, 0 for agreement at chance level; NaN if fewer than
+        two complete pairs or a single category.
 
     Examples
     --------
@@ -202,7 +208,24 @@ def reliability_matrix(
 ) -> pd.DataFrame:
     """Coders × units numeric matrix for one hypothesis (code column) of a canonical
     coding table: Bra 2, Kan bli bedre 1, Dårlig 0, or 1/0; with ``scheme``, the
-    category positions of :meth:`CodingScheme.scores`."""
+    category positions of :meth:`CodingScheme.scores`.
+
+    Parameters
+    ----------
+    coding : DataFrame
+        Canonical coding table (one row per unit, coder and hypothesis).
+    hypothesis : str
+        The code column (e.g. ``"H1"``).
+    scheme : CodingScheme, optional
+        The coding scheme whose category positions give the numbers (default: the
+        Bra / Kan bli bedre / Dårlig scale and yes/no).
+
+    Returns
+    -------
+    DataFrame
+        Coders as rows, units as columns, numeric codes (NaN where a coder did not code a
+        unit) — the layout :func:`krippendorff_alpha` takes.
+    """
     sub = coding[coding["hypothesis"] == hypothesis]
     scores = (
         scheme.scores(hypothesis, sub["value"]).to_numpy()
@@ -259,19 +282,21 @@ def reliability(
 
     Parameters
     ----------
-    coding
+    coding : DataFrame
         Canonical coding table: unit_id, hypothesis, coder, value (Bra / Kan bli bedre /
         Dårlig, or 1/0 for yes/no codes).
-    hypotheses, coders
+    hypotheses, coders : sequence of str, optional
         Restrict to these (default: all in the table; coder ``"auto"`` is always left
         out — compare it with :func:`auto_agreement`).
-    n_boot, seed, confidence
+    n_boot : int, default 1000
+    seed : int, default 0
+    confidence : float, default 0.95
         Bootstrap resamples of units, seed and level of the percentile intervals
         (``n_boot=0``: no intervals).
-    kappa_weights
+    kappa_weights : str, default 'linear'
         Weights of Cohen's kappa for the ordinal scale (``"linear"``, ``"quadratic"`` or
         None); yes/no codes always use plain kappa.
-    scheme
+    scheme : CodingScheme or str, optional
         A :class:`~kommunesm.hypotheses.schemes.CodingScheme` (or name): the values are
         its categories, nominal variables get the nominal alpha and plain kappa,
         ordinal ones the ordinal alpha and weighted kappa; default: the H1–H10 labels.
@@ -416,18 +441,27 @@ def auto_agreement(
 
     Parameters
     ----------
-    coding
+    coding : DataFrame
         Canonical coding table of the human coders.
-    auto
+    auto : DataFrame
         Automatic codes: either a coding table (coder ``"auto"``) or a wide table indexed
         by unit id with columns ``H5_du_form`` / ``H5`` etc. (booleans, 1/0 or labels),
         as returned by :func:`~kommunesm.hypotheses.coders.auto_code`.
-    coders
+    coders : sequence of str, optional
         Human coders to compare (default: all but ``"auto"``).
+    n_boot : int, default 1000
+        Bootstrap resamples of units for the kappa interval (0: none).
+    seed : int, default 0
+        Seed of the bootstrap (same seed, same intervals).
+    confidence : float, default 0.95
+        Level of the percentile interval.
+    kappa_weights : str, default 'linear'
+        Disagreement weights of kappa on the ordinal scale (see :func:`cohen_kappa`).
 
     Returns
     -------
-    DataFrame indexed by (hypothesis, coder) with n (units coded by both), agreement
+    DataFrame
+        Indexed by (hypothesis, coder) with n (units coded by both), agreement
     (share equal), kappa (weighted for the ordinal scale) with bootstrap CI, and for
     yes/no codes the human and automatic prevalence and the precision and recall of the
     automatic coder taking the human as reference.

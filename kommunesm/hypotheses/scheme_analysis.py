@@ -67,16 +67,16 @@ def scheme_consensus(
 
     Parameters
     ----------
-    coding
+    coding : DataFrame
         Canonical coding table of the scheme.
-    scheme
+    scheme : CodingScheme or str
         The scheme (or its name).
-    method
+    method : str, default 'auto'
         ``"auto"``: nominal columns take the majority code (a tie gives no consensus,
         None), ordinal and yes/no columns the lower median (with two coders who disagree,
         the lower category / 0 — conservative); or the name of a coder whose codes are
         taken (e.g. a ``konsensus`` coder after a reconciliation meeting).
-    exclude
+    exclude : sequence of str, default ('auto',)
         Coders left out.
 
     Returns
@@ -126,9 +126,9 @@ def page_shares(
 
     Parameters
     ----------
-    codes
+    codes : DataFrame
         :func:`scheme_consensus` output (index unit id).
-    units
+    units : DataFrame, optional
         For post schemes: a table with ``post_id`` (or ``unit_id``) and ``page_id``.
 
     Returns
@@ -188,21 +188,22 @@ def compare_top(
 
     Parameters
     ----------
-    coding
+    coding : DataFrame
         Canonical coding table of the scheme (several coders → :func:`scheme_consensus`).
-    scheme
+    scheme : CodingScheme or str
         The scheme (or name).
-    points
+    points : DataFrame
         :func:`kommunesm.ranking.gambit_points` output (index page_id, column ``rank``).
-    top
+    top : int, default 10
         Size of the top group (the report's Top-10).
-    units
+    units : DataFrame, optional
         Post schemes: the coded posts (``post_id``, ``page_id``).
-    method
+    method : str, default 'auto'
         Consensus method (:func:`scheme_consensus`).
-    correction
+    correction : str, default 'holm'
         Multiple-testing correction over all rows (:func:`kommunesm.stats.adjust_pvalues`).
-    n_boot, seed
+    n_boot : int, default 1000
+    seed : int, default 0
         Bootstrap of the rank-biserial interval.
 
     Returns
@@ -621,27 +622,31 @@ def coding_round(
 
     Parameters
     ----------
-    scheme
+    scheme : CodingScheme or str
         The scheme or its name.
-    dataset
+    dataset : object
         A loaded :class:`kommunesm.io.dataset.Dataset` (``pages``, ``posts``,
         ``synthetic``).
-    points
+    points : DataFrame
         :func:`kommunesm.ranking.gambit_points` output.
-    data_dir
+    data_dir : str or path, optional
         The report's data directory (where ``coding/<scheme>/`` is looked for).
-    work_dir
+    work_dir : str or path
         Where blank or simulated workbooks are written.
-    metrics
+    metrics : DataFrame, optional
         Optional page table (``posts_per_week``, ``page_posts``) for page units.
-    top, comparison, per_page, seed
+    top : int, default 10
+    comparison : int, default 10
+    per_page : int, default 5
+    seed : int, default 2013
         Sample design.
-    coders
+    coders : sequence of str, optional
         Names of the coders of blank workbooks (default ``A``, ``B``).
-    error_rates, flip
+    error_rates : mapping of str to float, optional
+    flip : float, default 0.1
         Simulation only: each simulated coder's error rate, and how often the simulated
         truth departs from the suggestions.
-    n_boot
+    n_boot : int, default 1000
         Bootstrap resamples of the intervals.
     suggestions
         Extra suggestions (index unit id, columns named like the code columns) that

@@ -124,23 +124,23 @@ def export_coding_sheets(
 
     Parameters
     ----------
-    units
+    units : DataFrame
         One row per unit: pages (``page_id``, ``name``, ``about_text``, ``platform``,
         ``open_wall`` …) for a page scheme, sampled posts (``post_id``, ``page_id``,
         ``message``, ``type``, ``permalink``, ``created_at``) for a post scheme.
-    scheme
+    scheme : CodingScheme or str
         A :class:`~kommunesm.hypotheses.schemes.CodingScheme` or its registered name.
-    coders
+    coders : sequence of str
         Coder names (letters, digits, ``.``, ``-``, ``_``), one workbook each.
-    out_dir
+    out_dir : str or path
         Output directory (created).
-    suggestions
+    suggestions : DataFrame or bool, default True
         ``True``: the scheme's own suggestion rules (:meth:`CodingScheme.suggest`);
         ``False``: none; or a table indexed by unit id with columns named like the
         code columns.
-    auto
+    auto : DataFrame, optional
         Extra read-only information per unit (index unit id), shown as ``auto_<col>``.
-    unit_col, text_col, link_col, label_col
+    unit_col, text_col, link_col, label_col : str, optional
         Override the column choices.
 
     Returns
@@ -558,12 +558,12 @@ def import_coding(
 
     Parameters
     ----------
-    paths
+    paths : iterable of str or path
         Workbooks written by :func:`export_coding_sheets` (one per coder).
-    scheme
+    scheme : CodingScheme or str, optional
         The scheme (or name) the workbooks must belong to; default: the one named in
         their Meta sheet (it must be registered).
-    missing
+    missing : str, default 'warn'
         Empty code cells: ``"warn"`` (left out, with a warning naming them), ``"error"``
         (:class:`CodingSheetError`) or ``"keep"`` (rows with a missing value).
 

@@ -127,19 +127,19 @@ def sample_posts(
 
     Parameters
     ----------
-    posts
+    posts : DataFrame
         Posts table (``post_id``, ``page_id``, ``message``). Citizens' wall posts
         (``author_kind`` = ``"visitor"``) are never sampled.
-    per_page
+    per_page : int, default 5
         Posts per page (per page × stratum with ``strata``); pages with fewer posts give
         all of theirs.
-    seed
+    seed : int, default 2013
         Seed of the keyed hash.
-    pages
+    pages : iterable of str, optional
         Only these page ids (e.g. the top 10 and a comparison group).
-    strata
+    strata : str, optional
         Optional extra stratification column (e.g. a month column).
-    require_text
+    require_text : bool, default True
         Leave out posts without text (nothing to code).
 
     Returns
@@ -259,23 +259,23 @@ def export_sheet(
 
     Parameters
     ----------
-    units
+    units : DataFrame
         One row per unit: sampled posts (``post_id``, ``page_id``, ``message``,
         ``permalink``, ``created_at``) or pages (``page_id``, ``name``, ``about_text``).
-    hypotheses
+    hypotheses : sequence of str
         Hypothesis ids to code (``["H3", "H4", "H6"]``).
-    coders
+    coders : sequence of str
         Coder names (one workbook each, ``koding_<coder>.xlsx``).
-    path
+    path : str or path
         Output directory (created if needed).
-    scale
+    scale : str, default 'auto'
         ``"ordinal"`` (Bra / Kan bli bedre / Dårlig), ``"binary"`` (1 / 0) or
         ``"auto"``: binary for posts, ordinal for pages.
-    auto, suggestions
+    auto, suggestions : DataFrame, optional
         Optional tables indexed by unit id whose columns are shown as ``auto_<col>`` and
         ``forslag_<col>`` (e.g. :func:`~kommunesm.hypotheses.coders.auto_code`,
         :func:`~kommunesm.hypotheses.coders.suggest`).
-    unit_col, text_col, link_col, label_col
+    unit_col, text_col, link_col, label_col : str, optional
         Override the column choices (defaults: post_id/page_id; message/about_text;
         permalink/link; name/page_id).
 
@@ -613,9 +613,9 @@ def import_sheets(paths: Iterable[str | Path], *, missing: str = "warn") -> pd.D
 
     Parameters
     ----------
-    paths
+    paths : iterable of str or path
         Workbooks written by :func:`export_sheet` (one per coder).
-    missing
+    missing : str, default 'warn'
         What to do with empty code cells: ``"warn"`` (leave them out and warn, naming the
         cells), ``"error"`` (raise :class:`CodingSheetError`), ``"keep"`` (keep them as
         rows with a missing value).
@@ -730,23 +730,24 @@ def make_coding_sheets(
 
     Parameters
     ----------
-    dataset
+    dataset : object
         A :class:`kommunesm.io.dataset.Dataset` (e.g. ``load_dataset(d).for_year(2013)``).
-    coders
+    coders : sequence of str
         Coder names, one workbook each.
-    out_dir
+    out_dir : str or path
         Output directory.
-    level
+    level : str, default 'post'
         ``"post"``: a stratified sample of ``per_page`` posts per page
         (:func:`sample_posts`), yes/no codes of :data:`POST_HYPOTHESES`, with the
         automatic codes and the suggestions shown; ``"page"``: one row per page, the
         three-level scale on H1–H10, with the automatic ratings (H1, H2, H5, H7, H9,
         H10) and the H8 suggestion shown.
-    per_page, seed
+    per_page : int, default 5
+    seed : int, default 2013
         Sample size per page and seed (post level).
-    pages
+    pages : sequence of str, optional
         Only these page ids (default all pages of the dataset).
-    hypotheses
+    hypotheses : sequence of str, optional
         Override the hypotheses coded.
     """
     from kommunesm.hypotheses import coders as auto_coders
@@ -809,9 +810,11 @@ def select_pages(
 
     Parameters
     ----------
-    points
+    points : DataFrame
         :func:`kommunesm.ranking.gambit_points` output (index page_id, column ``rank``).
-    top, comparison, seed
+    top : int, default 10
+    comparison : int, default 10
+    seed : int, default 2013
         Group sizes and the seed of the comparison draw (keyed hash of the page ids, so
         the draw does not depend on row order).
 

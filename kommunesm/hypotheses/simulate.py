@@ -74,20 +74,20 @@ def simulated_truth(
 
     Parameters
     ----------
-    base
+    base : DataFrame
         Wide table indexed by unit id: for each hypothesis a starting value — an
         automatic code or a suggestion (booleans, 1/0 or labels). Missing columns or
         values are drawn at random (ratings with probabilities 0.45 / 0.35 / 0.20 for
         Bra / Kan bli bedre / Dårlig; yes/no with probability 0.3 for yes).
-    hypotheses
+    hypotheses : sequence of str, optional
         Columns of the result (default: the columns of ``base``).
-    seed
+    seed : int, default 0
         Seed.
-    flip
+    flip : float, default 0.1
         Probability that the truth differs from the base value (yes/no flipped; ratings
         moved one step): the simulated coders will then disagree with the automatic
         codes at about this rate.
-    binary
+    binary : sequence of str, optional
         Hypotheses coded yes/no even where ``base`` lacks them.
 
     Returns

@@ -58,13 +58,13 @@ def cached_load(
 
     Parameters
     ----------
-    path
+    path : str or path
         The file.
-    loader
+    loader : callable
         Called with ``path`` on a cache miss.
-    reader
+    reader : str, optional
         Name of the reader for the key (default: the loader's qualified name).
-    digest
+    digest : str, optional
         The file's SHA-256 if already known (saves hashing it twice).
     """
     path = Path(path)

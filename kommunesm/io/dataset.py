@@ -222,10 +222,10 @@ def load_dataset(data_dir: str | Path, *, include_demo: bool = True) -> Dataset:
 
     Parameters
     ----------
-    data_dir
+    data_dir : str or path
         A directory of exports and/or canonical tables: a folder of your own exports
         (e.g. ``data/raw``), or :func:`kommunesm.datasets.data_dir` (the embedded data).
-    include_demo
+    include_demo : bool, default True
         Fall back to the synthetic demo panel (``data_dir/demo`` if it exists, else the
         one embedded in the package) when no user files are found.
 

@@ -39,16 +39,16 @@ def read_comments(
 
     Parameters
     ----------
-    path
+    path : str or path
         CSV/XLSX with one row per comment.
-    page_id
+    page_id : str, optional
         The page's id, when the file has no ``page_id`` column; otherwise taken from the
         ``<page>_<post>`` form of ``post_id``.
-    page_names
+    page_names : iterable of str, default ()
         Display names the page comments under (to recognise its replies).
-    salt
+    salt : str, optional
         Salt for pseudonyms (default: :func:`kommunesm.io.privacy.get_salt`).
-    tz
+    tz : str, default 'UTC'
         Zone of naive timestamps.
     """
     raw = tabular.read_raw(path, header_names=header_keys(FORMAT, "comments"))

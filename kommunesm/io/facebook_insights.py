@@ -55,13 +55,13 @@ def read_posts(
 
     Parameters
     ----------
-    path
+    path : str or path
         CSV/TSV/XLSX export.
-    page_id
+    page_id : str, optional
         Page id to use when the file has no "Page ID" column (default: the file stem).
-    tz
+    tz : str, default 'America/Los_Angeles'
         Zone of naive "Posted" times (default Pacific time, as Insights wrote them).
-    sheet
+    sheet : str or int, optional
         Excel sheet (default: the first, "Key Metrics").
 
     Returns

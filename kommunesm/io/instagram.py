@@ -65,12 +65,12 @@ def read_insights_csv(
 
     Parameters
     ----------
-    path
+    path : str or path
         The export.
-    page_id
+    page_id : str, optional
         Account id when the file has no "Account ID"/"Account username" column
         (default: the file's stem).
-    tz
+    tz : str, default 'Europe/Oslo'
         Zone of "Publish time" (the export writes the account's local time without an
         offset).
     """

@@ -156,9 +156,9 @@ def scrub_names(messages: pd.Series, names: pd.Series, pseudonyms: pd.Series) ->
 
     Parameters
     ----------
-    messages
+    messages : Series
         Message texts.
-    names, pseudonyms
+    names, pseudonyms : Series
         Aligned: the original names and their pseudonyms (e.g. the author columns of a
         comments export before hashing). Names shorter than 3 characters are ignored.
         First names alone are replaced too when a name has several parts (replies often

@@ -276,12 +276,12 @@ def covariates(
 
     Parameters
     ----------
-    tidy
+    tidy : DataFrame
         Output of :func:`read_statbank_csv` / :func:`read_jsonstat` (several may be
         concatenated).
-    rename
+    rename : dict of str to str, optional
         Variable label → column name (e.g. ``{"Personer": "population"}``).
-    year
+    year : int, optional
         Keep one year only.
 
     Notes

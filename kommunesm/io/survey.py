@@ -1190,22 +1190,22 @@ def read_survey(
 
     Parameters
     ----------
-    path
+    path : str or path
         The export: one row per respondent, one column per question. For CSV/XLSX the
         header row holds the question texts (a leading number such as ``"3."``,
         ``"Q3"`` or ``"Spm 3"`` becomes the question id ``Q3``; otherwise ids are
         ``Q01, Q02 …`` by position). For SPSS the variable names are the ids and the
         variable labels the texts; value labels and user-missing codes are used.
-    codebook
+    codebook : str or path or DataFrame, optional
         A codebook file or the frame returned by :func:`read_codebook`. Without one, a
         sibling file ``<stem>_codebook.csv`` / ``codebook.csv`` (or ``.xlsx``,
         ``kodebok``) is used if present; otherwise scales are inferred: known Likert label
         sets (:data:`LIKERT_SCALES`), Ja/Nei, ``;``-separated multi-choice, column blocks
         ``"<question> - <option>"`` with 1/blank values, numbers, else single choice or
         free text.
-    sheet
+    sheet : str or int, optional
         Excel sheet (default: the first).
-    id_column
+    id_column : str, optional
         The respondent id column when it is not one of :data:`ID_COLUMNS`.
 
     Returns

@@ -267,15 +267,15 @@ def read_raw(
 
     Parameters
     ----------
-    path
+    path : str or path
         The file.
-    sheet
+    sheet : str or int, optional
         Excel sheet name or index (default: the first sheet).
-    header_names
+    header_names : iterable of str, default ()
         Normalised column names the format expects (see :func:`normalise_header`);
         the header is the first row among the first ``max_preamble`` rows that
         contains the most of them. Rows above it are reported as preamble.
-    max_preamble
+    max_preamble : int, default 15
         How many rows to search for the header.
 
     Raises
@@ -501,9 +501,9 @@ def parse_numbers(values: pd.Series, *, decimal: str = ".") -> tuple[pd.Series, 
 
     Parameters
     ----------
-    values
+    values : Series
         Text values.
-    decimal
+    decimal : str, default '.'
         The file's decimal mark (see :func:`detect_decimal`); it decides only the
         ambiguous cases ``1,234`` and ``1.234`` (a comma and a point with exactly three
         digits after them).
@@ -650,12 +650,12 @@ def parse_datetimes(
 
     Parameters
     ----------
-    values
+    values : Series
         Text values.
-    tz
+    tz : str, default 'Europe/Oslo'
         IANA zone of timestamps written *without* an offset or zone abbreviation
         (Facebook Insights: ``America/Los_Angeles``; Norwegian tools: Europe/Oslo).
-    dayfirst
+    dayfirst : bool, optional
         For ``a/b/yyyy`` dates: True for day/month, False for the US month/day.
         ``None`` decides from the data (a first field above 12 means day-first) and
         falls back to month/day.
@@ -835,27 +835,28 @@ def build_table(
 
     Parameters
     ----------
-    raw
+    raw : RawTable
         The file as read by :func:`read_raw`.
-    table
+    table : str
         Canonical table name.
-    mapping
+    mapping : mapping of str to str
         Canonical column → source column (from :func:`resolve_columns`).
-    fmt
+    fmt : str
         Format name, for messages and ``meta``.
-    tz, dayfirst
+    tz : str, default 'Europe/Oslo'
+    dayfirst : bool, optional
         Passed to :func:`parse_datetimes`.
-    decimal
+    decimal : str, optional
         Decimal mark; inferred with :func:`detect_decimal` when None.
-    constants
+    constants : mapping of str to object, optional
         Canonical columns filled with one value (e.g. ``platform="facebook"``) when the
         file has no such column.
-    derive
+    derive : callable, optional
         ``derive(parsed, raw_frame) -> parsed``: computes canonical columns from others
         (e.g. a post id from a URL) after parsing and before validation.
-    durations
+    durations : iterable of str, default ()
         Canonical ``number`` columns that hold durations (parsed to minutes).
-    required_sources
+    required_sources : iterable of str or tuple, default ()
         Canonical columns that the file itself must provide (a tuple means "at least
         one of"); a missing one raises :class:`InputError` naming the aliases accepted.
 

@@ -54,9 +54,9 @@ def read_videos(path: str | Path, *, account: str | None = None) -> tabular.Load
 
     Parameters
     ----------
-    path
+    path : str or path
         The responses.
-    account
+    account : str, optional
         Account name for videos without ``username`` (default: the file's stem).
     """
     raw, bad, info = _jsonapi.read_items(path, _videos)

@@ -195,17 +195,17 @@ def read_twarc2(
 
     Parameters
     ----------
-    path
+    path : str or path
         A ``.jsonl`` file written by ``twarc2 search`` / ``twarc2 timeline`` /
         ``twarc2 stream`` (one API response page per line) or ``twarc2 flatten`` (one
         tweet per line).
-    community
+    community : str, optional
         The community's name; default: the hashtag of the search query, else the
         hashtag in at least half of the tweets, else the file's stem (see the module
         docstring).
-    manual_rt
+    manual_rt : bool, default True
         Count tweets whose text starts with ``RT @`` as retweets.
-    salt
+    salt : str, optional
         Salt for pseudonyms (default :func:`kommunesm.io.privacy.get_salt`).
 
     Returns
@@ -264,11 +264,13 @@ def read_csv(
 
     Parameters
     ----------
-    path
+    path : str or path
         The export.
-    community, manual_rt, salt
+    community : str, optional
+    manual_rt : bool, default True
+    salt : str, optional
         As in :func:`read_twarc2`.
-    tz
+    tz : str, default 'UTC'
         Zone of timestamps written without an offset (Twitter exports are UTC).
 
     Examples

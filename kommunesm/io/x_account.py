@@ -93,9 +93,9 @@ def read_timeline(path: str | Path, *, account_id: str | None = None) -> tabular
 
     Parameters
     ----------
-    path
+    path : str or path
         JSON or JSON lines.
-    account_id
+    account_id : str, optional
         The account's user id, for responses without ``author_id`` (default: the
         file's stem).
     """
@@ -142,13 +142,13 @@ def read_conversation(
 
     Parameters
     ----------
-    path
+    path : str or path
         JSON or JSON lines.
-    account_id
+    account_id : str, optional
         The municipality's user id. Default: the user id most posts reply to
         (``in_reply_to_user_id``), which in a mentions timeline is the account itself;
         ``meta["account_from"]`` says which.
-    salt
+    salt : str, optional
         Salt for pseudonyms (default :func:`kommunesm.io.privacy.get_salt`).
     """
     raw, bad, info = _jsonapi.read_items(path, _tweets)
@@ -226,8 +226,10 @@ def read_analytics_csv(path: str | Path, *, account: str | None = None) -> tabul
     def derive(out: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
         handle = pd.Series(fallback, index=out.index, dtype="str")
         if "permalink" in out.columns:
-            found = out["permalink"].astype("str").str.extract(
-                r"(?:twitter|x)\.com/([A-Za-z0-9_]{1,15})/status", expand=False
+            found = (
+                out["permalink"]
+                .astype("str")
+                .str.extract(r"(?:twitter|x)\.com/([A-Za-z0-9_]{1,15})/status", expand=False)
             )
             handle = found.fillna(fallback)
         out["page_id"] = PREFIX + handle.str.lower()

@@ -39,12 +39,12 @@ def posting_activity(
 
     Parameters
     ----------
-    posts
+    posts : DataFrame
         Canonical posts (page_id, created_at).
-    start, end
+    start, end : object, optional
         First and last day of the period (inclusive; dates, strings or timestamps);
         a missing bound is taken from the posts.
-    page_ids
+    page_ids : Index or list of str, optional
         Pages to report even if they did not post (0 posts). Default: the pages in
         ``posts``.
 

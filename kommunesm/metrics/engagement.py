@@ -66,7 +66,7 @@ def interactions(posts: pd.DataFrame) -> pd.Series:
 
     Parameters
     ----------
-    posts
+    posts : DataFrame
         Canonical posts table (likes, comments, shares).
 
     Returns
@@ -98,10 +98,16 @@ def engagement_rate(
 
     Parameters
     ----------
-    interactions
+    interactions : Series or float
         Interactions over the period (per page: a Series indexed by page_id).
-    followers
+    followers : Series or float
         Followers (same index); 0 or missing gives NaN, never inf.
+
+    Returns
+    -------
+    Series or float
+        Interactions per 100 followers: a Series named ``engagement_rate`` (same index)
+        for Series input, a float for numbers.
 
     Notes
     -----
@@ -128,6 +134,19 @@ def followers_at_posting(posts: pd.DataFrame, page_days: pd.DataFrame | None) ->
     ``posts.followers_at_posting`` where the export gives it (Insights' "Page total
     likes"), otherwise the page's followers on the latest ``page_days`` date on or before
     the posting day (Europe/Oslo). Index-aligned with ``posts``; NaN where neither exists.
+
+    Parameters
+    ----------
+    posts : DataFrame
+        Canonical ``posts`` (``page_id``, ``created_at``; ``followers_at_posting`` if the
+        export has it).
+    page_days : DataFrame or None
+        Canonical ``page_days`` with daily ``followers``; None if there are none.
+
+    Returns
+    -------
+    Series of float
+        Followers at posting, index-aligned with ``posts``; NaN where unknown.
     """
     out = (
         as_float(posts["followers_at_posting"])
@@ -176,9 +195,9 @@ def engagement_rate_per_post(posts: pd.DataFrame, page_days: pd.DataFrame | None
 
     Parameters
     ----------
-    posts
+    posts : DataFrame
         Canonical posts (already restricted to the period of interest).
-    page_days
+    page_days : DataFrame
         Canonical page days for followers where the posts lack ``followers_at_posting``
         (may be empty).
 
@@ -217,9 +236,9 @@ def engagement_rate_daily(posts: pd.DataFrame, page_days: pd.DataFrame | None) -
 
     Parameters
     ----------
-    posts
+    posts : DataFrame
         Canonical posts with ``created_at`` (the posting day is taken in Europe/Oslo).
-    page_days
+    page_days : DataFrame
         Canonical page days giving followers per day (falls back to the posts'
         ``followers_at_posting``: the day's mean).
 
@@ -285,9 +304,9 @@ def bonson_indices(
 
     Parameters
     ----------
-    posts
+    posts : DataFrame
         Canonical posts (likes, comments, shares; page_id when several pages).
-    followers
+    followers : Series or float, optional
         The page's followers (fans): a number for one page, a Series indexed by page_id
         for several. ``None``: the largest ``followers_at_posting`` of each page's posts
         (page likes only grow in practice, so this is the count at the end of the

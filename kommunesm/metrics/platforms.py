@@ -245,7 +245,20 @@ def _platform(posts: pd.DataFrame, pages: pd.DataFrame | None) -> pd.Series:
 
 def account_followers(posts: pd.DataFrame, page_days: pd.DataFrame | None = None) -> pd.Series:
     """Followers per account (``page_id``): the last ``page_days`` value, else the
-    largest ``followers_at_posting``; missing when neither is known."""
+    largest ``followers_at_posting``; missing when neither is known.
+
+    Parameters
+    ----------
+    posts : DataFrame
+        Canonical ``posts`` of any platform.
+    page_days : DataFrame, optional
+        Canonical ``page_days`` with daily ``followers``.
+
+    Returns
+    -------
+    Series of float
+        Followers indexed by ``page_id``.
+    """
     out = pd.Series(dtype="Float64", name="followers")
     if page_days is not None and len(page_days) and "followers" in page_days.columns:
         days = page_days.dropna(subset=["followers"]).sort_values(["page_id", "date"])
@@ -277,12 +290,12 @@ def platform_engagement(
 
     Parameters
     ----------
-    posts
+    posts : DataFrame
         Canonical posts (``page_id``, ``likes``, ``comments``, ``shares``; ``reactions``,
         ``platform``, ``followers_at_posting``, ``type`` where present).
-    page_days
+    page_days : DataFrame, optional
         Canonical page days, for followers.
-    pages
+    pages : DataFrame, optional
         Canonical pages, for the municipality (``kommunenummer_2024``) and platform.
 
     Returns
@@ -348,6 +361,16 @@ def municipality_engagement(table: pd.DataFrame) -> pd.DataFrame:
     ``n_platforms``, ``posts``, ``interactions``, ``followers`` (sum over accounts with
     known followers) and ``engagement_per_1000`` = interactions / posts / followers ×
     1000 over accounts whose followers are known.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The output of :func:`platform_engagement` (one row per account).
+
+    Returns
+    -------
+    DataFrame
+        One row per ``kommunenummer_2024`` with the columns described above.
     """
     known = table.dropna(subset=["kommunenummer_2024"])
     known = known[known["kommunenummer_2024"].astype("str") != "nan"]
@@ -373,6 +396,18 @@ def reactions_by_type(posts: pd.DataFrame, pages: pd.DataFrame | None = None) ->
 
     Returns ``page_id``, ``platform``, ``reaction``, ``count`` and ``share`` (of the
     account's typed reactions). Accounts without any typed reaction are left out.
+
+    Parameters
+    ----------
+    posts : DataFrame
+        Canonical ``posts`` with ``reactions_*`` columns where the platform gives them.
+    pages : DataFrame, optional
+        Canonical ``pages``, for each account's ``platform``.
+
+    Returns
+    -------
+    DataFrame
+        Long format: ``page_id``, ``platform``, ``reaction``, ``count``, ``share``.
     """
     cols = [f"reactions_{t}" for t in REACTION_TYPES if f"reactions_{t}" in posts.columns]
     empty = pd.DataFrame(columns=["page_id", "platform", "reaction", "count", "share"])
@@ -399,7 +434,23 @@ def video_views(
 ) -> pd.DataFrame:
     """Video views per account: ``videos`` (posts with a view count), ``views``,
     ``median_views``, ``views_per_1000_followers`` (median views per video / followers
-    × 1000). Views are the platform's own count (see :data:`METRIC_CAVEATS`)."""
+    × 1000). Views are the platform's own count (see :data:`METRIC_CAVEATS`).
+
+    Parameters
+    ----------
+    posts : DataFrame
+        Canonical ``posts`` with ``views`` where the platform gives them.
+    page_days : DataFrame, optional
+        Canonical ``page_days``, for followers (see :func:`account_followers`).
+    pages : DataFrame, optional
+        Canonical ``pages``, for each account's ``platform``.
+
+    Returns
+    -------
+    DataFrame
+        One row per account with ``videos``, ``views``, ``median_views`` and
+        ``views_per_1000_followers``.
+    """
     if "views" not in posts.columns:
         return pd.DataFrame(
             columns=[
@@ -435,10 +486,10 @@ def response_by_platform(
 
     Parameters
     ----------
-    times
+    times : DataFrame
         One row per citizen question (``comment_id``, ``page_id``, ``answered``,
         ``response_minutes``).
-    pages, comments
+    pages, comments : DataFrame, optional
         Where the platform of each question comes from: the comment's ``platform``,
         else its page's, else ``facebook``.
 

@@ -76,7 +76,7 @@ def quality_indicator(followers: object, talking_about: object) -> pd.Series | f
 
     Parameters
     ----------
-    followers, talking_about
+    followers, talking_about : object
         Numbers, arrays or Series (aligned on their index when both are Series).
 
     Returns
@@ -108,6 +108,17 @@ def talking_about_share(followers: object, talking_about: object) -> pd.Series |
     """The inverse of :func:`quality_indicator`: talking about / followers (higher is
     better). Zero followers gives NaN with a :class:`QualityWarning`.
 
+    Parameters
+    ----------
+    followers, talking_about : scalar, array_like or Series
+        Followers and people talking about the page (aligned on their index when both are
+        Series).
+
+    Returns
+    -------
+    float or Series
+        People talking about per follower (named ``talking_about_share`` for Series input).
+
     Examples
     --------
     >>> talking_about_share(1000, 50)
@@ -120,6 +131,18 @@ def per_inhabitant(count: object, population: object) -> pd.Series | float:
     """A count per inhabitant (e.g. likers per inhabitant, NM i Facebook 2013).
 
     Zero or missing population gives NaN (with a warning for zero).
+
+    Parameters
+    ----------
+    count : scalar, array_like or Series
+        What is counted (followers, likers, people talking about).
+    population : scalar, array_like or Series
+        Inhabitants (aligned on the index when both are Series).
+
+    Returns
+    -------
+    float or Series
+        ``count / population`` (named ``per_inhabitant`` for Series input).
 
     Examples
     --------
@@ -138,6 +161,20 @@ def figure6_table(table: pd.DataFrame, n: int = 10) -> pd.DataFrame:
     ``table`` is a :func:`kommunesm.metrics.page_table` (or any frame with followers and
     people_talking_about, indexed by page). BI thesis (Handelshøyskolen BI
     2012, s. 12; "Tall for Norges 10 største Facebook-kommuner").
+
+    Parameters
+    ----------
+    table : DataFrame
+        A :func:`kommunesm.metrics.page_table` (or any frame with ``followers`` and
+        ``people_talking_about``, indexed by page).
+    n : int, default 10
+        How many pages, largest first (the thesis shows 10).
+
+    Returns
+    -------
+    DataFrame
+        ``followers``, ``people_talking_about`` and ``quality_indicator`` of the ``n`` pages
+        with most followers, sorted by followers (descending).
     """
     cols = ["followers", "people_talking_about"]
     top = (

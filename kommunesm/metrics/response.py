@@ -218,7 +218,7 @@ def detect_questions(comments: pd.DataFrame) -> pd.Series:
 
     Parameters
     ----------
-    comments
+    comments : DataFrame
         Canonical comments table (needs ``message`` and ``is_page_reply``).
 
     Returns
@@ -302,6 +302,20 @@ def working_minutes_between(
     The working clock runs only on weekdays that are not public holidays of ``country``
     (``holidays.country_holidays``) in the calendar of ``tz``; each such day counts its
     24 wall-clock hours (a DST day counts 24 h too). Negative spans count as 0.
+
+    Parameters
+    ----------
+    start, end : Series or Timestamp
+        Timestamps or index-aligned Series (tz-aware; naive ones are read in ``tz``).
+    country : str, default 'NO'
+        Holiday calendar (``holidays.country_holidays``).
+    tz : str, default 'Europe/Oslo'
+        Time zone whose calendar days are counted.
+
+    Returns
+    -------
+    float or Series
+        Working-clock minutes (float for two Timestamps, a Series for Series input).
 
     Examples
     --------
@@ -406,13 +420,19 @@ def office_minutes_between(
 
     Parameters
     ----------
-    start, end
+    start, end : Series or Timestamp
         Timestamps or index-aligned Series (tz-aware; naive ones are read in ``tz``).
-    office_hours
+    office_hours : tuple, default ('08:00', '15:45')
         (opening, closing) as ``"HH:MM"`` strings, ``datetime.time`` or minutes after
         midnight. Default :data:`OFFICE_HOURS` (08:00–15:45).
-    country, tz
+    country : str, default 'NO'
+    tz : str, default 'Europe/Oslo'
         Holiday calendar and time zone.
+
+    Returns
+    -------
+    float or Series
+        Office-clock minutes (float for two Timestamps, a Series for Series input).
 
     Notes
     -----
@@ -456,6 +476,22 @@ def same_working_day_deadline(
     after closing time, on a weekend or on a public holiday belongs to the next working
     day. The deadline is that day's closing time (tz-aware, ``tz``).
 
+    Parameters
+    ----------
+    asked_at : Series or Timestamp
+        When the questions were asked (tz-aware; naive ones are read in ``tz``).
+    office_hours : tuple, default ('08:00', '15:45')
+        (opening, closing), as for :func:`office_minutes_between`.
+    country : str, default 'NO'
+        Holiday calendar (``holidays.country_holidays``).
+    tz : str, default 'Europe/Oslo'
+        Time zone of the office clock.
+
+    Returns
+    -------
+    Timestamp or Series
+        The closing time of each question's working day, tz-aware in ``tz``.
+
     Examples
     --------
     >>> import pandas as pd
@@ -495,6 +531,16 @@ def detect_visitor_questions(posts: pd.DataFrame) -> pd.Series:
     A post is a visitor question if its ``author_kind`` is ``"visitor"`` (a citizen's own
     post on the page's wall) and its message matches :data:`QUESTION_PATTERN` (the rule of
     :func:`detect_questions`). Posts without ``author_kind`` are the page's own.
+
+    Parameters
+    ----------
+    posts : DataFrame
+        Canonical ``posts`` with ``message`` and (optionally) ``author_kind``.
+
+    Returns
+    -------
+    Series of bool
+        One value per post (same index): True for a citizen's question on the wall.
 
     Examples
     --------
@@ -663,21 +709,21 @@ def response_times(
 
     Parameters
     ----------
-    comments
+    comments : DataFrame
         Canonical comments table (comment_id, post_id, page_id, parent_id, created_at,
         is_page_reply, message). ``parent_id`` may be absent or empty (exports without
         threading): the same-post rule of the module docstring then applies. May be
         None or empty when only ``posts`` are given.
-    posts
+    posts : DataFrame, optional
         Canonical posts table. Its *visitor posts* (``author_kind`` = ``"visitor"``:
         citizens' own posts on the page wall) that are questions count as questions too,
         answered by the first page comment on them. None: questions in comments only.
-    country
+    country : str, default 'NO'
         Holiday calendar of the working and office clocks (``holidays`` country code; the
         calendar time zone is Europe/Oslo).
-    office_hours
+    office_hours : tuple, default ('08:00', '15:45')
         (opening, closing) of the office clock; default :data:`OFFICE_HOURS`.
-    few_hours
+    few_hours : float, default 3.0
         "Within a few hours", in office hours; default :data:`FEW_HOURS`.
 
     Returns
@@ -830,6 +876,22 @@ def summarise_responses(
     ``page_ids`` lists pages to include even without questions (0 questions, NaN rates).
     ``sources`` restricts the questions counted (``"comment"``, ``"visitor_post"``);
     ``questions_in_comments`` / ``questions_in_visitor_posts`` always count both.
+
+    Parameters
+    ----------
+    times : DataFrame
+        A :func:`response_times` table (one row per citizen question).
+    page_ids : Index, optional
+        Pages to include even without questions (0 questions, NaN rates).
+    sources : tuple of str, default ('comment', 'visitor_post')
+        Which questions are counted: ``"comment"``, ``"visitor_post"`` or both.
+
+    Returns
+    -------
+    DataFrame
+        One row per page (index ``page_id``) with the columns of
+        :data:`PAGE_RESPONSE_COLUMNS`: questions, answered, shares within the deadlines and
+        response-time summaries.
     """
     src = times["source"] if "source" in times.columns else pd.Series("comment", index=times.index)
     counts = (
@@ -898,12 +960,15 @@ def page_response(
 
     Parameters
     ----------
-    comments, posts
+    comments : DataFrame
+    posts : DataFrame, optional
         Canonical comments and posts (visitor posts' questions count when ``posts`` is
         given; see :func:`response_times`).
-    country, office_hours, few_hours
+    country : str, default 'NO'
+    office_hours : tuple, default ('08:00', '15:45')
+    few_hours : float, default 3.0
         As for :func:`response_times`.
-    sources
+    sources : tuple, default ('comment', 'visitor_post')
         Which questions the KPIs count: ``("comment", "visitor_post")`` (default, both),
         or one of them.
 

@@ -259,7 +259,14 @@ COLUMN_DEFINITIONS: dict[str, tuple[str, str, str]] = {
 
 
 def describe_columns() -> pd.DataFrame:
-    """The definition, input table and source of every :func:`page_table` column."""
+    """The definition, input table and source of every :func:`page_table` column.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by column name, with ``definition``, ``input`` and ``source`` (author–year
+        citation with page).
+    """
     return pd.DataFrame(
         [(c, *v) for c, v in COLUMN_DEFINITIONS.items()],
         columns=["column", "definition", "input", "source"],
@@ -614,18 +621,18 @@ def page_table(
 
     Parameters
     ----------
-    pages, page_days, posts, comments
+    pages, page_days, posts, comments : DataFrame
         Canonical tables (:mod:`kommunesm.schema`); any of them may be empty or None.
         The columns an absent table would feed are NaN (e.g. only posts: followers,
         people_talking_about, response metrics are NaN — unless the posts carry
         ``followers_at_posting``).
-    start, end
+    start, end : object, optional
         First and last day of the period, inclusive (Europe/Oslo); a missing bound is
         taken from the data. Posts, page days and questions outside it are ignored
         (replies after ``end`` to questions asked inside it still count).
-    country
+    country : str, default 'NO'
         Holiday calendar for the working and office clocks.
-    engagement
+    engagement : str, default 'daily'
         Which engagement-rate variant fills ``engagement_rate`` (Gambit metric 10, the
         one the ranking uses): ``"daily"`` (default), ``"period"`` or ``"per_post"``
         (:data:`ENGAGEMENT_VARIANTS`; all three are also extra columns).
@@ -642,13 +649,14 @@ def page_table(
         "i forhold til antall følgere" as Socialbakers did. The literal reading
         (``"period"``: all interactions / followers) grows with the number of posts and
         so counts activity twice — page posts and interactions are metrics of their own.
-    questions
+    questions : str or tuple, default 'all'
         Which citizen questions feed questions_answered and avg_response_time_minutes
         (and the other response columns): ``"all"`` (default: questions in comments and
         in visitor posts, as Socialbakers and H2 counted them), ``"comment"`` or
         ``"visitor_post"``. ``questions_in_comments`` and ``questions_in_visitor_posts``
         always say where the questions were asked.
-    office_hours, few_hours
+    office_hours : tuple, default ('08:00', '15:45')
+    few_hours : float, default 3.0
         Office clock of KS Veikart's norm (:func:`kommunesm.metrics.response.response_times`).
 
     Returns

@@ -51,6 +51,16 @@ OPEN_WALL_COLUMNS = ["open_wall", "open_wall_basis", "visitor_posts_seen"]
 def is_visitor_post(posts: pd.DataFrame) -> pd.Series:
     """True for citizens' wall posts (``author_kind`` = ``"visitor"``, case-insensitive).
 
+    Parameters
+    ----------
+    posts : DataFrame
+        Canonical ``posts``; without an ``author_kind`` column every post is the page's.
+
+    Returns
+    -------
+    Series of bool
+        One value per post (same index).
+
     Examples
     --------
     >>> import pandas as pd
@@ -64,12 +74,34 @@ def is_visitor_post(posts: pd.DataFrame) -> pd.Series:
 
 
 def page_posts(posts: pd.DataFrame) -> pd.DataFrame:
-    """The page's own posts (everything that is not a visitor post)."""
+    """The page's own posts (everything that is not a visitor post).
+
+    Parameters
+    ----------
+    posts : DataFrame
+        Canonical ``posts``.
+
+    Returns
+    -------
+    DataFrame
+        The rows of ``posts`` that are not visitor posts.
+    """
     return posts.loc[~is_visitor_post(posts)]
 
 
 def visitor_posts(posts: pd.DataFrame) -> pd.DataFrame:
-    """Citizens' wall posts only."""
+    """Citizens' wall posts only.
+
+    Parameters
+    ----------
+    posts : DataFrame
+        Canonical ``posts``.
+
+    Returns
+    -------
+    DataFrame
+        The rows of ``posts`` whose ``author_kind`` is ``"visitor"``.
+    """
     return posts.loc[is_visitor_post(posts)]
 
 
@@ -78,10 +110,10 @@ def open_wall(pages: pd.DataFrame | None, posts: pd.DataFrame | None) -> pd.Data
 
     Parameters
     ----------
-    pages
+    pages : DataFrame
         Canonical pages; a non-missing ``open_wall`` is a *declared* value (from the
         page's settings, the municipality, or a coder looking at the page).
-    posts
+    posts : DataFrame
         Canonical posts (any period): a page with at least one visitor post is
         *observed* open.
 
@@ -142,9 +174,9 @@ def citizen_threads(posts: pd.DataFrame, page_ids: pd.Index | None = None) -> pd
 
     Parameters
     ----------
-    posts
+    posts : DataFrame
         Canonical posts of the period (visitor posts carry ``author_id``).
-    page_ids
+    page_ids : Index, optional
         Pages to report even without visitor posts (0).
 
     Returns

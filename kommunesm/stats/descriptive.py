@@ -18,10 +18,10 @@ def coverage_by_county(
 
     Parameters
     ----------
-    pages
+    pages : DataFrame
         A ``pages`` table with municipality codes in ``code`` (pages without a code are
         counted in the row ``"(ukjent kommune)"``).
-    municipalities
+    municipalities : DataFrame
         :func:`kommunesm.registry.municipalities` for the year (kommunenummer, county).
 
     Returns
@@ -102,7 +102,7 @@ def data_periods(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
     Parameters
     ----------
-    tables
+    tables : dict of str to DataFrame
         Table name → DataFrame (e.g. ``Dataset.tables``); the time column is
         ``created_at`` (posts, comments, activity), ``date`` (page_days) or
         ``period_start``/``period_end`` (page_metrics).

@@ -72,13 +72,13 @@ def grim_counts(percent: float, n: int, decimals: int = 0, rounding: str = "half
 
     Parameters
     ----------
-    percent
+    percent : float
         The published percentage, e.g. ``63``.
-    n
+    n : int
         The base (number of respondents).
-    decimals
+    decimals : int, default 0
         Decimals the percentage was reported with.
-    rounding
+    rounding : str, default 'half_up'
         ``"half_up"`` (school rounding, ties away from zero), ``"half_even"`` (banker's
         rounding, the IEEE/Python default) or ``"truncation"`` (decimals cut off).
 
@@ -185,16 +185,16 @@ def grim_table(
 
     Parameters
     ----------
-    facts
+    facts : DataFrame
         :func:`kommunesm.io.published.load` ``("facts")`` (columns study, table, item,
         value, unit, n_base, source, locator, note, precision). Only values whose
         ``precision`` is ``exact`` (printed as a number) are tested; ``verbal`` values (a
         verbal fraction such as "Åtte av ti" = 80), ``bound`` values (">50", "4600+") and
         ``text`` stay in the table as not testable, with the reason. A table without a
         ``precision`` column is read as before (every number tested).
-    rounding
+    rounding : str, default 'half_up'
         The rule the verdict ``consistent`` refers to (all three rules are reported).
-    unit
+    unit : str, default 'percent'
         Which facts are percentages.
 
     Returns

@@ -54,13 +54,13 @@ def correlation(
 
     Parameters
     ----------
-    x, y
+    x, y : sequence of float or Series
         Paired observations; pairs with a missing or infinite value are dropped (and
         not counted in ``n``).
-    method
+    method : str, default 'spearman'
         ``"spearman"`` (rank; robust to the skewed follower counts of Facebook pages)
         or ``"pearson"``.
-    confidence
+    confidence : float, default 0.95
         Confidence level of the interval (Fisher z-transform; for Pearson the
         standard error is ``1/sqrt(n − 3)``, identical to :func:`pingouin.corr`; for
         Spearman the Bonett–Wright (2000) error ``sqrt((1 + r²/2)/(n − 3))``, slightly
@@ -128,13 +128,13 @@ def proportion_ci(
 
     Parameters
     ----------
-    k, n
+    k, n : int or sequence of int or ndarray
         Counts and bases (scalars or arrays of the same length).
-    method
+    method : str, default 'wilson'
         Any method of :func:`statsmodels.stats.proportion.proportion_confint`
         (default ``"wilson"``, which behaves well for small ``n`` such as the 24 survey
         respondents of Gambit 2013).
-    confidence
+    confidence : float, default 0.95
         Confidence level.
 
     Returns
@@ -201,13 +201,14 @@ def compare_groups(
 
     Parameters
     ----------
-    values
+    values : sequence of float or Series
         The outcome (ordinal or continuous).
-    groups
+    groups : sequence of object or Series
         Exactly two distinct labels; the first in sorted order is group A.
-    alternative
+    alternative : str, default 'two-sided'
         ``"two-sided"``, ``"greater"`` (A > B) or ``"less"``.
-    n_boot, seed
+    n_boot : int, default 2000
+    seed : int, default 0
         Bootstrap resamples (within groups) for the effect-size interval.
 
     Returns
@@ -295,13 +296,14 @@ def correlation_table(
 
     Parameters
     ----------
-    groups
+    groups : mapping of str to DataFrame
         Label → table (e.g. ``{"all pages": table, "ten largest": top10}``).
-    x, y
+    x : str
+    y : str or sequence of str
         Column names; ``y`` may be several.
-    methods
+    methods : sequence of str, default ('spearman', 'pearson')
         Correlation methods, see :func:`correlation`.
-    label
+    label : str, default 'pages'
         Name of the column holding the group label.
 
     Examples
@@ -328,11 +330,11 @@ def describe_correlation(
 
     Parameters
     ----------
-    res
+    res : DataFrame or Series
         A row of :func:`correlation` (method, n, r, ci_low, ci_high, p_value).
-    x, y
+    x, y : str
         Names of the two variables as they should appear in the text.
-    claim_none
+    claim_none : bool, default False
         Add a sentence on the claim "there is no correlation": the data contradict it if
         the confidence interval excludes 0, otherwise they are consistent with it (and
         the sentence says how large a correlation the interval still allows).

@@ -128,19 +128,19 @@ def ols(
 
     Parameters
     ----------
-    formula
+    formula : str
         A patsy formula, e.g. ``"np.log(followers) ~ np.log(population)"``.
-    data
+    data : DataFrame
         The data; rows with a missing or non-finite value in any model variable are
         dropped (counted in ``summary["n_dropped"]``), e.g. ``np.log(0)``.
-    robust
+    robust : str, default 'HC3'
         Heteroskedasticity-consistent covariance (``"HC3"`` by default, which behaves
         well in small samples: Long & Ervin 2000, *The American Statistician* 54, 217-224);
         ``None`` for classical standard errors.
-    cluster
+    cluster : str, optional
         A column of cluster ids (e.g. ``page_id`` for posts): cluster-robust standard
         errors; overrides ``robust``.
-    confidence
+    confidence : float, default 0.95
         Level of the CIs.
 
     Returns
@@ -611,14 +611,14 @@ def with_page_covariates(
 
     Parameters
     ----------
-    posts
+    posts : DataFrame
         Canonical ``posts`` table.
-    page_table
+    page_table : DataFrame
         One row per page, indexed by page_id (e.g. :func:`kommunesm.metrics.page_table`).
-    columns
+    columns : sequence of str
         Columns of ``page_table`` to attach (e.g. ``followers``, ``posts_per_week``,
         ``avg_response_time_minutes``).
-    start, end
+    start, end : object, optional
         First and last calendar day (inclusive, Europe/Oslo) of posts to keep; None: all.
 
     Returns

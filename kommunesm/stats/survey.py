@@ -110,20 +110,20 @@ def survey_table(
 
     Parameters
     ----------
-    survey
+    survey : DataFrame
         A long ``survey`` table as :func:`kommunesm.io.survey.read_survey` returns it
         (``respondent_id, question_id, answer`` and, if present, ``answer_type``,
         ``answer_code``, ``question_text``, ``scale``, ``item``, ``option``). Without
         ``answer_type`` it is derived from the answers
         (:func:`answer_types`).
-    by
+    by : str, optional
         A column to break the table down by (e.g. ``"Fylke"``).
-    include_dont_know
+    include_dont_know : bool, default False
         Count "vet ikke" in the base (default: the base is the valid answers; the
         don't-know and missing counts are reported beside it).
-    confidence
+    confidence : float, default 0.95
         Level of the Wilson intervals.
-    small_n
+    small_n : int, default 30
         Bases below this get ``small_n = True`` and the table's ``attrs["warning"]``.
 
     Returns
