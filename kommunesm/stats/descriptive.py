@@ -23,6 +23,8 @@ def coverage_by_county(
         counted in the row ``"(ukjent kommune)"``).
     municipalities : DataFrame
         :func:`kommunesm.registry.municipalities` for the year (kommunenummer, county).
+    code : str, default 'kommunenummer'
+        The column of ``pages`` with the municipality codes.
 
     Returns
     -------
@@ -83,7 +85,18 @@ def coverage_by_county(
 
 def quarantine_summary(quarantine: pd.DataFrame) -> pd.DataFrame:
     """Quarantined rows counted by file, column and reason (most frequent first), with
-    the first few source rows of each group."""
+    the first few source rows of each group.
+
+    Parameters
+    ----------
+    quarantine : DataFrame
+        Quarantined rows (``file``, ``row``, ``column``, ``reason``).
+
+    Returns
+    -------
+    DataFrame
+        One row per file, column and reason with the count and the first source rows.
+    """
     cols = ["source_file", "column", "reason"]
     if not len(quarantine):
         return pd.DataFrame(columns=cols + ["rows", "example_rows"])

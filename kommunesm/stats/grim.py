@@ -82,6 +82,11 @@ def grim_counts(percent: float, n: int, decimals: int = 0, rounding: str = "half
         ``"half_up"`` (school rounding, ties away from zero), ``"half_even"`` (banker's
         rounding, the IEEE/Python default) or ``"truncation"`` (decimals cut off).
 
+    Returns
+    -------
+    ndarray of int
+        The consistent counts, ascending (empty when there is none).
+
     Examples
     --------
     >>> grim_counts(63, 24).tolist(), grim_counts(63, 24, rounding="half_even").tolist()
@@ -111,8 +116,24 @@ def grim(percent: float, n: int, decimals: int = 0, rounding: str = "half_up") -
 
     A percentage reported with ``decimals`` decimals is consistent with ``n`` if some
     integer ``k`` in 0..n gives ``100·k/n`` that rounds to it under ``rounding``
-    (DESIGN.md, "Definitions"; Brown, N. J. L. & Heathers, J. A. J. (2017), The GRIM
+    (Brown, N. J. L. & Heathers, J. A. J. (2017), The GRIM
     test, *Social Psychological and Personality Science* 8(4), 363-369).
+
+    Parameters
+    ----------
+    percent : float
+        The published percentage, e.g. ``63``.
+    n : int
+        The base (number of respondents).
+    decimals : int, default 0
+        Decimals the percentage was reported with.
+    rounding : str, default 'half_up'
+        ``"half_up"``, ``"half_even"`` or ``"truncation"`` (see :func:`grim_counts`).
+
+    Returns
+    -------
+    bool
+        True if some whole count ``k`` of ``n`` gives ``percent``.
 
     Examples
     --------
@@ -142,6 +163,24 @@ def nearest_consistent_n(
 
     >>> nearest_consistent_n(91, 24)
     (23, 32)
+
+    Parameters
+    ----------
+    percent : float
+        The published percentage.
+    n : int
+        The stated base.
+    decimals : int, default 0
+        Decimals the percentage was reported with.
+    rounding : str, default 'half_up'
+        ``"half_up"``, ``"half_even"`` or ``"truncation"`` (see :func:`grim_counts`).
+    max_n : int, optional
+        Largest base searched upwards (default ``2n + 10``).
+
+    Returns
+    -------
+    tuple of (int or None, int or None)
+        The nearest consistent base below ``n`` and above ``n``.
     """
     below = next(
         (m for m in range(int(n) - 1, 0, -1) if grim(percent, m, decimals, rounding)), None
@@ -363,6 +402,16 @@ def describe_grim(table: pd.DataFrame) -> str:
     ...     "consistent_truncation": [True, True, pd.NA]})
     >>> describe_grim(t).split(";")[0]
     'Of 3 published percentages with a stated base, 2 can be tested, and 1 of these are consistent with their base under half-up rounding'
+
+    Parameters
+    ----------
+    table : DataFrame
+        A :func:`grim_table` result.
+
+    Returns
+    -------
+    str
+        The paragraph (English).
     """
     rule = _RULE_LABEL.get(table.attrs.get("rounding", "half_up"), "half-up")
     testable = table[table["testable"]]
@@ -451,6 +500,21 @@ def published_proportions(
     when the percentage is consistent with ``n``; otherwise the count nearest to
     ``percent·n/100`` (flagged, with the base that would fit). Values that are not numbers
     (``">50"``) keep their row with no count.
+
+    Parameters
+    ----------
+    facts : DataFrame
+        The published facts (:func:`kommunesm.datasets.load_published` ``("facts")``).
+    study : str, default 'gambit2013'
+        Rows of this ``study``.
+    table : str or None, default 'survey'
+        Rows of this ``table`` (None: all tables of the study).
+    rounding : str, default 'half_up'
+        ``"half_up"``, ``"half_even"`` or ``"truncation"`` (see :func:`grim_counts`).
+    confidence : float, default 0.95
+        Level of the Wilson intervals.
+    small_n : int, default 30
+        Bases below this are flagged in ``small_n``.
 
     Returns
     -------

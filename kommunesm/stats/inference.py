@@ -251,7 +251,20 @@ def fisher_exact(
     table: np.ndarray | pd.DataFrame, *, alternative: str = "two-sided"
 ) -> pd.DataFrame:
     """Fisher's exact test of a 2×2 table with the odds ratio and its 95 % CI
-    (conditional maximum-likelihood interval from scipy)."""
+    (conditional maximum-likelihood interval from scipy).
+
+    Parameters
+    ----------
+    table : ndarray or DataFrame
+        The 2×2 table of counts.
+    alternative : str, default 'two-sided'
+        ``"two-sided"``, ``"less"`` or ``"greater"`` (as in :func:`scipy.stats.fisher_exact`).
+
+    Returns
+    -------
+    DataFrame
+        One row: ``odds_ratio``, ``ci_low``, ``ci_high``, ``p_value``, ``n``.
+    """
     arr = np.asarray(table, dtype="int64")
     if arr.shape != (2, 2):
         raise ValueError("fisher_exact needs a 2x2 table")
@@ -272,7 +285,20 @@ def fisher_exact(
 
 def adjust_pvalues(p: Sequence[float] | pd.Series, *, method: str = "holm") -> np.ndarray:
     """Multiple-testing correction (``holm`` by default; any statsmodels method such as
-    ``fdr_bh``). Missing p-values stay missing."""
+    ``fdr_bh``). Missing p-values stay missing.
+
+    Parameters
+    ----------
+    p : sequence of float or Series
+        The p-values (missing values allowed).
+    method : str, default 'holm'
+        A method of :func:`statsmodels.stats.multitest.multipletests`.
+
+    Returns
+    -------
+    ndarray of float
+        The adjusted p-values, in the order of ``p``.
+    """
     from statsmodels.stats.multitest import multipletests
 
     arr = np.asarray(p, dtype="float64")
@@ -305,6 +331,12 @@ def correlation_table(
         Correlation methods, see :func:`correlation`.
     label : str, default 'pages'
         Name of the column holding the group label.
+
+    Returns
+    -------
+    DataFrame
+        One row per group × y × method with the columns of :func:`correlation` and the
+        group label in ``label``.
 
     Examples
     --------
@@ -339,6 +371,13 @@ def describe_correlation(
         the confidence interval excludes 0, otherwise they are consistent with it (and
         the sentence says how large a correlation the interval still allows).
 
+    Returns
+    -------
+    str
+        The sentence(s).
+
+    Notes
+    -----
     Strength labels by |r|: < 0.1 negligible, < 0.3 weak, < 0.5 moderate, < 0.7 strong,
     otherwise very strong (Cohen's 1988 conventions, extended).
 
@@ -401,6 +440,24 @@ def two_proportions(
     proportions, *Statistics in Medicine* 17, 873-890 (method 10), via
     :func:`statsmodels.stats.proportion.confint_proportions_2indep` (``"newcomb"``).
 
+    Parameters
+    ----------
+    k1, n1 : int
+        Count and base of the first group.
+    k2, n2 : int
+        Count and base of the second group.
+    labels : tuple of str, default ('A', 'B')
+        Names of the two groups.
+    confidence : float, default 0.95
+        Level of the intervals.
+
+    Returns
+    -------
+    DataFrame
+        One row: each group's ``k``, ``n``, proportion and Wilson interval (``*_a``,
+        ``*_b``), the ``difference`` with its Newcombe interval (``ci_low``, ``ci_high``),
+        the ``odds_ratio`` with its interval and Fisher's ``p_value``.
+
     Examples
     --------
     Difi 2012:2 response rates (Amdam, Hoel & Stranger-Thorsen 2012, ch. 2): 11 of 17
@@ -449,7 +506,20 @@ def two_proportions(
 
 
 def describe_two_proportions(res: pd.DataFrame, *, what: str = "share") -> str:
-    """A sentence for a :func:`two_proportions` result (generated from the numbers)."""
+    """A sentence for a :func:`two_proportions` result (generated from the numbers).
+
+    Parameters
+    ----------
+    res : DataFrame
+        A :func:`two_proportions` result.
+    what : str, default 'share'
+        What the proportions are, as it should appear in the sentence.
+
+    Returns
+    -------
+    str
+        The sentence.
+    """
     r = res.iloc[0]
     diff = 100 * r["difference"]
     lo, hi = 100 * r["ci_low"], 100 * r["ci_high"]
@@ -487,6 +557,21 @@ def chi_square(
     (multinomial resampling of the observed cell proportions, ``seed`` fixed). When an
     expected count is below 5 the ``warning`` column says so and suggests Fisher's exact
     test (:func:`fisher_exact` for 2×2).
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per observation.
+    x, y : str
+        The two categorical columns.
+    correction : bool, default True
+        Yates' continuity correction for 2×2 tables.
+    n_boot : int, default 2000
+        Bootstrap resamples for the interval of V.
+    seed : int, default 0
+        Seed of the bootstrap.
+    confidence : float, default 0.95
+        Level of the interval.
 
     Returns
     -------

@@ -255,6 +255,26 @@ def negbin(
     page are not independent: pass ``cluster="page_id"`` for page-clustered standard
     errors.
 
+    Parameters
+    ----------
+    formula : str
+        A patsy formula, e.g. ``"comments ~ np.log(followers) + C(weekday)"``.
+    data : DataFrame
+        The data; rows with a missing or non-finite value in a model variable are dropped.
+    robust : str or None, default 'HC0'
+        Heteroskedasticity-consistent (sandwich) covariance; None for model-based
+        standard errors.
+    cluster : str, optional
+        A column of cluster ids (e.g. ``page_id``): cluster-robust standard errors;
+        overrides ``robust``.
+    confidence : float, default 0.95
+        Level of the CIs.
+
+    Returns
+    -------
+    ModelResult
+        The fitted model, its coefficient table with effect sizes and CIs, and a summary.
+
     Examples
     --------
     >>> rng = np.random.default_rng(2)
@@ -305,7 +325,30 @@ def glm(
 ) -> ModelResult:
     """Generalised linear model with a formula: ``family`` ``"poisson"`` (counts; the
     sandwich SEs make it a valid quasi-Poisson analysis under overdispersion),
-    ``"binomial"`` (logit; effect = odds ratio) or ``"gaussian"``."""
+    ``"binomial"`` (logit; effect = odds ratio) or ``"gaussian"``.
+
+    Parameters
+    ----------
+    formula : str
+        A patsy formula, e.g. ``"comments ~ np.log(followers) + C(weekday)"``.
+    data : DataFrame
+        The data; rows with a missing or non-finite value in a model variable are dropped.
+    family : str, default 'poisson'
+        ``"poisson"``, ``"binomial"`` or ``"gaussian"``.
+    robust : str or None, default 'HC0'
+        Heteroskedasticity-consistent (sandwich) covariance; None for model-based
+        standard errors.
+    cluster : str, optional
+        A column of cluster ids (e.g. ``page_id``): cluster-robust standard errors;
+        overrides ``robust``.
+    confidence : float, default 0.95
+        Level of the CIs.
+
+    Returns
+    -------
+    ModelResult
+        The fitted model, its coefficient table with effect sizes and CIs, and a summary.
+    """
     import statsmodels.api as sm
     import statsmodels.formula.api as smf
 
@@ -363,6 +406,18 @@ def residual_data(res: ModelResult, *, seed: int = 0) -> pd.DataFrame:
     Q-Q values use randomised quantile residuals (Dunn, P. K. & Smyth, G. K. 1996,
     *J. Comput. Graph. Stat.* 5, 236-244), which are standard normal when the model is
     right, whatever the counts (``seed`` fixes their jitter).
+
+    Parameters
+    ----------
+    res : ModelResult
+        A fitted model.
+    seed : int, default 0
+        Seed of the randomised quantile residuals of count models.
+
+    Returns
+    -------
+    DataFrame
+        One row per observation used in the fit, with the columns described above.
     """
     fit = res.fit
     endog = np.asarray(fit.model.endog, dtype="float64")
@@ -422,6 +477,18 @@ def diagnostic_tests(res: ModelResult, *, seed: int = 0) -> pd.DataFrame:
     distance (influential points, threshold 4/n). Count models: Pearson dispersion
     (≈ 1 when the variance model is right), observed vs predicted share of zeros, and
     normality of the randomised quantile residuals (Kolmogorov-Smirnov).
+
+    Parameters
+    ----------
+    res : ModelResult
+        A fitted model.
+    seed : int, default 0
+        Seed of the randomised quantile residuals of count models.
+
+    Returns
+    -------
+    DataFrame
+        One row per check: ``check``, statistic, p-value or threshold, and a ``verdict``.
     """
     from statsmodels.stats.diagnostic import het_breuschpagan
     from statsmodels.stats.stattools import jarque_bera
@@ -525,6 +592,24 @@ def describe_regression(
     whether the CI excludes zero (no effect), names the other terms held constant (with
     their ``labels``, a mapping term → words), gives p, n and R², and reminds that the
     data are observational.
+
+    Parameters
+    ----------
+    res : ModelResult
+        A fitted model (:func:`ols`, :func:`glm`, :func:`negbin`).
+    term : str
+        The term to describe (as in ``res.table["term"]``).
+    x_label, y_label : str, optional
+        Words for the term and the outcome (default: their names).
+    labels : dict of str to str, optional
+        Words for the other terms (term → words).
+    synthetic : bool, default False
+        Whether the data are synthetic; the sentence then says so.
+
+    Returns
+    -------
+    str
+        The conclusion (English, Markdown).
 
     Examples
     --------

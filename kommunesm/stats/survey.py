@@ -64,6 +64,16 @@ def answer_types(answers: pd.Series) -> pd.Series:
     Used for survey tables built from a ``survey`` table that lacks ``answer_type``
     (e.g. a canonical ``survey.csv`` written by hand).
 
+    Parameters
+    ----------
+    answers : Series
+        Answer texts.
+
+    Returns
+    -------
+    Series of str
+        ``valid``, ``dont_know`` or ``missing`` per answer (same index).
+
     Examples
     --------
     >>> answer_types(pd.Series(["Helt enig", "Vet ikke", None, ""])).tolist()
@@ -82,6 +92,20 @@ def small_n_note(n: int | Sequence[int], *, small_n: int = 30, confidence: float
 
     >>> small_n_note(24)[:48]
     'Small sample: n = 24 (< 30). A 95 % Wilson inter'
+
+    Parameters
+    ----------
+    n : int or sequence of int
+        The base(s).
+    small_n : int, default 30
+        Bases below this are small.
+    confidence : float, default 0.95
+        Level of the intervals the sentence mentions.
+
+    Returns
+    -------
+    str
+        The warning sentence, or ``""``.
     """
     ns = sorted({int(x) for x in np.atleast_1d(np.asarray(n)) if pd.notna(x)})
     small = [m for m in ns if m < small_n]
@@ -218,7 +242,21 @@ def survey_table(
 
 def numeric_summary(survey: pd.DataFrame, *, confidence: float = 0.95) -> pd.DataFrame:
     """Numeric survey questions (``scale == "numeric"``): n, mean with a t-based CI,
-    standard deviation, median, and the don't-know / missing counts."""
+    standard deviation, median, and the don't-know / missing counts.
+
+    Parameters
+    ----------
+    survey : DataFrame
+        Canonical ``survey`` (one row per respondent and question).
+    confidence : float, default 0.95
+        Level of the t-based CI of the mean.
+
+    Returns
+    -------
+    DataFrame
+        One row per numeric question with ``n``, mean and its CI, standard deviation,
+        median and the don't-know / missing counts.
+    """
     df = survey[survey.get("scale", pd.Series("", index=survey.index)).astype("str") == "numeric"]
     if not len(df):
         return pd.DataFrame(
@@ -257,7 +295,18 @@ def numeric_summary(survey: pd.DataFrame, *, confidence: float = 0.95) -> pd.Dat
 
 
 def describe_survey_table(table: pd.DataFrame) -> str:
-    """A sentence on the bases of a survey table (respondents, don't-know, missing)."""
+    """A sentence on the bases of a survey table (respondents, don't-know, missing).
+
+    Parameters
+    ----------
+    table : DataFrame
+        A survey frequency table of this module.
+
+    Returns
+    -------
+    str
+        The sentence.
+    """
     if not len(table):
         return "No questions with answers to tabulate."
     per_q = table.drop_duplicates("question_id")
