@@ -1630,7 +1630,7 @@ def generate(
     ----------
     seed : int, default 2013
         Seed of the random streams; the same seed gives byte-identical files.
-    out_dir : str or path, optional
+    out_dir : str or Path, optional
         Output directory (default: the package's embedded ``kommunesm/data/demo``); None: write nothing.
     n_pages : int, default 225
         Pages in the latest year (default 225, Johnsen, Jørgensen & Aaneland 2013).

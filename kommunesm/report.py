@@ -896,11 +896,11 @@ def build(
 
     Parameters
     ----------
-    data_dir : str or path, optional
+    data_dir : str or Path, optional
         Data directory passed to every notebook (default: the data embedded in the
         package, :func:`kommunesm.datasets.data_dir`: the synthetic demo panel and the
         published reference tables).
-    out_dir : str or path, default 'reports'
+    out_dir : str or Path, default 'reports'
         Where the HTML, figures and tables go (created if needed; default ``reports``
         in the working directory).
     year : int, default 2013
@@ -910,7 +910,7 @@ def build(
     only : iterable of str, optional
         Only these notebooks (names or number prefixes, e.g. ``["00", "07"]``). Chapters
         of an earlier build into the same ``out_dir`` stay listed in the index.
-    notebook_dir : str or path, optional
+    notebook_dir : str or Path, optional
         Where the notebooks are.
     kernel_name : str, default 'python3'
         Jupyter kernel.

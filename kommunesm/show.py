@@ -202,11 +202,11 @@ def setup(
 
     Parameters
     ----------
-    data_dir : str or path
+    data_dir : str or Path
         The data directory (the notebook's ``data_dir`` parameter).
     year : int, optional
         Study year (recorded with the provenance).
-    out_dir : str or path, optional
+    out_dir : str or Path, optional
         Where tables and figures go (``None``: interactive use, nothing is written).
     lang : str, optional
         ``"nb"`` (default) or ``"en"``.

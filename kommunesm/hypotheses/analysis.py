@@ -131,7 +131,20 @@ def consensus(
 def page_scores(codes: pd.DataFrame, **kwargs: object) -> pd.DataFrame:
     """Numeric scores (Bra 2, Kan bli bedre 1, Dårlig 0; yes/no 1/0) per unit and
     hypothesis, from a long coding table (via :func:`consensus`) or a wide table of
-    labels."""
+    labels.
+
+    Parameters
+    ----------
+    codes : DataFrame
+        A long coding table or a wide table of labels indexed by unit.
+    **kwargs : object
+        Passed on to :func:`consensus` for a long table.
+
+    Returns
+    -------
+    DataFrame
+        Units as rows, hypotheses as columns, numeric scores.
+    """
     wide = consensus(codes, **kwargs) if _is_long(codes) else codes
     cols = _ordered([c for c in wide.columns if c in HYPOTHESES or str(c).startswith("H")])
     return pd.DataFrame({c: to_score(wide[c]).to_numpy() for c in cols}, index=wide.index)
@@ -271,7 +284,22 @@ def rank_groups(
 ) -> pd.Series:
     """Ordered rank group of each page: for ``groups=(10, 30)`` 2 = Top-10, 1 = places
     11–30, 0 = the rest. ``metrics`` is :func:`kommunesm.ranking.gambit_points` output
-    (has ``rank``) or a page table that is ranked here with ``list_size``."""
+    (has ``rank``) or a page table that is ranked here with ``list_size``.
+
+    Parameters
+    ----------
+    metrics : DataFrame
+        :func:`kommunesm.ranking.gambit_points` output or a page table.
+    groups : sequence of int, default (10, 30)
+        Upper places of the groups, best first.
+    list_size : int, default 30
+        List size when ``metrics`` has to be ranked here.
+
+    Returns
+    -------
+    Series of int
+        The rank group per page (highest = best).
+    """
     if "rank" not in metrics.columns:
         from kommunesm.ranking import gambit_points
 
@@ -580,7 +608,22 @@ def _fmt_list(items: Sequence[str]) -> str:
 
 
 def describe_tests(res: pd.DataFrame, *, alpha: float = 0.05, synthetic: bool = False) -> str:
-    """One paragraph summarising :func:`test_hypotheses` (generated from the numbers)."""
+    """One paragraph summarising :func:`test_hypotheses` (generated from the numbers).
+
+    Parameters
+    ----------
+    res : DataFrame
+        A :func:`test_hypotheses` result.
+    alpha : float, default 0.05
+        Significance level.
+    synthetic : bool, default False
+        Whether the data are synthetic; the paragraph then says so.
+
+    Returns
+    -------
+    str
+        The paragraph (English).
+    """
     top = res.attrs.get("top", 10)
     tested = res[res["p_mw"].notna()]
     if not len(tested):
@@ -621,7 +664,20 @@ def describe_tests(res: pd.DataFrame, *, alpha: float = 0.05, synthetic: bool = 
 def describe_reliability(rel: pd.DataFrame, *, synthetic: bool = False) -> str:
     """One paragraph summarising :func:`kommunesm.hypotheses.reliability.reliability`
     against Krippendorff's (2004, p. 241) guide: alpha >= 0.800 reliable, 0.667–0.800
-    for tentative conclusions only, below 0.667 not acceptable."""
+    for tentative conclusions only, below 0.667 not acceptable.
+
+    Parameters
+    ----------
+    rel : DataFrame
+        A :func:`kommunesm.hypotheses.reliability.reliability` result.
+    synthetic : bool, default False
+        Whether the codes are simulated or synthetic; the paragraph then says so.
+
+    Returns
+    -------
+    str
+        The paragraph (English).
+    """
     a = rel["alpha_ordinal"].dropna()
     if not len(a):
         return "No hypothesis was coded by two or more coders: reliability cannot be computed."

@@ -397,6 +397,16 @@ def operational_notice(texts: Sequence[object] | pd.Series) -> pd.Series:
     :data:`AMBIGUOUS_CONTEXT` (see the module docstring for the "strømmen av turister"
     decision).
 
+    Parameters
+    ----------
+    texts : sequence of object or Series
+        Post or About texts (missing values allowed).
+
+    Returns
+    -------
+    Series of bool
+        One value per text (same index for Series input).
+
     Notes
     -----
     Johnsen, Jørgensen & Aaneland (2013, s. 13), Påstand 7: «Driftsmeldinger er meldinger om
@@ -430,6 +440,16 @@ def reader_question(texts: Sequence[object] | pd.Series) -> pd.Series:
     suggestion word (:data:`OPINION_WORDS`), or (b) the text contains an explicit
     invitation (:data:`INVITATION_PHRASES`, e.g. "si din mening", "vi vil gjerne høre",
     a chat service).
+
+    Parameters
+    ----------
+    texts : sequence of object or Series
+        Post or About texts (missing values allowed).
+
+    Returns
+    -------
+    Series of bool
+        One value per text (same index for Series input).
 
     Notes
     -----
@@ -536,6 +556,11 @@ def _explain(u: pd.Series, plural: bool) -> pd.DataFrame:
 def opening_hours(texts: Sequence[object] | pd.Series) -> pd.DataFrame:
     """H9: does an About text say when the page (or the municipality) is available?
 
+    Parameters
+    ----------
+    texts : sequence of object or Series
+        Post or About texts (missing values allowed).
+
     Returns
     -------
     DataFrame
@@ -583,6 +608,16 @@ def code_h9(pages: pd.DataFrame) -> pd.DataFrame:
 
     Pages without an About text get level 0 and ``H9_about_missing`` True, so that a
     missing text is not mistaken for a text without opening hours.
+
+    Parameters
+    ----------
+    pages : DataFrame
+        Canonical ``pages`` with ``about_text``.
+
+    Returns
+    -------
+    DataFrame
+        Index page_id; the columns of :func:`opening_hours` and ``H9_about_missing``.
     """
     for col in ("page_id", "about_text"):
         if col not in pages.columns:
@@ -604,6 +639,18 @@ def code_h1(
     """H1 measure per page: posts per week, from
     :func:`kommunesm.metrics.activity.posting_activity` (not re-implemented here).
 
+    Parameters
+    ----------
+    posts : DataFrame
+        Canonical ``posts``.
+    start, end : object, optional
+        Period (inclusive days; default: the data).
+
+    Returns
+    -------
+    DataFrame
+        One row per page with the posting-activity measures (``posts_per_week`` …).
+
     Notes
     -----
     Johnsen, Jørgensen & Aaneland (2013, s. 13), Påstand 1: «Ofte betyr i denne sammenhengen mer
@@ -621,6 +668,19 @@ def code_h2(comments: pd.DataFrame | None, posts: pd.DataFrame | None = None) ->
     :func:`kommunesm.metrics.response.page_response`. Questions are counted in comments
     and, when ``posts`` are given, in citizens' wall posts (visitor posts);
     ``questions_in_comments`` and ``questions_in_visitor_posts`` say which.
+
+    Parameters
+    ----------
+    comments : DataFrame or None
+        Canonical ``comments``.
+    posts : DataFrame, optional
+        Canonical ``posts`` (for questions in visitor posts).
+
+    Returns
+    -------
+    DataFrame
+        One row per page with the response measures of
+        :func:`kommunesm.metrics.response.page_response`.
 
     Notes
     -----
@@ -737,6 +797,16 @@ def keyword_suggestions(texts: pd.Series) -> pd.DataFrame:
 
     H3 is suggested when the text has an informal cue (exclamation mark, emoji, informal
     word, or du-form) and no formal cue (kunngjøring, høring, offentlig ettersyn, …).
+
+    Parameters
+    ----------
+    texts : Series
+        Post texts.
+
+    Returns
+    -------
+    DataFrame
+        Same index; ``H3_suggestion``, ``H4_suggestion``, ``H6_suggestion``.
     """
     s = _texts(texts)
     informal = _any(s, SUGGESTION_LEXICONS["H3_informal"]) | du_form(s).to_numpy()
@@ -783,7 +853,18 @@ def suggest(
 def suggest_h8(pages: pd.DataFrame) -> pd.DataFrame:
     """Suggestion for H8 (page rules in the About text), index page_id: level 2 if the
     text states rules (what is deleted) *and* what the page is for, 1 if one of them,
-    0 if neither; ``H8_suggestion`` is the corresponding label. A suggestion only."""
+    0 if neither; ``H8_suggestion`` is the corresponding label. A suggestion only.
+
+    Parameters
+    ----------
+    pages : DataFrame
+        Canonical ``pages`` with ``about_text``.
+
+    Returns
+    -------
+    DataFrame
+        Index page_id; ``H8_level_suggestion`` and ``H8_suggestion``.
+    """
     from kommunesm.hypotheses.definitions import SCALE
 
     s = _texts(pages["about_text"])
@@ -798,7 +879,13 @@ def suggest_h8(pages: pd.DataFrame) -> pd.DataFrame:
 
 
 def lexicon_table() -> pd.DataFrame:
-    """All lexicons as one table (lexicon, pattern, standard, note), for documentation."""
+    """All lexicons as one table (lexicon, pattern, standard, note), for documentation.
+
+    Returns
+    -------
+    DataFrame
+        One row per pattern: lexicon, pattern, standard, note.
+    """
     rows = []
     for name, entries in (
         ("H5 du-form", DU_PRONOUNS),

@@ -106,6 +106,16 @@ def normalise_value(value: object) -> str | None:
     (*Kan bli betre*, *Dårleg*), ``ja``/``nei``/``True``/``False`` and numbers 1/0 are
     accepted. Missing values return None.
 
+    Parameters
+    ----------
+    value : object
+        A value typed or chosen by a coder.
+
+    Returns
+    -------
+    str or None
+        ``"Bra"``, ``"Kan bli bedre"``, ``"Dårlig"``, ``"1"``, ``"0"``, or None.
+
     Examples
     --------
     >>> [normalise_value(v) for v in ["  bra ", "KAN BLI BEDRE", "Dårleg", 1, "ja", "kanskje"]]
@@ -121,7 +131,18 @@ def normalise_value(value: object) -> str | None:
 
 def to_score(values: Iterable[object]) -> pd.Series:
     """Numeric scores of coding values: Bra 2, Kan bli bedre 1, Dårlig 0; yes/no codes
-    1/0; anything else (missing, invalid) NaN."""
+    1/0; anything else (missing, invalid) NaN.
+
+    Parameters
+    ----------
+    values : iterable of object
+        Coding values (labels, yes/no, 1/0).
+
+    Returns
+    -------
+    Series of float
+        The scores (NaN where not a valid value).
+    """
     values = pd.Series(list(values), dtype=object) if not isinstance(values, pd.Series) else values
     norm = values.map(normalise_value)
     mapping = {**{k: float(v) for k, v in SCORES.items()}, "1": 1.0, "0": 0.0}
@@ -468,7 +489,18 @@ def rate_pages(
 
 def hypotheses_table(rules: Mapping[str, RatingRule] | None = None) -> pd.DataFrame:
     """H1–H10 as a table (id, statement, definition, short name, rule, mode, unit and
-    the rating cut-offs), for the instructions sheet and the report."""
+    the rating cut-offs), for the instructions sheet and the report.
+
+    Parameters
+    ----------
+    rules : mapping of str to RatingRule, optional
+        The rating rules (default :data:`DEFAULT_RULES`).
+
+    Returns
+    -------
+    DataFrame
+        One row per hypothesis with the columns described above.
+    """
     rules = dict(DEFAULT_RULES if rules is None else rules)
     rows = []
     for h in HYPOTHESES.values():
@@ -493,7 +525,22 @@ def hypotheses_table(rules: Mapping[str, RatingRule] | None = None) -> pd.DataFr
 
 
 def with_rule(rules: Mapping[str, RatingRule], hid: str, **changes: str) -> dict[str, RatingRule]:
-    """A copy of ``rules`` with one rule's fields changed (e.g. ``bra=">5"``)."""
+    """A copy of ``rules`` with one rule's fields changed (e.g. ``bra=">5"``).
+
+    Parameters
+    ----------
+    rules : mapping of str to RatingRule
+        The rules to start from (e.g. :data:`DEFAULT_RULES`).
+    hid : str
+        The hypothesis whose rule is changed (``"H1"`` …).
+    **changes : str
+        New values of the rule's fields.
+
+    Returns
+    -------
+    dict of str to RatingRule
+        A new mapping; ``rules`` is not changed.
+    """
     out = dict(rules)
     out[hid] = replace(out[hid], **changes)
     return out
@@ -529,6 +576,18 @@ def report_table_order(names: Mapping[str, str] | pd.Series, fallback: Iterable[
     ``"Sarpsborg kommune"``; case ignored) come first, in the report's order; the others
     follow in the ``fallback`` order (e.g. by rank) — on pseudonymised demo pages that is
     all of them.
+
+    Parameters
+    ----------
+    names : mapping of str to str or Series
+        page_id → display name.
+    fallback : iterable of str
+        Page ids in the order used for the pages the report does not list.
+
+    Returns
+    -------
+    list of str
+        Page ids, the report's pages first.
 
     Examples
     --------

@@ -629,9 +629,9 @@ def coding_round(
         ``synthetic``).
     points : DataFrame
         :func:`kommunesm.ranking.gambit_points` output.
-    data_dir : str or path, optional
+    data_dir : str or Path, optional
         The report's data directory (where ``coding/<scheme>/`` is looked for).
-    work_dir : str or path
+    work_dir : str or Path
         Where blank or simulated workbooks are written.
     metrics : DataFrame, optional
         Optional page table (``posts_per_week``, ``page_posts``) for page units.

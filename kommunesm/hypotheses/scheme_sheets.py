@@ -132,7 +132,7 @@ def export_coding_sheets(
         A :class:`~kommunesm.hypotheses.schemes.CodingScheme` or its registered name.
     coders : sequence of str
         Coder names (letters, digits, ``.``, ``-``, ``_``), one workbook each.
-    out_dir : str or path
+    out_dir : str or Path
         Output directory (created).
     suggestions : DataFrame or bool, default True
         ``True``: the scheme's own suggestion rules (:meth:`CodingScheme.suggest`);
@@ -348,7 +348,18 @@ def _meta(wb, file: str) -> dict[str, str]:
 
 
 def scheme_of_workbook(path: str | Path) -> str:
-    """The scheme name recorded in a coding workbook's Meta sheet."""
+    """The scheme name recorded in a coding workbook's Meta sheet.
+
+    Parameters
+    ----------
+    path : str or Path
+        A coding workbook.
+
+    Returns
+    -------
+    str
+        The scheme's name.
+    """
     from openpyxl import load_workbook
 
     return _meta(load_workbook(path, read_only=True), Path(path).name)["scheme"]
@@ -541,7 +552,20 @@ def check_coding(
     paths: Iterable[str | Path], scheme: CodingScheme | str | None = None
 ) -> pd.DataFrame:
     """Every problem of the filled workbooks without raising: one row per invalid or
-    empty cell (file, sheet, row, column, cell, value, problem)."""
+    empty cell (file, sheet, row, column, cell, value, problem).
+
+    Parameters
+    ----------
+    paths : iterable of str or Path
+        The filled workbooks.
+    scheme : CodingScheme or str, optional
+        The scheme (default: the one recorded in each workbook).
+
+    Returns
+    -------
+    DataFrame
+        One row per problem; empty when every cell is valid.
+    """
     long, probs, _ = _read_all(paths, scheme)
     if len(long):
         probs = pd.concat([probs, _empty_problems(long)], ignore_index=True)
@@ -558,7 +582,7 @@ def import_coding(
 
     Parameters
     ----------
-    paths : iterable of str or path
+    paths : iterable of str or Path
         Workbooks written by :func:`export_coding_sheets` (one per coder).
     scheme : CodingScheme or str, optional
         The scheme (or name) the workbooks must belong to; default: the one named in

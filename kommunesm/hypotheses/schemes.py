@@ -438,7 +438,20 @@ SCHEMES: dict[str, CodingScheme] = {}
 
 
 def register(scheme: CodingScheme, *, replace_existing: bool = False) -> CodingScheme:
-    """Make a scheme available by name (to :func:`get_scheme`, the importer, the CLI)."""
+    """Make a scheme available by name (to :func:`get_scheme`, the importer, the CLI).
+
+    Parameters
+    ----------
+    scheme : CodingScheme
+        The scheme.
+    replace_existing : bool, default False
+        Replace a registered scheme of the same name (otherwise that is an error).
+
+    Returns
+    -------
+    CodingScheme
+        The scheme, as registered.
+    """
     if scheme.name in SCHEMES and not replace_existing and SCHEMES[scheme.name] is not scheme:
         raise ValueError(f"a scheme named {scheme.name!r} exists; pass replace_existing=True")
     SCHEMES[scheme.name] = scheme
@@ -446,7 +459,13 @@ def register(scheme: CodingScheme, *, replace_existing: bool = False) -> CodingS
 
 
 def unregister(name: str) -> None:
-    """Remove a registered scheme."""
+    """Remove a registered scheme.
+
+    Parameters
+    ----------
+    name : str
+        The scheme's name.
+    """
     SCHEMES.pop(name, None)
 
 
@@ -455,7 +474,18 @@ def _load_shipped() -> None:
 
 
 def get_scheme(name: str | CodingScheme) -> CodingScheme:
-    """A scheme by name (or the scheme itself)."""
+    """A scheme by name (or the scheme itself).
+
+    Parameters
+    ----------
+    name : str or CodingScheme
+        A registered scheme's name, or a scheme.
+
+    Returns
+    -------
+    CodingScheme
+        The scheme.
+    """
     if isinstance(name, CodingScheme):
         return name
     _load_shipped()
@@ -466,7 +496,13 @@ def get_scheme(name: str | CodingScheme) -> CodingScheme:
 
 
 def list_schemes() -> pd.DataFrame:
-    """The registered schemes: name, unit, variables, number of categories, source."""
+    """The registered schemes: name, unit, variables, number of categories, source.
+
+    Returns
+    -------
+    DataFrame
+        One row per registered scheme.
+    """
     _load_shipped()
     return pd.DataFrame(
         [

@@ -266,7 +266,7 @@ def export_sheet(
         Hypothesis ids to code (``["H3", "H4", "H6"]``).
     coders : sequence of str
         Coder names (one workbook each, ``koding_<coder>.xlsx``).
-    path : str or path
+    path : str or Path
         Output directory (created if needed).
     scale : str, default 'auto'
         ``"ordinal"`` (Bra / Kan bli bedre / Dårlig), ``"binary"`` (1 / 0) or
@@ -584,7 +584,18 @@ def _read_all(paths: Iterable[str | Path]) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def check_sheets(paths: Iterable[str | Path]) -> pd.DataFrame:
     """All problems of the filled workbooks, without raising: one row per empty or
-    invalid cell (file, sheet, row, column, cell, value, problem)."""
+    invalid cell (file, sheet, row, column, cell, value, problem).
+
+    Parameters
+    ----------
+    paths : iterable of str or Path
+        The filled workbooks.
+
+    Returns
+    -------
+    DataFrame
+        One row per problem; empty when every cell is valid.
+    """
     long, probs = _read_all(paths)
     if len(long):
         empty = long[long["_empty"]]
@@ -613,7 +624,7 @@ def import_sheets(paths: Iterable[str | Path], *, missing: str = "warn") -> pd.D
 
     Parameters
     ----------
-    paths : iterable of str or path
+    paths : iterable of str or Path
         Workbooks written by :func:`export_sheet` (one per coder).
     missing : str, default 'warn'
         What to do with empty code cells: ``"warn"`` (leave them out and warn, naming the
@@ -682,7 +693,22 @@ def coding_from_frame(
     wide: pd.DataFrame, coder: str, hypotheses: Sequence[str] | None = None
 ) -> pd.DataFrame:
     """Canonical coding table from a wide table (index unit id, one column per
-    hypothesis, values labels or 1/0/bool), e.g. automatic codes as coder ``"auto"``."""
+    hypothesis, values labels or 1/0/bool), e.g. automatic codes as coder ``"auto"``.
+
+    Parameters
+    ----------
+    wide : DataFrame
+        Index unit id, one column per hypothesis.
+    coder : str
+        The coder's name on every row.
+    hypotheses : sequence of str, optional
+        Columns to take (default: every H column).
+
+    Returns
+    -------
+    DataFrame
+        Canonical coding table (one row per unit, coder and hypothesis).
+    """
     hyps = [h for h in (hypotheses or wide.columns) if h in wide.columns]
     long = (
         wide[hyps]
@@ -700,7 +726,22 @@ def coding_from_frame(
 
 
 def units_from_ids(frame: pd.DataFrame, ids: Sequence[str], id_col: str) -> pd.DataFrame:
-    """Rows of ``frame`` for the given ids, in that order (helper for page-level sheets)."""
+    """Rows of ``frame`` for the given ids, in that order (helper for page-level sheets).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The table to take rows from.
+    ids : sequence of str
+        The ids, in the order wanted.
+    id_col : str
+        The id column of ``frame``.
+
+    Returns
+    -------
+    DataFrame
+        The rows for ``ids``, in that order.
+    """
     lookup: Mapping[str, int] = {v: i for i, v in enumerate(frame[id_col].astype(str))}
     missing = [i for i in ids if str(i) not in lookup]
     if missing:
@@ -734,7 +775,7 @@ def make_coding_sheets(
         A :class:`kommunesm.io.dataset.Dataset` (e.g. ``load_dataset(d).for_year(2013)``).
     coders : sequence of str
         Coder names, one workbook each.
-    out_dir : str or path
+    out_dir : str or Path
         Output directory.
     level : str, default 'post'
         ``"post"``: a stratified sample of ``per_page`` posts per page
@@ -845,6 +886,17 @@ def select_pages(
 
 
 def filled_sheets(folder: str | Path) -> list[Path]:
-    """The coding workbooks (``koding_*.xlsx``) in ``folder``, sorted; empty if none."""
+    """The coding workbooks (``koding_*.xlsx``) in ``folder``, sorted; empty if none.
+
+    Parameters
+    ----------
+    folder : str or Path
+        Where the filled workbooks are.
+
+    Returns
+    -------
+    list of Path
+        The workbooks, sorted.
+    """
     folder = Path(folder)
     return sorted(folder.glob("koding_*.xlsx")) if folder.is_dir() else []

@@ -58,7 +58,7 @@ def cached_load(
 
     Parameters
     ----------
-    path : str or path
+    path : str or Path
         The file.
     loader : callable
         Called with ``path`` on a cache miss.

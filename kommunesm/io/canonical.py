@@ -119,7 +119,14 @@ def write_table(df: pd.DataFrame, path: str | Path, table: str) -> Path:
 
 def read_table(path: str | Path, table: str) -> tabular.LoadResult:
     """Read a canonical table written by :func:`write_table` (or by hand, with the
-    canonical column names), validated, with a quarantine for bad rows."""
+    canonical column names), validated, with a quarantine for bad rows.
+
+    Returns
+    -------
+    LoadResult
+        The canonical rows kept and the rows quarantined, each with a reason
+        (rows in = kept + quarantined).
+    """
     path = Path(path)
     suffix = _suffix(path)
     if suffix == ".parquet":

@@ -61,7 +61,7 @@ def read(path: str | Path | None = None) -> pd.DataFrame:
 
     Parameters
     ----------
-    path : str or path, optional
+    path : str or Path, optional
         The CSV (default: :data:`DEFAULT_PATH`). Any of Singh's train/test CSVs with a
         header row works.
 

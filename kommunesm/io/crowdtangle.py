@@ -37,6 +37,19 @@ def read_posts(path: str | Path, *, tz: str = "UTC") -> tabular.LoadResult:
 
     The page's name is kept in the extra column ``page_name`` (used to build the
     ``pages`` table).
+
+    Parameters
+    ----------
+    path : str or Path
+        The export file.
+    tz : str, default 'UTC'
+        Time zone of timestamps written without an offset.
+
+    Returns
+    -------
+    LoadResult
+        The canonical rows kept and the rows quarantined, each with a reason
+        (rows in = kept + quarantined).
     """
     raw = tabular.read_raw(path, header_names=header_keys(FORMAT, "posts"))
     mapping = tabular.resolve_columns(raw.frame.columns, tabular.aliases(FORMAT, "posts"))

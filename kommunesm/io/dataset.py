@@ -222,7 +222,7 @@ def load_dataset(data_dir: str | Path, *, include_demo: bool = True) -> Dataset:
 
     Parameters
     ----------
-    data_dir : str or path
+    data_dir : str or Path
         A directory of exports and/or canonical tables: a folder of your own exports
         (e.g. ``data/raw``), or :func:`kommunesm.datasets.data_dir` (the embedded data).
     include_demo : bool, default True

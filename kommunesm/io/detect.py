@@ -477,7 +477,19 @@ def _canonical_format(table: str) -> Format:
 
 
 def read_file(path: str | Path) -> LoadResult:
-    """Detect a file's format and load it."""
+    """Detect a file's format and load it.
+
+    Parameters
+    ----------
+    path : str or Path
+        The export file.
+
+    Returns
+    -------
+    LoadResult
+        The canonical rows kept and the rows quarantined, each with a reason
+        (rows in = kept + quarantined).
+    """
     fmt = detect_format(path)
     result = fmt.load(path)
     result.meta.setdefault("format", fmt.name)

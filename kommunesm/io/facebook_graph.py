@@ -39,7 +39,7 @@ def read_comments(
 
     Parameters
     ----------
-    path : str or path
+    path : str or Path
         CSV/XLSX with one row per comment.
     page_id : str, optional
         The page's id, when the file has no ``page_id`` column; otherwise taken from the
@@ -50,6 +50,12 @@ def read_comments(
         Salt for pseudonyms (default: :func:`kommunesm.io.privacy.get_salt`).
     tz : str, default 'UTC'
         Zone of naive timestamps.
+
+    Returns
+    -------
+    LoadResult
+        The canonical rows kept and the rows quarantined, each with a reason
+        (rows in = kept + quarantined).
     """
     raw = tabular.read_raw(path, header_names=header_keys(FORMAT, "comments"))
     mapping = tabular.resolve_columns(raw.frame.columns, tabular.aliases(FORMAT, "comments"))

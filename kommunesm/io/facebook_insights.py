@@ -55,7 +55,7 @@ def read_posts(
 
     Parameters
     ----------
-    path : str or path
+    path : str or Path
         CSV/TSV/XLSX export.
     page_id : str, optional
         Page id to use when the file has no "Page ID" column (default: the file stem).
@@ -118,6 +118,21 @@ def read_page_days(
     "Lifetime Total Likes" becomes ``followers`` and "Weekly People Talking About This"
     (7-day unique people, Facebook's definition of *people talking about this*) becomes
     ``talking_about``; daily reach, impressions and engaged users are mapped when present.
+
+    Parameters
+    ----------
+    path : str or Path
+        The export file.
+    page_id : str, optional
+        Page id for every row when the file does not give one.
+    sheet : str or int, optional
+        Worksheet of an Excel file (default: the first).
+
+    Returns
+    -------
+    LoadResult
+        The canonical rows kept and the rows quarantined, each with a reason
+        (rows in = kept + quarantined).
     """
     raw = tabular.read_raw(path, sheet=sheet, header_names=header_keys(FORMAT, "page_days"))
     mapping = tabular.resolve_columns(raw.frame.columns, tabular.aliases(FORMAT, "page_days"))

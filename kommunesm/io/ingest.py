@@ -148,7 +148,7 @@ def load_files(paths: Iterable[str | Path]) -> IngestResult:
 
     Parameters
     ----------
-    paths : iterable of str or path
+    paths : iterable of str or Path
         Export files, in order of precedence (a row given by two files is kept from the
         first); a folder stands for the files in it (sorted by name).
 

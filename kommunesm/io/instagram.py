@@ -65,7 +65,7 @@ def read_insights_csv(
 
     Parameters
     ----------
-    path : str or path
+    path : str or Path
         The export.
     page_id : str, optional
         Account id when the file has no "Account ID"/"Account username" column
@@ -73,6 +73,12 @@ def read_insights_csv(
     tz : str, default 'Europe/Oslo'
         Zone of "Publish time" (the export writes the account's local time without an
         offset).
+
+    Returns
+    -------
+    LoadResult
+        The canonical rows kept and the rows quarantined, each with a reason
+        (rows in = kept + quarantined).
     """
     raw = tabular.read_raw(path, header_names=header_keys(FORMAT, "posts"))
     mapping = tabular.resolve_columns(raw.frame.columns, tabular.aliases(FORMAT, "posts"))
@@ -118,7 +124,21 @@ _GRAPH_FIELDS = ("id", "timestamp", "like_count", "comments_count", "caption", "
 
 
 def read_graph_media(path: str | Path, *, page_id: str | None = None) -> tabular.LoadResult:
-    """Read Instagram Graph API media responses (JSON or JSON lines) into ``posts``."""
+    """Read Instagram Graph API media responses (JSON or JSON lines) into ``posts``.
+
+    Parameters
+    ----------
+    path : str or Path
+        The export file.
+    page_id : str, optional
+        Page id for every row when the file does not give one.
+
+    Returns
+    -------
+    LoadResult
+        The canonical rows kept and the rows quarantined, each with a reason
+        (rows in = kept + quarantined).
+    """
     raw, bad, info = _jsonapi.read_items(path, _media_items)
     raw = _jsonapi.ensure_columns(raw, _GRAPH_FIELDS)
     mapping = tabular.resolve_columns(raw.frame.columns, tabular.aliases(FORMAT, "posts"))
@@ -143,7 +163,18 @@ def read_graph_media(path: str | Path, *, page_id: str | None = None) -> tabular
 
 def sniff_graph_media(path: Path) -> bool:
     """True if the first responses hold IG Media objects (``media_type`` or
-    ``media_product_type`` with ``permalink``/``timestamp``)."""
+    ``media_product_type`` with ``permalink``/``timestamp``).
+
+    Parameters
+    ----------
+    path : Path
+        The file to look at.
+
+    Returns
+    -------
+    bool
+        True if the file looks like this format.
+    """
     for obj in _jsonapi.head_objects(path):
         items = obj.get("data") if isinstance(obj, dict) else None
         items = items if isinstance(items, list) else [obj]

@@ -44,7 +44,21 @@ def _finish(platform: str):
 
 def read_csv(path: str | Path, *, platform: str = "facebook") -> tabular.LoadResult:
     """Read an MCL CSV export (Facebook posts by default; ``platform="instagram"`` for
-    Instagram posts, whose ids are then prefixed ``instagram:``)."""
+    Instagram posts, whose ids are then prefixed ``instagram:``).
+
+    Parameters
+    ----------
+    path : str or Path
+        The export file.
+    platform : str, default 'facebook'
+        Platform of the rows (``"facebook"`` or ``"instagram"``).
+
+    Returns
+    -------
+    LoadResult
+        The canonical rows kept and the rows quarantined, each with a reason
+        (rows in = kept + quarantined).
+    """
     raw = tabular.read_raw(path, header_names=header_keys(FORMAT, "posts"))
     mapping = tabular.resolve_columns(raw.frame.columns, tabular.aliases(FORMAT, "posts"))
     return tabular.build_table(
@@ -71,7 +85,21 @@ def _posts(value: Any) -> Iterable[dict]:
 
 
 def read_json(path: str | Path, *, platform: str = "facebook") -> tabular.LoadResult:
-    """Read MCL API results saved as JSON / JSON lines into ``posts``."""
+    """Read MCL API results saved as JSON / JSON lines into ``posts``.
+
+    Parameters
+    ----------
+    path : str or Path
+        The export file.
+    platform : str, default 'facebook'
+        Platform of the rows (``"facebook"`` or ``"instagram"``).
+
+    Returns
+    -------
+    LoadResult
+        The canonical rows kept and the rows quarantined, each with a reason
+        (rows in = kept + quarantined).
+    """
     raw, bad, info = _jsonapi.read_items(path, _posts)
     raw = _jsonapi.ensure_columns(raw, ("id", "creation_time", "post_owner.id"))
     mapping = tabular.resolve_columns(raw.frame.columns, tabular.aliases(FORMAT, "posts"))
@@ -91,7 +119,18 @@ def read_json(path: str | Path, *, platform: str = "facebook") -> tabular.LoadRe
 
 def sniff_json(path: Path) -> bool:
     """True if the first objects are MCL posts (``creation_time`` with ``post_owner`` and
-    ``statistics``)."""
+    ``statistics``).
+
+    Parameters
+    ----------
+    path : Path
+        The file to look at.
+
+    Returns
+    -------
+    bool
+        True if the file looks like this format.
+    """
     for obj in _jsonapi.head_objects(path):
         items = list(_posts(obj))[:3]
         if any(

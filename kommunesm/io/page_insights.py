@@ -82,6 +82,19 @@ def read_api_json(path: str | Path, *, page_id: str | None = None) -> tabular.Lo
     ``meta["metrics_not_mapped"]``. Each input row is one metric value; the rows of a
     page and day are combined, so ``n_in`` counts metric values and a bad value is
     quarantined with its line.
+
+    Parameters
+    ----------
+    path : str or Path
+        The export file.
+    page_id : str, optional
+        Page id for every row when the file does not give one.
+
+    Returns
+    -------
+    LoadResult
+        The canonical rows kept and the rows quarantined, each with a reason
+        (rows in = kept + quarantined).
     """
     raw, bad, info = _jsonapi.read_items(path, _values)
     raw = _jsonapi.ensure_columns(raw, ("metric", "period", "page", "end_time", "value"))
@@ -184,7 +197,18 @@ def read_api_json(path: str | Path, *, page_id: str | None = None) -> tabular.Lo
 
 def sniff_api_json(path: Path) -> bool:
     """True for Page Insights responses (``data`` items with ``name``, ``period``,
-    ``values`` and an ``id`` ending in ``/insights/<name>/<period>``)."""
+    ``values`` and an ``id`` ending in ``/insights/<name>/<period>``).
+
+    Parameters
+    ----------
+    path : Path
+        The file to look at.
+
+    Returns
+    -------
+    bool
+        True if the file looks like this format.
+    """
     for obj in _jsonapi.head_objects(path):
         data = obj.get("data") if isinstance(obj, dict) else None
         for item in (data or [])[:3] if isinstance(data, list) else []:

@@ -31,6 +31,21 @@ def read(
     """Read a Socialbakers/Emplifi export into the canonical ``page_metrics`` table.
 
     Pages without a "Profile ID" column get an id made from their name.
+
+    Parameters
+    ----------
+    path : str or Path
+        The export file.
+    dayfirst : bool, optional
+        Whether dates are written day first (default: detected from the data).
+    sheet : str or int, optional
+        Worksheet of an Excel file (default: the first).
+
+    Returns
+    -------
+    LoadResult
+        The canonical rows kept and the rows quarantined, each with a reason
+        (rows in = kept + quarantined).
     """
     raw = tabular.read_raw(path, sheet=sheet, header_names=header_keys(FORMAT, "page_metrics"))
     mapping = tabular.resolve_columns(raw.frame.columns, tabular.aliases(FORMAT, "page_metrics"))

@@ -205,7 +205,13 @@ def read_statbank_csv(path: str | Path, *, encoding: str | None = None) -> pd.Da
 
 
 def read_jsonstat(path: str | Path) -> pd.DataFrame:
-    """Read a JSON-stat 2.0 dataset (SSB API ``json-stat2``) with :mod:`pyjstat`."""
+    """Read a JSON-stat 2.0 dataset (SSB API ``json-stat2``) with :mod:`pyjstat`.
+
+    Parameters
+    ----------
+    path : str or Path
+        The export file.
+    """
     from pyjstat import pyjstat
 
     path = Path(path)
@@ -255,7 +261,13 @@ def read_jsonstat(path: str | Path) -> pd.DataFrame:
 
 
 def read(path: str | Path) -> pd.DataFrame:
-    """Read an SSB file: JSON-stat 2.0 (``.json``) or a StatBank CSV (anything else)."""
+    """Read an SSB file: JSON-stat 2.0 (``.json``) or a StatBank CSV (anything else).
+
+    Parameters
+    ----------
+    path : str or Path
+        The export file.
+    """
     path = Path(path)
     if path.suffix.lower() == ".json":
         return read_jsonstat(path)

@@ -387,6 +387,13 @@ def read_codebook(path: str | Path, *, sheet: str | int | None = None) -> pd.Dat
     ``;``), ``column`` (``kolonne``; the export's header when it is neither the text nor
     the id) and ``missing`` (``manglende``; codes that mean no answer, e.g. ``9; 99``).
 
+    Parameters
+    ----------
+    path : str or Path
+        The export file.
+    sheet : str or int, optional
+        Worksheet of an Excel file (default: the first).
+
     Returns
     -------
     DataFrame
@@ -1190,13 +1197,13 @@ def read_survey(
 
     Parameters
     ----------
-    path : str or path
+    path : str or Path
         The export: one row per respondent, one column per question. For CSV/XLSX the
         header row holds the question texts (a leading number such as ``"3."``,
         ``"Q3"`` or ``"Spm 3"`` becomes the question id ``Q3``; otherwise ids are
         ``Q01, Q02 …`` by position). For SPSS the variable names are the ids and the
         variable labels the texts; value labels and user-missing codes are used.
-    codebook : str or path or DataFrame, optional
+    codebook : str or Path or DataFrame, optional
         A codebook file or the frame returned by :func:`read_codebook`. Without one, a
         sibling file ``<stem>_codebook.csv`` / ``codebook.csv`` (or ``.xlsx``,
         ``kodebok``) is used if present; otherwise scales are inferred: known Likert label

@@ -267,7 +267,7 @@ def read_raw(
 
     Parameters
     ----------
-    path : str or path
+    path : str or Path
         The file.
     sheet : str or int, optional
         Excel sheet name or index (default: the first sheet).

@@ -54,10 +54,16 @@ def read_videos(path: str | Path, *, account: str | None = None) -> tabular.Load
 
     Parameters
     ----------
-    path : str or path
+    path : str or Path
         The responses.
     account : str, optional
         Account name for videos without ``username`` (default: the file's stem).
+
+    Returns
+    -------
+    LoadResult
+        The canonical rows kept and the rows quarantined, each with a reason
+        (rows in = kept + quarantined).
     """
     raw, bad, info = _jsonapi.read_items(path, _videos)
     raw = _jsonapi.ensure_columns(raw, ("id", "create_time", "username"))
@@ -120,7 +126,18 @@ def read_videos(path: str | Path, *, account: str | None = None) -> tabular.Load
 
 
 def sniff_videos(path: Path) -> bool:
-    """True if the file holds Research API video-query responses."""
+    """True if the file holds Research API video-query responses.
+
+    Parameters
+    ----------
+    path : Path
+        The file to look at.
+
+    Returns
+    -------
+    bool
+        True if the file looks like this format.
+    """
     for obj in _jsonapi.head_objects(path):
         if isinstance(obj, dict) and isinstance(obj.get("data"), dict):
             if "videos" in obj["data"]:

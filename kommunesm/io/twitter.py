@@ -195,7 +195,7 @@ def read_twarc2(
 
     Parameters
     ----------
-    path : str or path
+    path : str or Path
         A ``.jsonl`` file written by ``twarc2 search`` / ``twarc2 timeline`` /
         ``twarc2 stream`` (one API response page per line) or ``twarc2 flatten`` (one
         tweet per line).
@@ -238,6 +238,23 @@ def read_v1(
     too). A tweet with a ``delete`` notice later (or earlier) in the file is quarantined:
     its author deleted it, and Twitter's terms asked archives to honour deletions.
 
+    Parameters
+    ----------
+    path : str or Path
+        The export file.
+    community : str, optional
+        Community name of every row (see :func:`read_twarc2`).
+    manual_rt : bool, default True
+        Count ``RT @`` texts as retweets (see :func:`read_twarc2`).
+    salt : str, optional
+        Key of the pseudonyms (default: :func:`kommunesm.io.privacy.get_salt`).
+
+    Returns
+    -------
+    LoadResult
+        The canonical rows kept and the rows quarantined, each with a reason
+        (rows in = kept + quarantined).
+
     Examples
     --------
     >>> res = read_v1("tests/fixtures/twitter_v1.jsonl", community="#kommunedagene")  # doctest: +SKIP
@@ -264,7 +281,7 @@ def read_csv(
 
     Parameters
     ----------
-    path : str or path
+    path : str or Path
         The export.
     community : str, optional
     manual_rt : bool, default True
@@ -272,6 +289,12 @@ def read_csv(
         As in :func:`read_twarc2`.
     tz : str, default 'UTC'
         Zone of timestamps written without an offset (Twitter exports are UTC).
+
+    Returns
+    -------
+    LoadResult
+        The canonical rows kept and the rows quarantined, each with a reason
+        (rows in = kept + quarantined).
 
     Examples
     --------
@@ -928,7 +951,18 @@ def _heads(path: Path) -> list[dict]:
 
 
 def sniff_twarc2(path: Path) -> bool:
-    """True if the first objects of ``path`` are v2 API pages or flattened v2 tweets."""
+    """True if the first objects of ``path`` are v2 API pages or flattened v2 tweets.
+
+    Parameters
+    ----------
+    path : Path
+        The file to look at.
+
+    Returns
+    -------
+    bool
+        True if the file looks like this format.
+    """
     for obj in _heads(path):
         if "data" in obj and ("includes" in obj or "meta" in obj or "__twarc" in obj):
             return True
@@ -938,7 +972,18 @@ def sniff_twarc2(path: Path) -> bool:
 
 
 def sniff_v1(path: Path) -> bool:
-    """True if the first objects of ``path`` are v1.1 tweet objects."""
+    """True if the first objects of ``path`` are v1.1 tweet objects.
+
+    Parameters
+    ----------
+    path : Path
+        The file to look at.
+
+    Returns
+    -------
+    bool
+        True if the file looks like this format.
+    """
     for obj in _heads(path):
         if isinstance(obj.get("user"), dict) and ("id_str" in obj or "id" in obj):
             return True

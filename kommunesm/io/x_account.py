@@ -93,11 +93,17 @@ def read_timeline(path: str | Path, *, account_id: str | None = None) -> tabular
 
     Parameters
     ----------
-    path : str or path
+    path : str or Path
         JSON or JSON lines.
     account_id : str, optional
         The account's user id, for responses without ``author_id`` (default: the
         file's stem).
+
+    Returns
+    -------
+    LoadResult
+        The canonical rows kept and the rows quarantined, each with a reason
+        (rows in = kept + quarantined).
     """
     raw, bad, info = _jsonapi.read_items(path, _tweets)
     raw = _jsonapi.ensure_columns(raw, _TIMELINE_FIELDS)
@@ -142,7 +148,7 @@ def read_conversation(
 
     Parameters
     ----------
-    path : str or path
+    path : str or Path
         JSON or JSON lines.
     account_id : str, optional
         The municipality's user id. Default: the user id most posts reply to
@@ -150,6 +156,12 @@ def read_conversation(
         ``meta["account_from"]`` says which.
     salt : str, optional
         Salt for pseudonyms (default :func:`kommunesm.io.privacy.get_salt`).
+
+    Returns
+    -------
+    LoadResult
+        The canonical rows kept and the rows quarantined, each with a reason
+        (rows in = kept + quarantined).
     """
     raw, bad, info = _jsonapi.read_items(path, _tweets)
     raw = _jsonapi.ensure_columns(raw, _TIMELINE_FIELDS + ("conversation_id",))
@@ -208,6 +220,19 @@ def read_analytics_csv(path: str | Path, *, account: str | None = None) -> tabul
     The account is taken from the permalinks (``twitter.com/<account>/status/<id>``),
     else ``account`` or the file's stem. Cells "-" (promoted metrics of organic
     tweets) are missing values.
+
+    Parameters
+    ----------
+    path : str or Path
+        The export file.
+    account : str, optional
+        Account (handle) for every row when the file does not give one.
+
+    Returns
+    -------
+    LoadResult
+        The canonical rows kept and the rows quarantined, each with a reason
+        (rows in = kept + quarantined).
     """
     raw = tabular.read_raw(path, header_names=header_keys(FORMAT, "posts"))
     mapping = tabular.resolve_columns(raw.frame.columns, tabular.aliases(FORMAT, "posts"))
@@ -268,7 +293,18 @@ def _is_v2(tweets: list[dict]) -> bool:
 
 
 def sniff_timeline(path: Path) -> bool:
-    """A raw v2 response whose posts all have one author (a user timeline)."""
+    """A raw v2 response whose posts all have one author (a user timeline).
+
+    Parameters
+    ----------
+    path : Path
+        The file to look at.
+
+    Returns
+    -------
+    bool
+        True if the file looks like this format.
+    """
     tweets = _v2_tweets_head(path)
     if not _is_v2(tweets):
         return False
@@ -277,7 +313,18 @@ def sniff_timeline(path: Path) -> bool:
 
 
 def sniff_conversation(path: Path) -> bool:
-    """A raw v2 response with several authors and ``conversation_id`` (mentions)."""
+    """A raw v2 response with several authors and ``conversation_id`` (mentions).
+
+    Parameters
+    ----------
+    path : Path
+        The file to look at.
+
+    Returns
+    -------
+    bool
+        True if the file looks like this format.
+    """
     tweets = _v2_tweets_head(path)
     if not _is_v2(tweets):
         return False

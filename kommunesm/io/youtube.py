@@ -72,7 +72,21 @@ _VIDEO_FIELDS = ("id", "snippet.publishedAt", "snippet.channelId", "snippet.titl
 
 
 def read_videos(path: str | Path, *, channel_id: str | None = None) -> tabular.LoadResult:
-    """Read YouTube Data API ``videos.list`` responses into ``posts``."""
+    """Read YouTube Data API ``videos.list`` responses into ``posts``.
+
+    Parameters
+    ----------
+    path : str or Path
+        The export file.
+    channel_id : str, optional
+        Channel id for every row when the file does not give one.
+
+    Returns
+    -------
+    LoadResult
+        The canonical rows kept and the rows quarantined, each with a reason
+        (rows in = kept + quarantined).
+    """
     raw, bad, info = _jsonapi.read_items(path, _videos)
     raw = _jsonapi.ensure_columns(raw, _VIDEO_FIELDS)
     mapping = tabular.resolve_columns(raw.frame.columns, tabular.aliases(FORMAT, "posts"))
@@ -134,10 +148,22 @@ _COMMENT_FIELDS = (
 )
 
 
-def read_comment_threads(
-    path: str | Path, *, salt: str | None = None
-) -> tabular.LoadResult:
-    """Read YouTube Data API ``commentThreads.list`` responses into ``comments``."""
+def read_comment_threads(path: str | Path, *, salt: str | None = None) -> tabular.LoadResult:
+    """Read YouTube Data API ``commentThreads.list`` responses into ``comments``.
+
+    Parameters
+    ----------
+    path : str or Path
+        The export file.
+    salt : str, optional
+        Key of the pseudonyms (default: :func:`kommunesm.io.privacy.get_salt`).
+
+    Returns
+    -------
+    LoadResult
+        The canonical rows kept and the rows quarantined, each with a reason
+        (rows in = kept + quarantined).
+    """
     raw, bad, info = _jsonapi.read_items(path, _comments)
     raw = _jsonapi.ensure_columns(raw, _COMMENT_FIELDS)
     frame = raw.frame
@@ -194,6 +220,19 @@ def read_studio_csv(path: str | Path, *, channel: str | None = None) -> tabular.
 
     The channel is not named in the file: ``channel`` (default: the parent folder's
     name when the file is called "Table data.csv", else the file's stem).
+
+    Parameters
+    ----------
+    path : str or Path
+        The export file.
+    channel : str, optional
+        Channel for every row when the file does not give one.
+
+    Returns
+    -------
+    LoadResult
+        The canonical rows kept and the rows quarantined, each with a reason
+        (rows in = kept + quarantined).
     """
     path = Path(path)
     raw = tabular.read_raw(path, header_names=header_keys(FORMAT, "posts"))
@@ -276,12 +315,34 @@ def _head_kinds(path: Path) -> set[str]:
 
 
 def sniff_videos(path: Path) -> bool:
-    """True for Data API ``videos.list`` responses."""
+    """True for Data API ``videos.list`` responses.
+
+    Parameters
+    ----------
+    path : Path
+        The file to look at.
+
+    Returns
+    -------
+    bool
+        True if the file looks like this format.
+    """
     kinds = _head_kinds(path)
     return "youtube#videoListResponse" in kinds or "youtube#video" in kinds
 
 
 def sniff_comment_threads(path: Path) -> bool:
-    """True for Data API ``commentThreads.list`` responses."""
+    """True for Data API ``commentThreads.list`` responses.
+
+    Parameters
+    ----------
+    path : Path
+        The file to look at.
+
+    Returns
+    -------
+    bool
+        True if the file looks like this format.
+    """
     kinds = _head_kinds(path)
     return "youtube#commentThreadListResponse" in kinds or "youtube#commentThread" in kinds
