@@ -378,8 +378,9 @@ def describe_correlation(
 
     Notes
     -----
-    Strength labels by |r|: < 0.1 negligible, < 0.3 weak, < 0.5 moderate, < 0.7 strong,
-    otherwise very strong (Cohen's 1988 conventions, extended).
+    Strength labels by the absolute value of r: < 0.1 negligible, < 0.3 weak,
+    < 0.5 moderate, < 0.7 strong, otherwise very strong (Cohen's 1988 conventions,
+    extended).
 
     Examples
     --------
