@@ -62,6 +62,7 @@ NOT_YET_NUMPYDOC = frozenset(
         "kommunesm.hypotheses.scheme_analysis.fill_workbooks",
         "kommunesm.hypotheses.scheme_analysis.page_shares",
         "kommunesm.hypotheses.scheme_analysis.simulated_codes",
+        "kommunesm.hypotheses.scheme_sheets.make_scheme_sheets",
         "kommunesm.hypotheses.sheets.make_coding_sheets",
         "kommunesm.hypotheses.simulate.base_table",
         "kommunesm.hypotheses.simulate.fill_sheets",
@@ -158,6 +159,7 @@ NOT_YET_NUMPYDOC = frozenset(
         "kommunesm.show.published",
         "kommunesm.show.setup",
         "kommunesm.show.text",
+        "kommunesm.stats.factchecks.fact_checks",
     }
 )
 
