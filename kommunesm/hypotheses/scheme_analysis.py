@@ -699,7 +699,7 @@ def coding_round(
         message = (
             "**SIMULERT KODING.** Ingen har kodet de syntetiske demodataene: to simulerte "
             "kodere fylte ut arbeidsbøkene (feilrate "
-            + ", ".join(f"{k} {v:.0%}" for k, v in rates.items())
+            + ", ".join(f"{k} {100 * v:.0f} %" for k, v in rates.items())
             + ") ut fra en simulert fasit som bygger på skjemaets automatiske forslag. "
             "Reliabiliteten og sammenligningen under viser beregningen, ikke et funn. "
             f"Med egne data: fyll ut arbeidsbøkene og legg dem i {where}."

@@ -18,6 +18,13 @@ Here every coder gets an Excel workbook of their own:
 cells, naming file, sheet, row, column and cell. Excel's drop-downs stop most typing
 errors, but not pasted values or edits by other programs, so the import checks again.
 
+These functions write and read the H1–H10 workbooks of ``kommunesm coding-sheet`` (their
+layout is fixed: one scale per workbook). Any coding scheme — H1–H10 declared as the
+schemes ``gambit_sider`` and ``gambit_innlegg`` included — is written and read by
+:mod:`kommunesm.hypotheses.scheme_sheets`, and a whole round (sample, workbooks, user's
+or simulated codes, reliability, comparison) is
+:func:`kommunesm.hypotheses.scheme_analysis.coding_round`.
+
 Examples
 --------
 >>> import pandas as pd, tempfile
