@@ -185,9 +185,11 @@ def to_units(metrics: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
     """Aggregate page metrics to units (municipalities at 2024 borders).
 
     Counts (:data:`SUMMED`) are summed over a unit's pages (min_count=1: all missing
-    stays missing); ``engagement_rate`` is recomputed from the sums with
-    :func:`kommunesm.metrics.engagement.engagement_rate` (interactions / followers × 100,
-    the period definition); ``avg_response_time_minutes`` is the mean of the pages'
+    stays missing); ``engagement_rate`` follows the variant in ``metrics.attrs["engagement"]``
+    (:func:`kommunesm.metrics.page_table`; "period" when absent): the period variant is
+    recomputed from the sums with :func:`kommunesm.metrics.engagement.engagement_rate`
+    (interactions / followers × 100), the daily and per-post variants are the pages' rates
+    weighted by their ``page_posts``; ``avg_response_time_minutes`` is the mean of the pages'
     averages weighted by ``questions_answered`` (unweighted where no page has answers
     counted). Other columns (shares, medians, per-capita figures) do not aggregate this
     way and are left out.
@@ -240,11 +242,19 @@ def to_units(metrics: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
         weighted = (rt * w).groupby(unit).sum(min_count=1) / w.groupby(unit).sum(min_count=1)
         plain = rt.groupby(unit).mean()
         out["avg_response_time_minutes"] = weighted.fillna(plain)
+    variant = metrics.attrs.get("engagement", "period")
     if "engagement_rate" in numeric:
         from kommunesm.metrics.engagement import engagement_rate
 
-        if {"interactions", "followers"} <= set(numeric):
+        if variant == "period" and {"interactions", "followers"} <= set(numeric):
             out["engagement_rate"] = engagement_rate(out["interactions"], out["followers"])
+        elif "page_posts" in numeric:
+            # daily / per-post rates are means over posts or posting days: a unit of several
+            # pages gets its pages' rates weighted by their posts (exact for one page)
+            er = frame["engagement_rate"]
+            w = frame["page_posts"].where(er.notna() & (frame["page_posts"] > 0))
+            weighted = (er * w).groupby(unit).sum(min_count=1) / w.groupby(unit).sum(min_count=1)
+            out["engagement_rate"] = weighted.fillna(er.groupby(unit).mean())
         else:
             out["engagement_rate"] = grouped["engagement_rate"].mean()
     out = out[[c for c in numeric if c in out.columns]]
@@ -252,6 +262,7 @@ def to_units(metrics: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
     names = keys.loc[frame.index, "name"].astype("str")
     out["name"] = names.groupby(unit).agg(lambda s: " + ".join(sorted(set(s))))
     out.index.name = "unit"
+    out.attrs["engagement"] = variant
     return out
 
 

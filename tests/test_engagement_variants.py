@@ -105,3 +105,29 @@ def test_engagement_variant_ranks_counts_places_moved() -> None:
     assert list(two.index) == ["B", "A"]
     with pytest.raises(ValueError, match="unknown engagement variant"):
         ranking.engagement_variant_ranks(tab, variants=("weekly",))
+
+
+def test_units_keep_the_engagement_variant() -> None:
+    from kommunesm import annual
+
+    m = pd.DataFrame(
+        {
+            "followers": [100.0, 300.0, 50.0],
+            "interactions": [10.0, 50.0, 5.0],
+            "page_posts": [1.0, 3.0, 2.0],
+            "engagement_rate": [2.0, 4.0, 7.0],
+        },
+        index=pd.Index(["a", "b", "c"], name="page_id"),
+    )
+    keys = pd.DataFrame(
+        {"name": ["A", "B", "C"], "unit": ["u", "u", "v"]},
+        index=pd.Index(["a", "b", "c"], name="page_id"),
+    )
+    m.attrs["engagement"] = "daily"
+    daily = annual.to_units(m, keys)
+    # u: (2 * 1 + 4 * 3) / 4 = 3.5; v (one page) keeps its own rate
+    assert daily["engagement_rate"].to_dict() == {"u": 3.5, "v": 7.0}
+    assert daily.attrs["engagement"] == "daily"
+    m.attrs["engagement"] = "period"
+    period = annual.to_units(m, keys)
+    assert period["engagement_rate"].to_dict() == {"u": 15.0, "v": 10.0}  # 60/400, 5/50

@@ -8,7 +8,9 @@ Definitions (the library is their single source):
   (ibid., s. 10, metric 10: "antall interaksjoner i forhold til antall følgere").
 * **engagement rate per post** (:func:`engagement_rate_per_post`) = mean over posts of
   post interactions / followers at posting × 100.
-* **engagement rate, daily** (:func:`engagement_rate_daily`; Socialbakers' "Engagement
+* **engagement rate, daily** — the ranking's default (``page_table(engagement="daily")``;
+  its docstring says why the 2013 report most likely used it) —
+  (:func:`engagement_rate_daily`; Socialbakers' "Engagement
   Rate" of the Analytics Guide cited by Johnsen, Jørgensen & Aaneland 2013, s. 9, note 7) =
   mean over *posting days* of (interactions on that day's posts / number of posts that day / followers that
   day) × 100.
