@@ -324,6 +324,16 @@ def pandera_schema(table: str) -> pa.DataFrameSchema:
     Undeclared columns are allowed (``strict=False``) so that nothing a source
     provides is lost. Uniqueness of ids is checked by :func:`validate`, which
     quarantines duplicates instead of failing the whole table.
+
+    Parameters
+    ----------
+    table : str
+        Canonical table name (``"posts"``, ``"comments"`` …; see :data:`TABLES`).
+
+    Returns
+    -------
+    pandera.DataFrameSchema
+        The schema.
     """
     fields = _check_table(table)
     columns = {
@@ -340,13 +350,35 @@ def pandera_schema(table: str) -> pa.DataFrameSchema:
 
 
 def empty(table: str) -> pd.DataFrame:
-    """An empty canonical table with every declared column and its dtype."""
+    """An empty canonical table with every declared column and its dtype.
+
+    Parameters
+    ----------
+    table : str
+        Canonical table name (``"posts"``, ``"comments"`` …; see :data:`TABLES`).
+
+    Returns
+    -------
+    DataFrame
+        Zero rows, every declared column with its dtype.
+    """
     fields = _check_table(table)
     return pd.DataFrame({f.name: pd.Series([], dtype=f.dtype) for f in fields.values()})
 
 
 def quarantine_frame(rows: Iterable[dict] | None = None) -> pd.DataFrame:
-    """A quarantine table (one row per input row that was not kept)."""
+    """A quarantine table (one row per input row that was not kept).
+
+    Parameters
+    ----------
+    rows : iterable of dict, optional
+        Quarantine rows (file, row, column, value, reason).
+
+    Returns
+    -------
+    DataFrame
+        The quarantine table, with its columns even when empty.
+    """
     frame = pd.DataFrame(list(rows or []), columns=QUARANTINE_COLUMNS)
     frame["source_row"] = frame["source_row"].astype("Int64")
     for col in ("source_file", "column", "value", "reason"):
@@ -362,6 +394,18 @@ def coerce_dtypes(df: pd.DataFrame, table: str) -> pd.DataFrame:
     are added as all-missing (``synthetic`` as False: data read from files are real
     unless the demo generator says otherwise); column order is canonical first,
     extras after.
+
+    Parameters
+    ----------
+    df : DataFrame
+        A table with canonical column names.
+    table : str
+        Canonical table name (``"posts"``, ``"comments"`` …; see :data:`TABLES`).
+
+    Returns
+    -------
+    DataFrame
+        A copy with canonical dtypes and column order.
     """
     fields = _check_table(table)
     out = df.copy()

@@ -45,7 +45,20 @@ def _suffix(path: Path) -> str:
 
 def find_table(directory: str | Path, table: str) -> Path | None:
     """The file holding ``table`` in ``directory`` (``posts.parquet``, ``posts.csv.gz`` or
-    ``posts.csv``), or None."""
+    ``posts.csv``), or None.
+
+    Parameters
+    ----------
+    directory : str or Path
+        Where to look.
+    table : str
+        Canonical table name (``"posts"`` …).
+
+    Returns
+    -------
+    Path or None
+        The table's file (CSV, CSV.GZ or Parquet), or None if there is none.
+    """
     directory = Path(directory)
     for suffix in SUFFIXES:
         candidate = directory / f"{table}{suffix}"
@@ -83,6 +96,20 @@ def write_table(df: pd.DataFrame, path: str | Path, table: str) -> Path:
     """Write a canonical table; the format follows the file ending.
 
     The table is validated first (a table that would not load again is not written).
+
+    Parameters
+    ----------
+    df : DataFrame
+        The table.
+    path : str or Path
+        Target file; ``.csv``, ``.csv.gz`` or ``.parquet`` by its suffix.
+    table : str
+        Canonical table name (fixes the column order and types written).
+
+    Returns
+    -------
+    Path
+        The file written.
     """
     path = Path(path)
     suffix = _suffix(path)
@@ -120,6 +147,13 @@ def write_table(df: pd.DataFrame, path: str | Path, table: str) -> Path:
 def read_table(path: str | Path, table: str) -> tabular.LoadResult:
     """Read a canonical table written by :func:`write_table` (or by hand, with the
     canonical column names), validated, with a quarantine for bad rows.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file (``.csv``, ``.csv.gz`` or ``.parquet``).
+    table : str
+        Canonical table name; the rows are validated against its schema.
 
     Returns
     -------

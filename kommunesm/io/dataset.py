@@ -52,7 +52,18 @@ class MissingInputError(InputError):
 
 
 def sha256(path: str | Path) -> str:
-    """SHA-256 of a file, hex."""
+    """SHA-256 of a file, hex.
+
+    Parameters
+    ----------
+    path : str or Path
+        A file.
+
+    Returns
+    -------
+    str
+        The hex digest of the file's bytes.
+    """
     digest = hashlib.sha256()
     with Path(path).open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -228,6 +239,11 @@ def load_dataset(data_dir: str | Path, *, include_demo: bool = True) -> Dataset:
     include_demo : bool, default True
         Fall back to the synthetic demo panel (``data_dir/demo`` if it exists, else the
         one embedded in the package) when no user files are found.
+
+    Returns
+    -------
+    Dataset
+        The canonical tables found, with the files read and the rows quarantined.
 
     Raises
     ------

@@ -348,7 +348,13 @@ FORMATS: list[Format] = [
 
 
 def register(fmt: Format) -> None:
-    """Add (or replace, by name) a format in :data:`FORMATS`."""
+    """Add (or replace, by name) a format in :data:`FORMATS`.
+
+    Parameters
+    ----------
+    fmt : Format
+        The format to add to the known formats.
+    """
     for i, existing in enumerate(FORMATS):
         if existing.name == fmt.name:
             FORMATS[i] = fmt
@@ -367,7 +373,20 @@ def _ensure_plugins() -> None:
 
 
 def peek_columns(path: str | Path, max_rows: int = 15) -> list[list[str]]:
-    """The first rows of a tabular file (as text cells), without reading all of it."""
+    """The first rows of a tabular file (as text cells), without reading all of it.
+
+    Parameters
+    ----------
+    path : str or Path
+        A CSV or Excel file.
+    max_rows : int, default 15
+        How many rows from the top to read.
+
+    Returns
+    -------
+    list of list of str
+        The first rows as text cells (header candidates).
+    """
     path = Path(path)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         from openpyxl import load_workbook
@@ -411,6 +430,16 @@ def _canonical_table(path: Path, rows: list[list[str]]) -> str | None:
 
 def detect_format(path: str | Path) -> Format:
     """Recognise a file's format.
+
+    Parameters
+    ----------
+    path : str or Path
+        An export file.
+
+    Returns
+    -------
+    Format
+        The format whose signature the file matches.
 
     Raises
     ------

@@ -46,7 +46,13 @@ NAMES = (
 
 def data_dir() -> Path:
     """Where the reference tables are: ``$KOMMUNESM_PUBLISHED_DIR`` or the package's
-    embedded ``kommunesm/data/published``."""
+    embedded ``kommunesm/data/published``.
+
+    Returns
+    -------
+    Path
+        The folder of the published tables.
+    """
     env = os.environ.get("KOMMUNESM_PUBLISHED_DIR")
     if env:
         return Path(env)
@@ -62,6 +68,16 @@ def load(name: str) -> pd.DataFrame:
     added where ``value`` is a plain number (``">50"``, ``"4600+"`` and texts stay
     missing there; ``value`` is kept as written) and ``n_base`` is read as a nullable
     integer.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`NAMES`.
+
+    Returns
+    -------
+    DataFrame
+        The table as published, with its provenance columns.
     """
     if name not in NAMES:
         raise KeyError(f"unknown published table {name!r}; available: {', '.join(NAMES)}")
@@ -92,6 +108,20 @@ def fact(study: str, item: str, *, table: str | None = None) -> pd.Series:
 
     Raises KeyError naming the study and item when there is no such fact, or when it is
     ambiguous without ``table``.
+
+    Parameters
+    ----------
+    study : str
+        The study (``"gambit2013"``, ``"thesis2012"``, ``"ialloffentlighet"`` …).
+    item : str
+        The item within the study.
+    table : str, optional
+        The table within the study, where the item occurs in more than one.
+
+    Returns
+    -------
+    Series
+        The row: value, unit, n_base, source (author–year), source_key, locator, note.
     """
     facts = load("facts")
     hit = facts[(facts["study"] == study) & (facts["item"] == item)]

@@ -97,6 +97,18 @@ def _harmonise(code: pd.Series) -> pd.Series:
 def read_statbank_csv(path: str | Path, *, encoding: str | None = None) -> pd.DataFrame:
     """Read a StatBank CSV download into the tidy covariate table.
 
+    Parameters
+    ----------
+    path : str or Path
+        The CSV downloaded from StatBank (Statistikkbanken).
+    encoding : str, optional
+        Text encoding (default: detected; StatBank writes UTF-8 or Windows-1252).
+
+    Returns
+    -------
+    DataFrame
+        Tidy covariates: one row per region, year and variable with its value.
+
     Raises
     ------
     InputError
@@ -211,6 +223,11 @@ def read_jsonstat(path: str | Path) -> pd.DataFrame:
     ----------
     path : str or Path
         The export file.
+
+    Returns
+    -------
+    DataFrame
+        Tidy covariates: one row per region, year and variable with its value.
     """
     from pyjstat import pyjstat
 
@@ -267,6 +284,11 @@ def read(path: str | Path) -> pd.DataFrame:
     ----------
     path : str or Path
         The export file.
+
+    Returns
+    -------
+    DataFrame
+        Tidy covariates: one row per region, year and variable with its value.
     """
     path = Path(path)
     if path.suffix.lower() == ".json":
@@ -295,6 +317,11 @@ def covariates(
         Variable label → column name (e.g. ``{"Personer": "population"}``).
     year : int, optional
         Keep one year only.
+
+    Returns
+    -------
+    DataFrame
+        One row per ``kommunenummer_2024`` and ``year``, one column per variable.
 
     Notes
     -----
@@ -328,6 +355,11 @@ def shipped_covariates() -> pd.DataFrame:
     hectares / 100), ``density`` (inhabitants per km²) and ``language_form`` (official
     written standard: Bokmål, Nynorsk, Nøytral). Source: the register in
     package's ``kommunesm/data/register`` (SSB figures, NLOD 2.0; see :mod:`kommunesm.datasets`).
+
+    Returns
+    -------
+    DataFrame
+        One row per municipality of 2015 with the columns described above.
     """
     from kommunesm import registry
 
@@ -359,6 +391,22 @@ def write_statbank_csv(
 
     ``frame`` has ``kommunenummer``, ``name``, ``year`` and the columns named in
     ``variable_labels`` (column → SSB label). Missing values are written ``..``.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The covariates (columns described above).
+    path : str or Path
+        Target file.
+    title : str
+        The table title, written as the value column's header.
+    variable_labels : dict of str to str
+        Column → SSB variable label.
+
+    Returns
+    -------
+    Path
+        The file written.
     """
     path = Path(path)
     long = frame.melt(

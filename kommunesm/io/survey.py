@@ -1292,7 +1292,18 @@ def read_survey(
 def codebook_from(survey: pd.DataFrame) -> pd.DataFrame:
     """Rebuild a codebook (question_id, text, scale, labels, item, option) from a long
     ``survey`` table that carries ``question_text``/``scale`` columns (as
-    :func:`read_survey` writes them); missing columns are left empty."""
+    :func:`read_survey` writes them); missing columns are left empty.
+
+    Parameters
+    ----------
+    survey : DataFrame
+        A long canonical ``survey`` table.
+
+    Returns
+    -------
+    DataFrame
+        The codebook: question_id, text, scale, labels, item, option.
+    """
     cols = {
         "question_id": "question_id",
         "text": "question_text",
@@ -1326,6 +1337,18 @@ def wide(survey: pd.DataFrame, *, values: str = "answer") -> pd.DataFrame:
     """Respondent × question table of ``values`` (for cross-tabulating two questions).
 
     Don't-know answers stay as their text; missing stays missing.
+
+    Parameters
+    ----------
+    survey : DataFrame
+        A long canonical ``survey`` table.
+    values : str, default 'answer'
+        The column spread into the cells.
+
+    Returns
+    -------
+    DataFrame
+        One row per respondent, one column per question.
     """
     return survey.pivot(index="respondent_id", columns="question_id", values=values)
 
