@@ -165,6 +165,11 @@ def _text_column(frame: pd.DataFrame, col: str) -> pd.Series:
 def merged_units(keys: pd.DataFrame) -> pd.DataFrame:
     """Units made of several municipality codes (mergers) among the pages in ``keys``.
 
+    Parameters
+    ----------
+    keys : DataFrame
+        :func:`municipality_keys` of the pages.
+
     Returns
     -------
     DataFrame
@@ -522,6 +527,13 @@ def coverage(
 ) -> pd.Series:
     """How many units have data in both years, only the previous or only the current.
 
+    Parameters
+    ----------
+    pages_previous, pages_current : sequence of str or Index
+        Page ids with data in each year.
+    keys : DataFrame
+        :func:`municipality_keys` of the pages (index page_id, column ``unit``).
+
     Returns
     -------
     Series
@@ -545,7 +557,18 @@ def coverage(
 # --------------------------------------------------------------------------- whole run
 def study_period(ds: Dataset) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     """First and last calendar day covered by a (one-year) dataset's page days or posts;
-    None when it has neither."""
+    None when it has neither.
+
+    Parameters
+    ----------
+    ds : Dataset
+        A dataset of one year.
+
+    Returns
+    -------
+    tuple of Timestamp or None
+        (first day, last day), or None.
+    """
     days = []
     if ds.has("page_days"):
         d = pd.to_datetime(ds.page_days["date"]).dropna()
@@ -653,6 +676,12 @@ def compare(
     (:func:`kommunesm.ranking.gambit_points`, ``list_size=top_n``); then units, growth,
     its summary and the Top-N changes.
 
+    Returns
+    -------
+    AnnualComparison
+        Both years' page metrics and rankings, the units, growth and its summary, the
+        Top-N changes and the coverage.
+
     Raises
     ------
     kommunesm.io.dataset.MissingInputError
@@ -731,6 +760,18 @@ def _p(p: float) -> str:
 def describe_growth(summary: pd.DataFrame, previous_year: int, year: int) -> list[str]:
     """One English sentence per metric of :func:`growth_summary`.
 
+    Parameters
+    ----------
+    summary : DataFrame
+        A :func:`growth_summary` result.
+    previous_year, year : int
+        The two years.
+
+    Returns
+    -------
+    list of str
+        One sentence per metric.
+
     Examples
     --------
     >>> import pandas as pd
@@ -780,6 +821,20 @@ def describe_growth(summary: pd.DataFrame, previous_year: int, year: int) -> lis
 def describe_top_changes(top: pd.DataFrame, previous_year: int, year: int, top_n: int) -> str:
     """One English sentence on who entered and left the Top-N.
 
+    Parameters
+    ----------
+    top : DataFrame
+        A :func:`top_changes` result.
+    previous_year, year : int
+        The two years.
+    top_n : int
+        N of the Top-N.
+
+    Returns
+    -------
+    str
+        The sentences.
+
     Examples
     --------
     >>> import pandas as pd
@@ -814,7 +869,20 @@ def describe_top_changes(top: pd.DataFrame, previous_year: int, year: int, top_n
 
 
 def describe_coverage(cov: pd.Series, previous_year: int, year: int) -> str:
-    """One English sentence on which units have data in which year."""
+    """One English sentence on which units have data in which year.
+
+    Parameters
+    ----------
+    cov : Series
+        A :func:`coverage` result.
+    previous_year, year : int
+        The two years.
+
+    Returns
+    -------
+    str
+        The sentence.
+    """
     return (
         f"{int(cov['both'])} municipalities have data in both {previous_year} and {year}; "
         f"{int(cov['only_previous'])} only in {previous_year} and {int(cov['only_current'])} "

@@ -163,6 +163,17 @@ def page_ratings_from_posts(
     with the hypothesis' rule (measure ``H3_share`` …, or the automatic column name for
     H5, H7, H10; :data:`~kommunesm.hypotheses.definitions.DEFAULT_RULES`).
 
+    Parameters
+    ----------
+    post_coding : DataFrame
+        Canonical coding table of posts (yes/no codes).
+    posts : DataFrame
+        Canonical ``posts`` (for each post's page).
+    rules : mapping of str to RatingRule, optional
+        The rating rules (default :data:`~kommunesm.hypotheses.definitions.DEFAULT_RULES`).
+    method : str, default 'median_low'
+        How the coders' values are combined (see :func:`consensus`).
+
     Returns
     -------
     DataFrame
@@ -216,6 +227,8 @@ def matrix(
         Columns (default all coded, in order H1 … H10).
     symbols : bool, default True
         Show ● (Bra), ◐ (Kan bli bedre), ○ (Dårlig) instead of labels; missing "–".
+    method : str, default 'median_low'
+        How the coders' values are combined (see :func:`consensus`).
 
     Returns
     -------
@@ -458,6 +471,8 @@ def test_hypotheses(
     n_boot : int, default 1000
     seed : int, default 0
         Bootstrap of the rank-biserial CI.
+    list_size : int, default 30
+        List size when ``metrics`` is a page table ranked here.
 
     Returns
     -------
@@ -577,6 +592,20 @@ def ordinal_regression(
 ) -> pd.DataFrame:
     """One ordered logit of the rank group (Top-10 / 11–30 / rest) on all hypothesis
     scores jointly (complete cases; hypotheses without variation are dropped).
+
+    Parameters
+    ----------
+    page_codes : DataFrame
+        Page ratings (a long coding table or a wide table of H1 … H10), as for
+        :func:`test_hypotheses`.
+    metrics : DataFrame
+        :func:`kommunesm.ranking.gambit_points` output or a page table.
+    groups : sequence of int, default (10, 30)
+        Upper places of the rank groups (see :func:`rank_groups`).
+    hypotheses : sequence of str, optional
+        The hypotheses in the model (default: every one coded).
+    list_size : int, default 30
+        List size when ``metrics`` is a page table ranked here.
 
     Returns
     -------

@@ -797,6 +797,11 @@ def make_coding_sheets(
         Only these page ids (default all pages of the dataset).
     hypotheses : sequence of str, optional
         Override the hypotheses coded.
+
+    Returns
+    -------
+    list of Path
+        The workbooks written, one per coder.
     """
     from kommunesm.hypotheses import coders as auto_coders
     from kommunesm.hypotheses.definitions import rate_pages
