@@ -844,7 +844,13 @@ def _to_oslo(origin: pd.Timestamp, seconds: np.ndarray) -> pd.DatetimeIndex:
 
 # --------------------------------------------------------------------------- calibration
 def calibration() -> dict[str, float]:
-    """The calibration targets derived from the published facts (see module docstring)."""
+    """The calibration targets derived from the published facts (see module docstring).
+
+    Returns
+    -------
+    dict of str to float
+        Target name → value.
+    """
     n_mun = float(
         published.fact("ialloffentlighet", "municipalities_with_page", table="jan2013")["n_base"]
     )
@@ -1738,6 +1744,16 @@ def describe_built_in_effects(names: Sequence[str] | None = None) -> str:
 
     Reads :data:`BUILT_IN_EFFECTS` (empty string for unknown names), so
     that a notebook run on the demo panel says that its "findings" were built in.
+
+    Parameters
+    ----------
+    names : sequence of str, optional
+        Effects to describe (default: all).
+
+    Returns
+    -------
+    str
+        Markdown sentences; empty when there is nothing to say.
     """
     effects = BUILT_IN_EFFECTS
     if not effects:

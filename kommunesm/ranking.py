@@ -980,6 +980,16 @@ def describe_engagement_variants(ev: pd.DataFrame) -> str:
     """Sentences on :func:`engagement_variant_ranks`: for each other variant, how many of
     the reference Top-N stay in it and how far pages move.
 
+    Parameters
+    ----------
+    ev : DataFrame
+        A :func:`engagement_variant_ranks` result.
+
+    Returns
+    -------
+    str
+        The sentences.
+
     Examples
     --------
     >>> import pandas as pd

@@ -946,6 +946,18 @@ def harmonisation_table(codes: pd.Series, *, year: int = 2013) -> pd.DataFrame:
       ``year`` (e.g. 0722 Nøtterøy and 0723 Tjøme → 3911 Færder);
     * ``split (ambiguous)`` - several 2024 successors: not harmonised;
     * ``unknown`` - not a municipality code of 1994-2024 (or missing).
+
+    Parameters
+    ----------
+    codes : Series
+        Municipality codes as given (one per page; repeats are counted).
+    year : int, default 2013
+        The year the codes are read in.
+
+    Returns
+    -------
+    DataFrame
+        One row per distinct code with the columns and status described above.
     """
     given = codes.astype("str")
     counts = given.value_counts(dropna=False)

@@ -648,12 +648,12 @@ def coding_round(
         truth departs from the suggestions.
     n_boot : int, default 1000
         Bootstrap resamples of the intervals.
-    suggestions
+    suggestions : DataFrame, optional
         Extra suggestions (index unit id, columns named like the code columns) that
         need more than the units table, e.g. the automatic H1–H10 ratings
         (:func:`~kommunesm.hypotheses.definitions.rate_pages`); they take precedence over
         the scheme's own rules. Shown as ``forslag_…``; the simulation starts from them.
-    auto
+    auto : DataFrame, optional
         Read-only information per unit shown as ``auto_…`` (e.g. matched words).
     """
     from kommunesm.hypotheses import scheme_sheets as ss

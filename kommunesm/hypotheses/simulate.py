@@ -126,7 +126,22 @@ def simulated_truth(
 
 def simulate_coder(truth: pd.DataFrame, *, error_rate: float, seed: int) -> pd.DataFrame:
     """A SIMULATED coder: reports ``truth`` but errs with probability ``error_rate`` per
-    cell (yes/no flipped; ratings moved one step)."""
+    cell (yes/no flipped; ratings moved one step).
+
+    Parameters
+    ----------
+    truth : DataFrame
+        The simulated true codes (index unit id, one column per hypothesis).
+    error_rate : float
+        Probability of an error per cell.
+    seed : int
+        Seed of the errors.
+
+    Returns
+    -------
+    DataFrame
+        The coder's codes (same shape as ``truth``).
+    """
     rng = np.random.default_rng(seed)
     out = pd.DataFrame(index=truth.index)
     for h in truth.columns:
@@ -156,6 +171,22 @@ def fill_sheets(
     Each workbook's coder (Meta sheet) gets :func:`simulate_coder` of ``truth`` with
     its error rate and its own seed (``seed`` + position); the Meta sheet gets a
     ``simulated`` row (:data:`SIMULATED_NOTE`). Returns the paths.
+
+    Parameters
+    ----------
+    paths : sequence of str or Path
+        Exported coding workbooks.
+    truth : DataFrame
+        The simulated true codes (:func:`simulated_truth`).
+    error_rates : mapping of str to float or float, default 0.1
+        Error rate per coder name, or one rate for all.
+    seed : int, default 0
+        Seed of the first coder's errors.
+
+    Returns
+    -------
+    list of Path
+        The workbooks filled.
     """
     from openpyxl import load_workbook
 
@@ -191,7 +222,18 @@ def base_table(*frames: pd.DataFrame) -> pd.DataFrame:
     :func:`simulated_truth`: columns are renamed to their hypothesis id (``H5_du_form`` →
     ``H5``, ``H8_suggestion`` → ``H8``; ``*_terms`` and ``*_level*`` columns are
     ignored); for a hypothesis in several frames the first
-    non-missing value wins; the index is the union, in the order of the first frame."""
+    non-missing value wins; the index is the union, in the order of the first frame.
+
+    Parameters
+    ----------
+    *frames : DataFrame
+        Automatic codes, ratings and suggestions (index unit id).
+
+    Returns
+    -------
+    DataFrame
+        Index unit id, one column per hypothesis.
+    """
     import re as _re
 
     out: pd.DataFrame | None = None

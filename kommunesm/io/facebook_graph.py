@@ -163,21 +163,21 @@ def read_posts(
 
     Parameters
     ----------
-    path
+    path : str or Path
         ``.json`` (a Graph API response, a list of posts, or JSON lines) or CSV/XLSX.
-    page_id
+    page_id : str, optional
         The page's id when the file has no ``page_id`` column and post ids are not of
         the ``<page-id>_<post-id>`` form.
-    page_names
+    page_names : iterable of str, default ()
         Display names the page posts under (to recognise its own posts by ``from.name``).
-    author_kind
+    author_kind : str, optional
         ``"visitor"`` for a ``visitor_posts`` export (every row is a citizen's post),
         ``"page"`` for a ``posts`` export; default: per row, ``page`` when the author is
         the page (``from.id`` = page id, ``from.name`` in ``page_names``, or netvizz's
         ``by`` = ``post_page_…``), else ``visitor``.
-    salt
+    salt : str, optional
         Salt for pseudonyms (default: :func:`kommunesm.io.privacy.get_salt`).
-    tz
+    tz : str, default 'UTC'
         Zone of naive timestamps.
 
     Returns

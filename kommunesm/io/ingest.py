@@ -237,6 +237,18 @@ def write(result: IngestResult, out_dir: str | Path) -> list[Path]:
     Tables not in ``result`` are left as they are; the quarantine and the manifest
     describe this ingest only.
 
+    Parameters
+    ----------
+    result : IngestResult
+        What :func:`load_files` read.
+    out_dir : str or Path
+        The output directory.
+
+    Returns
+    -------
+    list of Path
+        The files written (tables, ``quarantine.csv``, ``ingest.json``).
+
     Raises
     ------
     InputError

@@ -44,7 +44,14 @@ FORMAT = "page_insights"
 
 
 def metric_table() -> pd.DataFrame:
-    """API metric name → page_days column and era (``legacy``/``current``), with notes."""
+    """API metric name → page_days column and era (``legacy``/``current``), with notes.
+
+    Returns
+    -------
+    DataFrame
+        One row per Insights metric: ``metric``, the ``page_days`` ``column`` it fills,
+        its ``era`` (legacy or current) and its ``definition``.
+    """
     table = tabular.aliases(FORMAT, "page_days")
     era = table["note"].str.split(":").str[0].str.strip()
     return pd.DataFrame(

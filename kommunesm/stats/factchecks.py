@@ -169,9 +169,9 @@ def fact_checks(facts: pd.DataFrame, checks: Sequence[FactCheck] | None = None) 
 
     Parameters
     ----------
-    facts
+    facts : DataFrame
         ``facts.csv`` (study, item, value, n_base, precision, …).
-    checks
+    checks : sequence of FactCheck, optional
         The relations (default :data:`FACT_CHECKS`).
 
     Returns
