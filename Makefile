@@ -12,7 +12,7 @@ STAMP  := $(VENV)/.kommunesm-installed
 .PHONY: report test docs lint format bench demo clean help
 
 help:
-	@echo "make report  - build reports/index.html from the embedded data"
+	@echo "make report  - build the Norwegian report site reports/site/ from the embedded data"
 	@echo "make test    - run the test suite (and the docstring examples)"
 	@echo "make docs    - build the documentation site into docs/_build/html"
 	@echo "make lint    - ruff check + format check"
@@ -28,7 +28,7 @@ $(STAMP): pyproject.toml | $(PY)
 	@touch $(STAMP)
 
 report: $(STAMP)
-	$(PY) -m kommunesm report --out reports
+	$(PY) -m kommunesm report --out reports/site
 
 test: $(STAMP)
 	$(PY) -m pytest

@@ -48,8 +48,14 @@ def report(
             help="Data directory (exports or canonical tables); default: the embedded data.",
         ),
     ] = None,
-    out: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("reports"),
+    out: Annotated[
+        Path,
+        typer.Option("--out", help="The site folder (replaced whole when the build succeeds)."),
+    ] = Path("reports") / "site",
     year: Annotated[int, typer.Option("--year", help="Study year.")] = 2013,
+    lang: Annotated[
+        str, typer.Option("--lang", help="Report language: nb (bokmål, default) or en.")
+    ] = "nb",
     no_code: Annotated[
         bool, typer.Option("--no-code", help="Hide code cells (the public version).")
     ] = False,
@@ -61,34 +67,42 @@ def report(
         ),
     ] = None,
 ) -> None:
-    """Execute the notebooks on DATA and render the HTML report into OUT.
+    """Run the notebooks on DATA and publish the report site into OUT.
 
     Every notebook runs in a fresh kernel with the parameters data_dir, year and out_dir;
-    a failing notebook stops the build (exit code 1) with the cell and the error, and the
-    index marks it.
+    Sphinx (MyST-NB, sphinx-book-theme) renders them with the landing page, the
+    municipality profiles, "Om dataene" and the bibliography. A failing notebook stops
+    the build (exit code 1) naming the cell and the error; OUT is then left as it was.
+    The build log is written to OUT.build.log.
     """
+    from kommunesm.narrate import LANGUAGES
     from kommunesm.report import BuildError, build
 
+    if lang not in LANGUAGES:
+        err_console.print(
+            f"[bold red]error:[/] --lang {lang}: choose one of {', '.join(LANGUAGES)}"
+        )
+        raise typer.Exit(1)
     try:
-        result = build(data, out, year=year, no_code=no_code, only=only)
+        result = build(data, out, year=year, lang=lang, no_code=no_code, only=only)
     except BuildError as exc:
         if exc.result is not None:
             _print_chapters(exc.result)
-            err_console.print(f"index (failed chapter marked): {exc.result.index}")
+            err_console.print(f"build log: {exc.result.log}")
         err_console.print(f"[bold red]report failed:[/] {exc}")
         raise typer.Exit(1) from None
     _print_chapters(result)
-    console.print(f"[green]report written in {result.seconds:.1f} s:[/] {result.index}")
+    timings = ", ".join(f"{k} {v:.1f} s" for k, v in result.timings.items())
+    console.print(f"[green]report written in {result.seconds:.1f} s[/] ({timings}): {result.index}")
+    console.print(f"build log: {result.log}")
 
 
 def _print_chapters(result: BuildResult) -> None:
     rows = [
         {
             "chapter": c.stem,
-            "status": f"{c.status} (earlier build)"
-            if c.build_id and c.build_id != result.build_id
-            else c.status,
-            "seconds": f"{c.seconds:.1f}" if c.build_id == result.build_id else "",
+            "status": c.status,
+            "seconds": f"{c.seconds:.1f}" if c.status != "not run" else "",
             "figures": len(c.figures),
             "tables": len(c.tables),
         }
@@ -166,7 +180,7 @@ def demo(
     out: Annotated[Path | None, typer.Option("--out", help="Output directory.")] = None,
     seed: Annotated[int, typer.Option("--seed")] = 2013,
 ) -> None:
-    """Regenerate the synthetic demo panel (default: inside the package, kommunesm/data/demo)."""
+    """Regenerate the synthetic demo panel (default: data/raw/demo)."""
     from kommunesm import demo as demo_module
 
     kwargs = {"seed": seed}

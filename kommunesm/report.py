@@ -1,45 +1,37 @@
-"""Build the HTML report: execute the notebooks, render them, write an index page.
+"""Build the report: run the notebooks, then publish them as a Sphinx site.
 
-``kommunesm report`` (and ``make report``) call :func:`build`, which runs every
-notebook in ``notebooks/`` in order, each in a fresh kernel, with the papermill
-parameters ``data_dir``, ``year`` and ``out_dir`` (injected by papermill's
-``parameterize_notebook`` after the cell tagged ``parameters``, then executed with
-nbclient); renders each executed notebook to HTML with nbconvert (code hidden with
-``no_code=True``, the public version); and writes ``index.html`` linking the chapters
-with a one-line summary and the key figure of each. Figures and tables that the
-notebooks save (through :func:`kommunesm.plots.save` and :func:`save_table`) land under
-``out_dir/figures`` (PNG and SVG) and ``out_dir/tables`` (CSV).
+``kommunesm report`` (and ``make report``) call :func:`build`:
 
-A notebook that fails stops the build: the failing chapter is rendered with the cell and
-the error at its top, the chapters rendered before (and any earlier build's chapters in
-the same ``out_dir``) are left as they are, the index marks the chapter as failed, and
-:class:`BuildError` names the notebook, the cell and the error.
+1. every chapter notebook (``notebooks/NN_*.ipynb``) runs in a fresh kernel with the
+   parameters ``data_dir``, ``year`` and ``out_dir`` (papermill's
+   ``parameterize_notebook``, executed with nbclient), two chapters at a time on two
+   cores; the language and the chapter number reach the chapter through
+   ``$KOMMUNESM_LANG`` / ``$KOMMUNESM_CHAPTER``. The chapters' notebook helpers
+   (:mod:`kommunesm.show`) save figures and tables and a small manifest per chapter;
+2. the executed notebooks are cleaned (stderr and warnings go to the build log, never
+   into a page; the parameter cells are dropped; Markdown is translated through the
+   message catalogue for ``lang="en"``) and rendered **without re-execution** by Sphinx
+   with MyST-NB and the sphinx-book-theme, together with the landing page (Hovedfunn,
+   chapters with key figures, "Finn din kommune"), one profile page per municipality
+   page (:mod:`kommunesm.profiles`), the "Om dataene" provenance page and the
+   bibliography (sphinxcontrib-bibtex, author-year);
+3. the public site (HTML, figures, tables, ``data-manifest.json``; no notebooks, logs
+   or sources) is assembled in a temporary folder next to ``out_dir`` and swapped in
+   whole: an interrupted or failed build leaves the previous site as it was.
 
-Inside a notebook, :func:`chapter_header` shows the provenance of the chapter (input
-files with SHA-256 and row counts, rows per table, parameters, kommunesm version, git
-commit, build time) and the SYNTHETIC DEMO DATA banner when any input is synthetic;
-:func:`needs` skips a section whose inputs are missing and says which exports provide
-them; :func:`save_table` writes a result table deterministically.
+The build log goes to ``<out_dir>.build.log`` (beside the site, not in it). Two builds
+on the same data give byte-identical sites except the one line on "Om dataene" that
+says when the site was built.
 
-Files written to ``out_dir``
-----------------------------
-``index.html``
-    The contents page.
-``NN_name.html``
-    One page per notebook.
-``figures/*.png``, ``figures/*.svg``, ``tables/*.csv``
-    What the notebooks saved.
-``executed/NN_name.ipynb``
-    The executed notebooks (with outputs), and the kernels' stderr in ``*.log``.
-``build.json``
-    The manifest: parameters, build time, and per chapter its status, error, seconds,
-    key figure, whether its inputs were synthetic and the inputs it read.
+Why this machinery and no more (measured on the demo data, 2 cores): a chapter's
+kernel start costs ≈ 1 s and is not worth pre-warming; parsing the data costs ≈ 2 s per
+chapter, so the load cache of :mod:`kommunesm.io.cache` is kept (one parse per build);
+figures and tables are attributed through the chapter manifests, not file times.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 import os
 import platform
@@ -48,8 +40,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -59,26 +51,25 @@ import numpy as np
 import pandas as pd
 
 import kommunesm
-from kommunesm import safe
+from kommunesm import narrate, safe
 from kommunesm._resources import data_path
 from kommunesm.io.cache import CACHE_ENV
+from kommunesm.narrate import gettext as _
 
 if TYPE_CHECKING:
     from kommunesm.io.dataset import Dataset
 
 __all__ = [
-    "check_rows",
-    "SYNTHETIC_BANNER",
     "BuildError",
     "BuildResult",
     "Chapter",
     "build",
     "chapter_header",
+    "check_rows",
     "git_commit",
     "list_notebooks",
     "needs",
     "needs_years",
-    "provenance",
     "save_table",
 ]
 
@@ -86,25 +77,16 @@ __all__ = [
 #: are package data (:mod:`kommunesm.datasets`), never looked up here.
 REPO_ROOT = Path(kommunesm.__file__).resolve().parent.parent
 NOTEBOOK_DIR = REPO_ROOT / "notebooks"
-SYNTHETIC_BANNER = (
-    "SYNTHETIC DEMO DATA — the pages, posts, comments and activity this chapter reads "
-    "were generated by kommunesm.demo and describe no real municipality; published "
-    "reference values shown beside them are real and carry their source."
-)
-#: Environment variable through which :func:`build` gives every chapter the same build time.
-BUILD_TIME_ENV = "KOMMUNESM_BUILD_TIME"
-#: Key of the output metadata in which :func:`chapter_header` hands its provenance to
-#: :func:`build` (read back from the executed notebook).
-METADATA_KEY = "kommunesm"
-
+REFERENCES = REPO_ROOT / "references" / "references.bib"
+#: Name of the provenance page (``om-dataene.html``).
+ABOUT_PAGE = "om-dataene"
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
 class BuildError(RuntimeError):
-    """A notebook failed; the message names the notebook, the cell and the error.
+    """The build failed; the message names the notebook, the cell and the error.
 
-    ``result`` holds the :class:`BuildResult` when the build got as far as writing the
-    index (the failed chapter is marked there).
+    ``result`` holds what was run (the previous site in ``out_dir`` is untouched).
     """
 
     def __init__(self, message: str, result: BuildResult | None = None) -> None:
@@ -114,55 +96,45 @@ class BuildError(RuntimeError):
 
 @dataclass
 class Chapter:
-    """One chapter (notebook) of the report, as recorded in ``build.json``.
+    """One chapter (notebook) of the report.
 
     Attributes
     ----------
-    notebook
-        File name of the notebook (``01_top30_ranking.ipynb``).
-    html
-        File name of the rendered page, relative to the output directory.
-    title, summary
-        The notebook's first ``#`` heading and the first sentence of its summary paragraph.
+    notebook, html
+        File name of the notebook and of its page in the site.
+    title, question
+        The notebook's ``# `` heading and the first sentence after it (its question).
     status
-        ``ok``, ``failed``, ``not run`` (the build stopped before it) or ``not built``
-        (not selected with ``only`` and not in an earlier build). A chapter kept
-        from an earlier build into the same directory (e.g. with ``--only``) keeps its
-        status and its ``built_at``.
-    error
-        For a failed chapter: notebook, cell, error type and message.
-    error_cell
-        1-based number of the failing cell in the committed notebook.
+        ``ok``, ``failed`` or ``not run`` (the build stopped before it).
+    error, error_cell
+        For a failed chapter: the message and the 1-based cell number.
     key_figure
-        Path of the chapter's key figure relative to the output directory (the first
-        figure it saved), or None.
+        The chapter's key figure (``figures/….png``) or None.
     figures, tables
-        What the chapter saved, relative to the output directory.
+        What the chapter showed (from its manifest).
     synthetic
-        True if any input of the chapter was synthetic (from :func:`chapter_header`).
-    inputs
-        The input files of the chapter (file, sha256, table, rows).
+        Whether the chapter's data are synthetic.
+    findings, conclusion
+        Generated sentences the chapter recorded (:func:`kommunesm.show.finding`,
+        :func:`kommunesm.show.conclusion`).
     seconds
-        Execution and rendering time.
-    built_at, build_id
-        Build time (UTC, ISO 8601) and unique id of the build that produced the chapter.
+        Execution time.
     """
 
     notebook: str
     html: str
     title: str
-    summary: str
-    status: str = "ok"
+    question: str = ""
+    status: str = "not run"
     error: str = ""
     error_cell: int | None = None
     key_figure: str | None = None
-    figures: list[str] = field(default_factory=list)
-    tables: list[str] = field(default_factory=list)
+    figures: list[dict[str, Any]] = field(default_factory=list)
+    tables: list[dict[str, Any]] = field(default_factory=list)
     synthetic: bool | None = None
-    inputs: list[dict[str, Any]] = field(default_factory=list)
+    findings: list[str] = field(default_factory=list)
+    conclusion: str = ""
     seconds: float = 0.0
-    built_at: str = ""
-    build_id: str = ""
 
     @property
     def stem(self) -> str:
@@ -171,27 +143,20 @@ class Chapter:
 
 @dataclass
 class BuildResult:
-    """What :func:`build` produced.
-
-    ``chapters`` lists every notebook of the report in order (also those not built in
-    this run: kept from an earlier build, or ``not run``); ``built`` only those executed
-    now.
-    """
+    """What :func:`build` produced."""
 
     out_dir: Path
     index: Path
+    log: Path
+    lang: str
     chapters: list[Chapter] = field(default_factory=list)
     seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
     built_at: str = ""
-    build_id: str = ""
-
-    @property
-    def built(self) -> list[Chapter]:
-        return [c for c in self.chapters if c.build_id == self.build_id]
 
     @property
     def ok(self) -> bool:
-        return all(c.status == "ok" for c in self.built)
+        return all(c.status == "ok" for c in self.chapters)
 
 
 # --------------------------------------------------------------------------- in notebooks
@@ -219,166 +184,88 @@ def git_commit(repo: Path = REPO_ROOT) -> str:
         return "unknown"
 
 
-def _build_time() -> str:
-    """The build time: the one :func:`build` set for all chapters, else now (UTC)."""
-    fixed = os.environ.get(BUILD_TIME_ENV)
-    if fixed:
-        return fixed
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-
-
-def provenance(ds: Dataset, params: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Provenance of a chapter as a JSON-serialisable dict.
-
-    Keys: ``kommunesm_version``, ``git_commit``, ``build_time`` (UTC), ``python``,
-    ``pandas``, ``parameters``, ``synthetic`` (any input synthetic), ``inputs`` (one dict
-    per file: file, sha256, format, table, rows_in, kept, quarantined, synthetic),
-    ``tables`` (rows per canonical table) and ``notes``.
-
-    Examples
-    --------
-    >>> from kommunesm.io.dataset import load_dataset
-    >>> info = provenance(load_dataset("data/raw"), {"year": 2013})  # doctest: +SKIP
-    >>> info["inputs"][0]["sha256"][:8]  # doctest: +SKIP
-    '3f2a…'
-    """
-    files = ds.files
-    cols = ["file", "sha256", "format", "table", "rows_in", "kept", "quarantined", "synthetic"]
-    inputs = [
-        {k: (v.item() if hasattr(v, "item") else v) for k, v in rec.items()}
-        for rec in files[[c for c in cols if c in files.columns]].to_dict("records")
-    ]
-    summary = ds.summary()
-    return {
-        "kommunesm_version": kommunesm.__version__,
-        "git_commit": git_commit(),
-        "build_time": _build_time(),
-        "python": platform.python_version(),
-        "pandas": pd.__version__,
-        "parameters": {
-            k: (str(v) if isinstance(v, Path) else v) for k, v in (params or {}).items()
-        },
-        "synthetic": bool(ds.synthetic),
-        "inputs": inputs,
-        "tables": {str(t): int(n) for t, n in zip(summary["table"], summary["rows"], strict=True)},
-        "notes": list(ds.notes),
-    }
-
-
-def _banner_html() -> str:
-    return (
-        '<div class="ksm-banner" style="background:#fde68a;border:2px solid #b45309;'
-        'padding:8px 12px;font-weight:bold;margin:6px 0">'
-        f"{html.escape(SYNTHETIC_BANNER)}</div>"
-    )
-
-
-def provenance_html(info: dict[str, Any]) -> str:
-    """The provenance block (and banner) of :func:`chapter_header` as HTML."""
-    parts = [_banner_html()] if info["synthetic"] else []
-    rows = "".join(
-        "<tr>"
-        + "".join(
-            f"<td>{html.escape(str(r.get(k, '')))}</td>"
-            for k in ("file", "format", "table", "rows_in", "kept", "quarantined")
-        )
-        + f'<td><code title="{html.escape(str(r.get("sha256", "")))}">'
-        f"{html.escape(str(r.get('sha256', '')))}</code></td></tr>"
-        for r in info["inputs"]
-    )
-    if not rows:
-        rows = '<tr><td colspan="7">no input files were found</td></tr>'
-    params_text = ", ".join(f"{k}={v!r}" for k, v in info["parameters"].items())
-    tables = ", ".join(f"{t}: {n:,}" for t, n in info["tables"].items() if n)
-    parts.append(
-        '<details class="ksm-provenance" open><summary><b>Provenance</b> '
-        f"(kommunesm {html.escape(info['kommunesm_version'])}, commit "
-        f"{html.escape(info['git_commit'])}, built {html.escape(info['build_time'])})</summary>"
-        f"<p>Parameters: <code>{html.escape(params_text)}</code>; Python {info['python']}, "
-        f"pandas {info['pandas']}.</p>"
-        '<table style="font-size:85%"><tr><th>file</th><th>format</th><th>table</th>'
-        "<th>rows in</th><th>kept</th><th>quarantined</th><th>SHA-256</th></tr>"
-        f"{rows}</table>"
-        f"<p>Rows per table: {html.escape(tables or 'none')}.</p>"
-        + "".join(f"<p>{html.escape(n)}</p>" for n in info["notes"])
-        + "</details>"
-    )
-    return "\n".join(parts)
-
-
 def chapter_header(ds: Dataset, params: dict[str, Any] | None = None) -> None:
-    """Display the provenance block (and the synthetic banner) at the top of a chapter.
+    """Start a chapter from a loaded dataset (kept for notebooks not yet using
+    :func:`kommunesm.show.setup`): house style, chapter manifest, provenance link."""
+    from kommunesm import show
 
-    The provenance dict (:func:`provenance`) travels with the output as metadata, so
-    that :func:`build` can list each chapter's inputs in ``build.json`` and put the
-    synthetic banner on the index page.
+    params = dict(params or {})
+    if "out_dir" not in params:
+        from IPython import get_ipython
 
-    Examples
-    --------
-    In a notebook, right after loading the data::
-
-        full = load_dataset(data_dir)
-        report.chapter_header(full, {"data_dir": data_dir, "year": year})
-    """
-    from IPython.display import HTML, display
-
-    # data strings shown through a pandas Styler are HTML-escaped (a survey answer
-    # "<script>…" is shown as text, never run); DataFrame HTML is escaped by pandas
-    pd.set_option("styler.format.escape", "html")
-    info = provenance(ds, params)
-    display(HTML(provenance_html(info)), metadata={METADATA_KEY: {"provenance": info}})
+        shell = get_ipython()
+        params["out_dir"] = shell.user_ns.get("out_dir") if shell is not None else None
+    show.start(ds, year=params.get("year"), out_dir=params.get("out_dir"))
 
 
-def needs(ds: Dataset, *tables: str, purpose: str = "This section") -> bool:
-    """True if ``ds`` has all ``tables``; otherwise display which inputs are missing and
-    which exports provide them, and return False (the notebook then skips the section
-    instead of failing).
+def needs(ds: Dataset, *tables: str, purpose: str = "Denne delen") -> bool:
+    """True if ``ds`` has all ``tables``; otherwise show which inputs are missing and
+    which exports provide them, and return False (the section is skipped).
 
     Examples
     --------
     In a notebook::
 
-        if report.needs(ds, "comments", purpose="Response times"):
+        if report.needs(ds, "comments", purpose="Svartid"):
             ...
     """
-    from IPython.display import Markdown, display
+    from kommunesm import show
 
-    from kommunesm.io.dataset import MissingInputError
-
-    try:
-        ds.require(*tables, purpose=purpose)
-    except MissingInputError as exc:
-        display(Markdown(f"> **Not computed — missing input.** {exc}"))
-        return False
-    return True
+    return show.needs(ds, *tables, purpose=purpose)
 
 
-def needs_years(ds: Dataset, years: Iterable[int], *, purpose: str = "This section") -> bool:
-    """True if ``ds`` has dated posts, page days or page metrics in every one of ``years``;
-    otherwise display which years are missing and which the data cover, and return False.
-
-    Examples
-    --------
-    In a notebook comparing two years::
-
-        if report.needs_years(full, [year - 1, year], purpose="Annual comparison"):
-            ...
-    """
-    from IPython.display import Markdown, display
+def needs_years(ds: Dataset, years: Iterable[int], *, purpose: str = "Denne delen") -> bool:
+    """True if ``ds`` has dated rows in every one of ``years``; otherwise show which years
+    are missing and which the data cover, and return False."""
+    from kommunesm import show
 
     covered = ds.years()
-    missing = [int(y) for y in years if int(y) not in covered]
+    wanted = [int(y) for y in years]
+    missing = [y for y in wanted if y not in covered]
     if not missing:
         return True
-    display(
-        Markdown(
-            f"> **Not computed — missing input.** {purpose} needs posts or page days dated "
-            f"in {', '.join(str(int(y)) for y in years)}; {ds.data_dir} has none for "
-            f"{', '.join(map(str, missing))} (the data cover "
-            f"{', '.join(map(str, covered)) or 'no dated rows'}). Add the exports of "
-            f"{', '.join(map(str, missing))} to the data directory, or choose another "
-            "`--year`."
+    show._markdown(
+        f"> **{_('Ikke beregnet – mangler data.')}** "
+        + _(
+            "{purpose} trenger data fra {wanted}; dataene mangler {missing} (de dekker {covered}). "
+            "Legg eksportene for de manglende årene i datamappen, eller velg et annet `--year`.",
+            purpose=_(purpose),
+            wanted=narrate.join(str(y) for y in wanted),
+            missing=narrate.join(str(y) for y in missing),
+            covered=narrate.join(str(y) for y in covered) or "–",
         )
+    )
+    return False
+
+
+def check_rows(
+    frame: pd.DataFrame, columns: Sequence[str], *, min_rows: int = 10, purpose: str = "Modellen"
+) -> bool:
+    """True if ``frame`` has at least ``min_rows`` rows with all ``columns`` present and
+    finite; otherwise show (in a notebook) why the section is skipped and return False.
+
+    The notebook counterpart of :func:`needs` for models: a user's data may have the
+    tables but not the values (e.g. pages without population)."""
+    from kommunesm import show
+
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        n = 0
+    else:
+        values = frame[list(columns)].apply(pd.to_numeric, errors="coerce").astype("float64")
+        n = int(np.isfinite(values.to_numpy()).all(axis=1).sum())
+    if n >= min_rows:
+        return True
+    show._markdown(
+        f"> **{_('Ikke beregnet – for lite data.')}** "
+        + _(
+            "{purpose} trenger minst {min_rows} rader med {columns}; dataene har {n}.",
+            purpose=_(purpose),
+            min_rows=narrate.integer(min_rows),
+            columns=", ".join(columns),
+            n=narrate.integer(n),
+        )
+        + (f" ({_('mangler kolonnen')} {', '.join(missing)})" if missing else "")
     )
     return False
 
@@ -386,15 +273,12 @@ def needs_years(ds: Dataset, years: Iterable[int], *, purpose: str = "This secti
 def save_table(
     df: pd.DataFrame, name: str, out_dir: str | Path | None, **kwargs: Any
 ) -> Path | None:
-    """Write a result table as ``<out_dir>/tables/<name>.csv``.
+    """Write a result table as ``<out_dir>/tables/<name>.csv``, byte-stable.
 
-    The format is fixed so that re-running on the same data gives byte-identical files:
-    UTF-8, ``\\n`` line ends, floats with 6 significant digits (``float_format="%.6g"``,
-    which also hides last-bit differences between runs), timestamps in ISO 8601.
-    Strings a spreadsheet would run as a formula (``=…``, ``+…``, ``-…``, ``@…``) are
-    written with a leading apostrophe (:func:`kommunesm.safe.write_csv`, OWASP rule).
-    Keyword arguments go to :meth:`pandas.DataFrame.to_csv` (e.g. ``index=False``).
-    With ``out_dir=None`` nothing is written (interactive use).
+    UTF-8, ``\\n`` line ends, floats with 6 significant digits, timestamps in ISO 8601;
+    formula-led strings neutralised (:func:`kommunesm.safe.write_csv`, OWASP rule).
+    Keyword arguments go to :meth:`pandas.DataFrame.to_csv`. With ``out_dir=None``
+    nothing is written.
 
     Examples
     --------
@@ -410,20 +294,18 @@ def save_table(
     return safe.write_csv(df, path, **kwargs)
 
 
-# --------------------------------------------------------------------------- building
 def list_notebooks(
     notebook_dir: str | Path = NOTEBOOK_DIR, only: Iterable[str] | None = None
 ) -> list[Path]:
     """The report's notebooks in order (``NN_name.ipynb``).
 
-    ``only`` filters by name or number prefix (``"01"``, ``"01_top30_ranking"``,
-    ``"01_top30_ranking.ipynb"``; several may be given in one string separated by commas);
-    a name that matches no notebook is an error.
+    ``only`` filters by name or number prefix (``"01"``, ``"01_top30_ranking"``; several
+    may be given in one string separated by commas); a name that matches no notebook is
+    an error.
     """
     paths = sorted(p for p in Path(notebook_dir).glob("[0-9][0-9]_*.ipynb"))
     if isinstance(only, str):
         only = [only]
-    # "--only 01,07" and "--only 01 --only 07" both work
     only = [part for w in (only or []) for part in re.split(r"[,\s]+", str(w)) if part]
     if only:
         wanted = [Path(w).name.removesuffix(".ipynb") for w in only]
@@ -437,14 +319,16 @@ def list_notebooks(
     return paths
 
 
-def _title_and_summary(nb: Any) -> tuple[str, str]:
-    """The first ``# `` heading and the first sentence of the paragraph after it."""
+def _title_and_summary(nb: Any, lang: str | None = None) -> tuple[str, str]:
+    """The first ``# `` heading and the first sentence of the paragraph after it (both
+    in the report language)."""
     title, summary = "", ""
     for cell in nb.cells:
         if cell.cell_type != "markdown":
             continue
+        source = narrate.translate_markdown(cell.source, lang) if lang else cell.source
         paragraph: list[str] = []
-        for line in cell.source.splitlines():
+        for line in source.splitlines():
             text = line.strip()
             if text.startswith("# ") and not title:
                 title = text[2:].strip()
@@ -465,409 +349,274 @@ def _title_and_summary(nb: Any) -> tuple[str, str]:
     return title, summary
 
 
-def _chapter_provenance(nb: Any) -> dict[str, Any] | None:
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            meta = out.get("metadata", {}).get(METADATA_KEY)
-            if meta and "provenance" in meta:
-                return meta["provenance"]
-    return None
+# --------------------------------------------------------------------------- progress
+class _Progress:
+    """Rich progress bars in a terminal; one line per finished chapter otherwise."""
 
+    def __init__(self, chapters: list[Path], cells: dict[str, int], enabled: bool) -> None:
+        self.enabled = enabled
+        self.tty = enabled and sys.stderr.isatty()
+        self.lock = threading.Lock()
+        self.bars: dict[str, Any] = {}
+        self.progress = None
+        if self.tty:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-def _first_image(nb: Any) -> str | None:
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            data = out.get("data", {})
-            if "image/png" in data:
-                return data["image/png"]
-    return None
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-
-
-def _nav_html(chapters: Sequence[Chapter], i: int) -> str:
-    links = ['<a href="index.html">Innhold / contents</a>']
-    if i > 0:
-        links.append(f'<a href="{html.escape(chapters[i - 1].html)}">← forrige</a>')
-    if i + 1 < len(chapters):
-        links.append(f'<a href="{html.escape(chapters[i + 1].html)}">neste →</a>')
-    return (
-        '<nav class="ksm-nav" style="font-family:system-ui,sans-serif;padding:6px 12px;'
-        'border-bottom:1px solid #ddd">' + " · ".join(links) + "</nav>"
-    )
-
-
-def _render(nb: Any, path: Path, no_code: bool, title: str) -> None:
-    from nbconvert import HTMLExporter
-
-    nb.metadata["title"] = title
-    exporter = HTMLExporter(template_name="lab")
-    exporter.exclude_input = no_code
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
-    body, _ = exporter.from_notebook_node(nb)
-    _atomic_write(path, body)
-
-
-def _failure_cell(error: str) -> Any:
-    from nbformat.v4 import new_markdown_cell
-
-    cell = new_markdown_cell(
-        '<div style="background:#fee2e2;border:2px solid #b91c1c;padding:8px 12px">'
-        "<b>This chapter failed to build.</b><pre>"
-        + html.escape(error)
-        + "</pre>The cells after the failing one were not run.</div>"
-    )
-    cell.metadata["tags"] = ["kommunesm-error"]
-    return cell
-
-
-def _index_html(
-    chapters: Sequence[Chapter], params: dict[str, Any], build: tuple[str, str], out_dir: Path
-) -> str:
-    built_at, build_id = build
-    synthetic = any(c.synthetic for c in chapters if c.status not in ("not run", "not built"))
-    items = []
-    for ch in chapters:
-        figure = (
-            f'<a href="{html.escape(ch.html)}"><img src="{html.escape(ch.key_figure)}" '
-            f'alt="{html.escape(ch.title)}" class="key"></a>'
-            if ch.key_figure and (out_dir / ch.key_figure).is_file()
-            else ""
-        )
-        status = ""
-        if ch.status == "failed":
-            status = ' <span class="failed">[FAILED — feilet]</span>'
-        elif ch.status == "not run":
-            status = ' <span class="failed">[not run: the build stopped earlier]</span>'
-        elif ch.status == "not built":
-            status = ' <span class="earlier">[not built yet]</span>'
-        if ch.build_id and ch.build_id != build_id:
-            status += (
-                f' <span class="earlier">[from an earlier build, {html.escape(ch.built_at)}]</span>'
+            self.progress = Progress(
+                TextColumn("{task.description:<28}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[status]}"),
+                console=Console(stderr=True),
             )
-        error = f"<pre>{html.escape(ch.error)}</pre>" if ch.error else ""
-        name = html.escape(ch.title or ch.stem)
-        link = (
-            f'<a href="{html.escape(ch.html)}"><b>{name}</b></a>'
-            if (out_dir / ch.html).is_file()
-            else f"<b>{name}</b>"
-        )
-        synth = ' <span class="synth">syntetiske data</span>' if ch.synthetic else ""
-        items.append(
-            f'<li class="chapter">{figure}{link}{synth}{status}<br>'
-            f'<span class="summary">{html.escape(ch.summary)}</span>{error}</li>'
-        )
-    tables = sorted(p.name for p in (out_dir / "tables").glob("*.csv"))
-    downloads = (
-        "<h2>Tabeller / tables (CSV)</h2><p>"
-        + " · ".join(f'<a href="tables/{html.escape(t)}">{html.escape(t)}</a>' for t in tables)
-        + "</p>"
-        if tables
-        else ""
-    )
-    params_text = ", ".join(f"{k}={v}" for k, v in params.items() if k != "out_dir")
-    banner = _banner_html().replace("in this chapter", "in chapters marked so") if synthetic else ""
-    return f"""<!DOCTYPE html>
-<html lang="nb"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Kommunene i sosiale medier — kommunesm-rapport</title>
-<style>
-body{{font-family:system-ui,sans-serif;max-width:980px;margin:2em auto;padding:0 1em;
-line-height:1.45}}
-ul{{padding:0}} li.chapter{{list-style:none;clear:both;margin:18px 0;overflow:auto}}
-img.key{{max-width:300px;max-height:190px;float:right;margin-left:14px;
-border:1px solid #ddd}}
-.failed{{color:#b91c1c;font-weight:bold}} .earlier{{color:#92400e}}
-.synth{{background:#fde68a;font-size:80%;padding:1px 5px;border-radius:3px}}
-pre{{white-space:pre-wrap;background:#fef2f2;padding:6px}}
-</style></head>
-<body>
-<h1>Kommunene i sosiale medier</h1>
-<p><i>Municipalities in social media</i> — a reproducible report built by kommunesm
-{html.escape(kommunesm.__version__)} (commit {html.escape(git_commit())}) at
-{html.escape(built_at)}. Parameters: <code>{html.escape(params_text)}</code>.
-Each chapter opens with the provenance of its numbers (input files with SHA-256 and row
-counts).</p>
-{banner}
-<ul>
-{chr(10).join(items)}
-</ul>
-{downloads}
-</body></html>
-"""
+            for path in chapters:
+                self.bars[path.stem] = self.progress.add_task(
+                    path.stem, total=cells[path.stem], status="", start=False
+                )
+            self.progress.start()
+
+    def started(self, stem: str) -> None:
+        if self.progress is not None:
+            self.progress.start_task(self.bars[stem])
+
+    def cell(self, stem: str) -> None:
+        if self.progress is not None:
+            self.progress.advance(self.bars[stem])
+
+    def finished(self, chapter: Chapter) -> None:
+        if not self.enabled:
+            return
+        if self.progress is not None:
+            task = self.bars[chapter.stem]
+            self.progress.update(
+                task,
+                completed=self.progress.tasks[task].total,
+                status=f"{chapter.status} {chapter.seconds:.1f} s",
+            )
+            return
+        with self.lock:
+            print(
+                f"{chapter.stem:<28} {chapter.status:<7} {chapter.seconds:5.1f} s",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    def step(self, text: str) -> None:
+        if not self.enabled:
+            return
+        if self.progress is not None:
+            self.progress.console.print(text)
+        else:
+            print(text, file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
 
 
-def _load_manifest(out_dir: Path) -> dict[str, dict[str, Any]]:
-    path = out_dir / "build.json"
-    if not path.is_file():
-        return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return {c["notebook"]: c for c in data.get("chapters", []) if "notebook" in c}
-    except (ValueError, KeyError, TypeError):
-        return {}
-
-
-def _count_code_cells(path: Path) -> int:
-    import nbformat
-
-    nb = nbformat.read(path, as_version=4)
-    return sum(1 for c in nb.cells if c.cell_type == "code") + 1  # + injected parameters
-
-
-#: Modules a kernel imports while it starts (before it runs any cell), so that the next
-#: chapter's kernel is ready with them while the current chapter still runs.
-WARM_MODULES = (
-    "numpy",
-    "pandas",
-    "matplotlib.pyplot",
-    "seaborn",
-    "scipy.stats",
-    "IPython.display",
-    "kommunesm.io.dataset",
-    "kommunesm.plots",
-    "kommunesm.report",
-    "kommunesm.stats",
-)
-
-
-def _warm_imports(modules: Iterable[str] = WARM_MODULES) -> None:
-    """Import ``modules`` (errors ignored): run in a kernel as it starts. It binds no
-    name in the user namespace, so the kernel is still fresh for the notebook."""
-    import importlib
-
-    for name in modules:
-        try:
-            importlib.import_module(name)
-        except Exception:  # warming is an optimisation only
-            pass
-
-
-_WARM_LINE = '--IPKernelApp.exec_lines=__import__("kommunesm.report").report._warm_imports()'
-
-
+# --------------------------------------------------------------------------- execution
 @dataclass
-class _Kernel:
-    """A kernel started for one chapter (possibly ahead of time), with its stderr log."""
-
-    km: Any
-    log: Any
-
-    @classmethod
-    def start(
-        cls, kernel_name: str, cwd: Path, env: dict[str, str], log_path: Path, warm: bool
-    ) -> _Kernel:
-        from jupyter_client.manager import AsyncKernelManager
-        from jupyter_core.utils import run_sync
-
-        log = log_path.open("w", encoding="utf-8")
-        km = AsyncKernelManager(kernel_name=kernel_name)
-        run_sync(km.start_kernel)(
-            cwd=str(cwd), env=env, stderr=log, extra_arguments=[_WARM_LINE] if warm else []
-        )
-        return cls(km, log)
-
-    def stop(self) -> None:
-        from jupyter_core.utils import run_sync
-
-        try:
-            run_sync(self.km.shutdown_kernel)(now=True)
-        except Exception:  # the kernel may already be gone
-            pass
-        finally:
-            self.log.close()
+class _Run:
+    path: Path
+    nb: Any
+    error: str = ""
+    error_cell: int | None = None
+    seconds: float = 0.0
 
 
 def _execute(
-    nb_path: Path,
+    path: Path,
     params: dict[str, Any],
+    env: dict[str, str],
     *,
-    kernel: _Kernel,
     kernel_name: str,
     timeout: int,
     on_cell: Callable[[], None],
-) -> tuple[Any, str, int | None]:
-    """Execute one notebook in ``kernel`` (a fresh one); returns (executed nb, error
-    message, number of the failing cell in the committed notebook)."""
+) -> _Run:
+    """Run one notebook in a fresh kernel; the error names the cell (1-based, in the
+    committed notebook) and the exception."""
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, DeadKernelError
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
 
-    nb = load_notebook_node(str(nb_path))
+    t0 = time.perf_counter()
+    nb = load_notebook_node(str(path))
     nb = parameterize_notebook(nb, params, kernel_name=kernel_name)
-    failed: dict[str, Any] = {}
+    failed: dict[str, int] = {}
 
     def on_error(cell: Any, cell_index: int, execute_reply: Any) -> None:
         failed.setdefault("index", cell_index)
 
     client = NotebookClient(
         nb,
-        km=kernel.km,
         timeout=timeout,
         startup_timeout=300,
         kernel_name=kernel_name,
-        resources={"metadata": {"path": str(nb_path.parent.resolve())}},
+        resources={"metadata": {"path": str(path.parent.resolve())}},
         on_cell_executed=lambda **_: on_cell(),
         on_cell_error=on_error,
     )
     error = ""
     try:
-        client.execute()
+        client.execute(env=env)
     except (CellExecutionError, DeadKernelError, TimeoutError, RuntimeError) as exc:
         error = _ANSI.sub("", str(exc)).strip() or type(exc).__name__
-    finally:
-        if client.kc is not None:
-            client.kc.stop_channels()
+    run = _Run(path, nb, seconds=round(time.perf_counter() - t0, 2))
     if not error:
-        return nb, "", None
+        return run
     index = failed.get("index")
-    cell_no = None
-    message = error
+    original = [
+        i for i, c in enumerate(nb.cells) if "injected-parameters" not in c.metadata.get("tags", [])
+    ]
+    cell_no = original.index(index) + 1 if index in original else None
+    message = error.splitlines()[-1] if error else "error"
     if index is not None:
-        original = [
-            i
-            for i, c in enumerate(nb.cells)
-            if "injected-parameters" not in c.metadata.get("tags", [])
-        ]
-        cell_no = original.index(index) + 1 if index in original else None
         cell = nb.cells[index]
         err = next((o for o in cell.get("outputs", []) if o.get("output_type") == "error"), None)
         head = next((ln for ln in cell.source.splitlines() if ln.strip()), "")
         where = f"cell {cell_no}" if cell_no else "the injected parameters cell"
         if err is not None:
-            tb = _ANSI.sub("", "\n".join(err.get("traceback", [])[-3:]))
-            message = (
-                f"{where} ({head[:80]!r}): {err.get('ename')}: {err.get('evalue')}\n{tb}".strip()
-            )
+            message = f"{where} ({head[:80]!r}): {err.get('ename')}: {err.get('evalue')}"
         else:
-            message = f"{where} ({head[:80]!r}): {error.splitlines()[-1]}"
-    return nb, f"{nb_path.name}, {message}", cell_no
+            message = f"{where} ({head[:80]!r}): {message}"
+    run.error = f"{path.name}, {message}"
+    run.error_cell = cell_no
+    return run
 
 
-@dataclass
-class _Run:
-    """What executing one notebook produced (before figures are attributed)."""
-
-    nb_path: Path
-    nb: Any
-    error: str
-    error_cell: int | None
-    start_ns: int
-    end_ns: int
-    seconds: float
-
-
-def _run_chapter(
-    nb_path: Path,
-    params: dict[str, Any],
-    out_dir: Path,
-    *,
-    kernel: _Kernel,
-    kernel_name: str,
-    timeout: int,
-    no_code: bool,
-    on_cell: Callable[[], None],
-) -> _Run:
-    """Execute one notebook in ``kernel``, save it executed and render its HTML (with the
-    error on top if it failed)."""
+def _clean(nb: Any, lang: str, log: list[str], stem: str) -> Any:
+    """The executed notebook as it is published: parameter cells dropped; stderr,
+    warnings and execution metadata removed (stderr goes to ``log``); Markdown in the
+    report language; fixed cell ids."""
     import nbformat
 
-    t0 = time.perf_counter()
-    start_ns = time.time_ns()
+    cells = []
+    for i, cell in enumerate(nb.cells):
+        tags = cell.metadata.get("tags", [])
+        if "parameters" in tags or "injected-parameters" in tags:
+            continue
+        cell.metadata = {k: v for k, v in cell.metadata.items() if k in ("tags",)}
+        cell.id = f"c{i:03d}"
+        if cell.cell_type == "markdown":
+            cell.source = narrate.translate_markdown(cell.source, lang)
+        elif cell.cell_type == "code":
+            cell.execution_count = None
+            outputs = []
+            for out in cell.get("outputs", []):
+                if out.get("output_type") == "stream" and out.get("name") == "stderr":
+                    log.append(f"[{stem}, cell {i}] {_ANSI.sub('', out.get('text', ''))}")
+                    continue
+                if out.get("output_type") == "error":
+                    continue
+                if "execution_count" in out:
+                    out["execution_count"] = None
+                outputs.append(out)
+            cell.outputs = outputs
+        cells.append(cell)
+    clean = nbformat.v4.new_notebook(cells=cells)
+    clean.metadata = {
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+        "language_info": {"name": "python"},
+    }
+    return clean
+
+
+# --------------------------------------------------------------------------- build
+def build(
+    data_dir: str | Path | None = None,
+    out_dir: str | Path = Path("reports") / "site",
+    *,
+    year: int = 2013,
+    lang: str = "nb",
+    no_code: bool = False,
+    only: Iterable[str] | None = None,
+    notebook_dir: str | Path = NOTEBOOK_DIR,
+    kernel_name: str = "python3",
+    progress: bool = True,
+    timeout: int = 900,
+    jobs: int | None = None,
+    profiles: bool = True,
+) -> BuildResult:
+    """Run the notebooks and publish the site.
+
+    Parameters
+    ----------
+    data_dir
+        Data directory passed to every notebook (default: the data embedded in the
+        package, :func:`kommunesm.datasets.data_dir`: the synthetic demo panel and the
+        published reference tables).
+    out_dir
+        The public site (replaced whole, atomically, when the build succeeds; default
+        ``reports/site`` in the working directory).
+    year
+        Study year.
+    lang
+        ``"nb"`` (bokmål, default) or ``"en"``.
+    no_code
+        Hide code cells (the public version).
+    only
+        Only these chapters (names or number prefixes, e.g. ``["00", "07"]``).
+    notebook_dir, kernel_name, timeout
+        Where the notebooks are, the Jupyter kernel, seconds a cell may run.
+    progress
+        Show progress on stderr (bars in a terminal, one line per chapter otherwise).
+    jobs
+        Chapters run at the same time (default 2 on two cores or more,
+        ``$KOMMUNESM_REPORT_JOBS`` overrides).
+    profiles
+        Write one profile page per municipality page.
+
+    Returns
+    -------
+    BuildResult
+
+    Raises
+    ------
+    BuildError
+        A notebook failed (the message names notebook, cell and error), the data
+        directory does not exist, or Sphinx failed. The previous site stays.
+    """
+    started = time.perf_counter()
+    narrate.set_language(lang)
+    data_dir = Path(data_path() if data_dir is None else data_dir).resolve()
+    if not data_dir.is_dir():
+        raise BuildError(f"data directory not found: {data_dir}")
+    out_dir = Path(out_dir).resolve()
+    notebooks = list_notebooks(notebook_dir, only)
+    if not notebooks:
+        raise BuildError(f"no notebooks found in {notebook_dir}")
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-build-", dir=out_dir.parent))
+    log_path = out_dir.with_name(out_dir.name + ".build.log")
+    built_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
     try:
-        nb, error, error_cell = _execute(
-            nb_path,
-            params,
-            kernel=kernel,
+        result = _build(
+            notebooks,
+            data_dir,
+            out_dir,
+            work,
+            log_path,
+            year=int(year),
+            lang=lang,
+            no_code=no_code,
             kernel_name=kernel_name,
+            progress=progress,
             timeout=timeout,
-            on_cell=on_cell,
+            jobs=_jobs(jobs),
+            profiles=profiles,
+            built_at=built_at,
         )
     finally:
-        kernel.stop()
-    end_ns = time.time_ns()
-    nbformat.write(nb, out_dir / "executed" / nb_path.name)
-    title, _ = _title_and_summary(nb)
-    rendered = nb
-    if error:
-        rendered = nbformat.from_dict(nb)
-        rendered.cells.insert(0, _failure_cell(error))
-    _render(rendered, out_dir / f"{nb_path.stem}.html", no_code, title or nb_path.stem)
-    return _Run(
-        nb_path, nb, error, error_cell, start_ns, end_ns, round(time.perf_counter() - t0, 2)
-    )
+        shutil.rmtree(work, ignore_errors=True)
+    result.seconds = round(time.perf_counter() - started, 2)
+    return result
 
 
-def _attribute(runs: Sequence[_Run], folder: Path, pattern: str) -> dict[str, list[str]]:
-    """Which chapter wrote which file: the one running when the file was written (by its
-    modification time); when chapters ran in parallel, the one whose number the file
-    name starts with (``01_…``), else the first."""
-    owned: dict[str, list[tuple[int, str]]] = {r.nb_path.name: [] for r in runs}
-    if not folder.is_dir():
-        return {k: [] for k in owned}
-    for path in folder.glob(pattern):
-        mtime = path.stat().st_mtime_ns
-        candidates = [r for r in runs if r.start_ns <= mtime <= r.end_ns]
-        if not candidates:
-            continue
-        prefix = path.name[:3]
-        chosen = next((r for r in candidates if r.nb_path.name.startswith(prefix)), None)
-        chosen = chosen or candidates[0]
-        owned[chosen.nb_path.name].append((mtime, path.name))
-    return {k: [n for _, n in sorted(v)] for k, v in owned.items()}
-
-
-def _chapter_from_run(
-    run: _Run,
-    out_dir: Path,
-    figures: list[str],
-    tables: list[str],
-    build: tuple[str, str],
-) -> Chapter:
-    import base64
-
-    built_at, build_id = build
-    nb_path, nb = run.nb_path, run.nb
-    title, summary = _title_and_summary(nb)
-    key = f"figures/{figures[0]}" if figures else None
-    if key is None and not run.error:
-        image = _first_image(nb)
-        if image:
-            (out_dir / "figures").mkdir(exist_ok=True)
-            key = f"figures/{nb_path.stem}_key.png"
-            (out_dir / key).write_bytes(base64.b64decode(image))
-    info = _chapter_provenance(nb)
-    return Chapter(
-        notebook=nb_path.name,
-        html=f"{nb_path.stem}.html",
-        title=title or nb_path.stem,
-        summary=summary,
-        status="failed" if run.error else "ok",
-        error=run.error,
-        error_cell=run.error_cell,
-        key_figure=key,
-        figures=[f"figures/{f}" for f in figures],
-        tables=[f"tables/{t}" for t in tables],
-        synthetic=None if info is None else bool(info["synthetic"]),
-        inputs=[
-            {k: r.get(k) for k in ("file", "sha256", "table", "rows_in", "kept")}
-            for r in (info or {}).get("inputs", [])
-        ],
-        seconds=run.seconds,
-        built_at=built_at,
-        build_id=build_id,
-    )
-
-
-def default_jobs() -> int:
-    """Chapters run at the same time: ``KOMMUNESM_REPORT_JOBS`` if set, else 2 on a machine
-    with two or more usable cores, else 1."""
+def _jobs(jobs: int | None) -> int:
+    if jobs is not None:
+        return max(1, int(jobs))
     value = os.environ.get("KOMMUNESM_REPORT_JOBS")
     if value:
         return max(1, int(value))
@@ -878,295 +627,215 @@ def default_jobs() -> int:
     return 2 if cores >= 2 else 1
 
 
-def build(
-    data_dir: str | Path | None = None,
-    out_dir: str | Path = "reports",
-    *,
-    year: int = 2013,
-    no_code: bool = False,
-    only: Iterable[str] | None = None,
-    notebook_dir: str | Path = NOTEBOOK_DIR,
-    kernel_name: str = "python3",
-    progress: bool = True,
-    timeout: int = 900,
-    prestart: bool = True,
-    jobs: int | None = None,
-) -> BuildResult:
-    """Execute the notebooks and render the report.
-
-    Parameters
-    ----------
-    data_dir : str or Path, optional
-        Data directory passed to every notebook (default: the data embedded in the
-        package, :func:`kommunesm.datasets.data_dir`: the synthetic demo panel and the
-        published reference tables).
-    out_dir : str or Path, default 'reports'
-        Where the HTML, figures and tables go (created if needed; default ``reports``
-        in the working directory).
-    year : int, default 2013
-        Study year passed to every notebook.
-    no_code : bool, default False
-        Hide code cells (the public version).
-    only : iterable of str, optional
-        Only these notebooks (names or number prefixes, e.g. ``["00", "07"]``). Chapters
-        of an earlier build into the same ``out_dir`` stay listed in the index.
-    notebook_dir : str or Path, optional
-        Where the notebooks are.
-    kernel_name : str, default 'python3'
-        Jupyter kernel.
-    progress : bool, default True
-        Show a progress bar (on stderr) over all code cells, naming the notebook being
-        executed.
-    timeout : int, default 900
-        Seconds a single cell may run.
-    prestart : bool, default True
-        With ``jobs=1``: start each chapter's kernel while the previous chapter runs,
-        importing the common libraries (:data:`WARM_MODULES`) as it starts. The kernel
-        is still fresh: no cell has run in it and no name is defined.
-    jobs : int, optional
-        Chapters executed at the same time, each in its own kernel (default
-        :func:`default_jobs`: 2 on two cores or more, or ``KOMMUNESM_REPORT_JOBS``).
-        Chapters start in order; after a failure no further chapter starts (those
-        already running finish). The chapters are independent: each loads the data
-        itself, so the results do not depend on ``jobs``.
-
-    Returns
-    -------
-    BuildResult
-
-    Raises
-    ------
-    BuildError
-        If a notebook fails: the build stops there (chapters already rendered stay),
-        the failing chapter is rendered with its error, the index and ``build.json``
-        mark it, and the message names the notebook, the cell and the error. Also if
-        ``only`` names no notebook or the data directory does not exist.
-
-    Examples
-    --------
-    >>> result = build(None, "/tmp/report", only=["00"], progress=False)  # doctest: +SKIP
-    >>> result.ok, result.index.name  # doctest: +SKIP
-    (True, 'index.html')
-    """
-    started = time.perf_counter()
-    data_dir = Path(data_path() if data_dir is None else data_dir).resolve()
-    if not data_dir.is_dir():
-        raise BuildError(f"data directory not found: {data_dir}")
-    out_dir = Path(out_dir).resolve()
-    notebook_dir = Path(notebook_dir)
-    all_notebooks = list_notebooks(notebook_dir)
-    notebooks = list_notebooks(notebook_dir, only)
-    if not notebooks:
-        raise BuildError(f"no notebooks found in {notebook_dir}")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "executed").mkdir(exist_ok=True)
-    built_at = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-    build_id = f"{time.time_ns():x}-{os.getpid()}"
-    params = {"data_dir": str(data_dir), "year": int(year), "out_dir": str(out_dir)}
-    # one load cache for the whole build: the chapters parse the data once (io/cache.py)
-    cache_dir = Path(tempfile.mkdtemp(prefix=".cache-", dir=out_dir))
-    env = {
-        **os.environ,
-        BUILD_TIME_ENV: built_at,
-        CACHE_ENV: str(cache_dir),
-        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
-        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
-    }
-    try:
-        return _build(
-            notebooks,
-            all_notebooks,
-            out_dir,
-            params,
-            env,
-            (built_at, build_id),
-            started,
-            no_code=no_code,
-            kernel_name=kernel_name,
-            progress=progress,
-            timeout=timeout,
-            prestart=prestart,
-            jobs=default_jobs() if jobs is None else max(1, int(jobs)),
-        )
-    finally:
-        shutil.rmtree(cache_dir, ignore_errors=True)
-
-
 def _build(
     notebooks: list[Path],
-    all_notebooks: list[Path],
+    data_dir: Path,
     out_dir: Path,
-    params: dict[str, Any],
-    env: dict[str, str],
-    build: tuple[str, str],
-    started: float,
+    work: Path,
+    log_path: Path,
     *,
+    year: int,
+    lang: str,
     no_code: bool,
     kernel_name: str,
     progress: bool,
     timeout: int,
-    prestart: bool,
     jobs: int,
+    profiles: bool,
+    built_at: dt.datetime,
 ) -> BuildResult:
-    import threading
     from concurrent.futures import ThreadPoolExecutor
 
     import nbformat
-    from tqdm.auto import tqdm
 
-    built_at, build_id = build
-    previous = _load_manifest(out_dir)
-    chapters: dict[str, Chapter] = {}
-    for path in all_notebooks:
-        rec = previous.get(path.name)
-        if rec and (out_dir / rec.get("html", "")).is_file():
-            known = {k: v for k, v in rec.items() if k in Chapter.__dataclass_fields__}
-            chapters[path.name] = Chapter(**known)
-
-    total_cells = sum(_count_code_cells(p) for p in notebooks)
-    bar = tqdm(
-        total=total_cells,
-        desc="report",
-        unit="cell",
-        disable=not progress,
-        file=sys.stderr,
-        dynamic_ncols=True,
-    )
-    lock = threading.Lock()
-    running: list[str] = []
+    src = work / "src"
+    results = work / "results"  # what the chapters write (figures, tables, manifests)
+    for folder in (src, results, work / "cache"):
+        folder.mkdir(parents=True)
+    params = {"data_dir": str(data_dir), "year": year, "out_dir": str(results)}
+    base_env = {
+        **os.environ,
+        CACHE_ENV: str(work / "cache"),
+        narrate.LANG_ENV: lang,
+        "MPLBACKEND": "Agg",
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        "PYTHONWARNINGS": "ignore::DeprecationWarning",
+    }
+    log: list[str] = [f"kommunesm {kommunesm.__version__} report build, lang={lang}"]
+    timings: dict[str, float] = {}
+    cells = {
+        p.stem: sum(1 for c in nbformat.read(p, as_version=4).cells if c.cell_type == "code") + 1
+        for p in notebooks
+    }
+    bar = _Progress(notebooks, cells, progress)
     stop = threading.Event()
-    prestart = prestart and jobs == 1
-    pending: dict[int, _Kernel] = {}
 
-    def start(path: Path) -> _Kernel:
-        log = out_dir / "executed" / f"{path.stem}.log"
-        chapter_env = {**env, "KOMMUNESM_CHAPTER": path.name[:2]}
-        return _Kernel.start(kernel_name, path.parent.resolve(), chapter_env, log, warm=prestart)
-
-    def task(i: int, nb_path: Path) -> _Run | None:
-        with lock:
-            if stop.is_set():
-                return None
-            kernel = pending.pop(i, None)
-            running.append(nb_path.stem)
-            bar.set_description(", ".join(running))
-        kernel = kernel or start(nb_path)
-        if prestart and i + 1 < len(notebooks):
-            # the next chapter's kernel starts (and imports) while this one runs
-            with lock:
-                pending[i + 1] = start(notebooks[i + 1])
-        try:
-            run = _run_chapter(
-                nb_path,
-                params,
-                out_dir,
-                kernel=kernel,
-                kernel_name=kernel_name,
-                timeout=timeout,
-                no_code=no_code,
-                on_cell=lambda: bar.update(1),
-            )
-        finally:
-            with lock:
-                running.remove(nb_path.stem)
-                bar.set_description(", ".join(running) or "report")
+    def task(path: Path) -> _Run | None:
+        if stop.is_set():
+            return None
+        bar.started(path.stem)
+        env = {**base_env, "KOMMUNESM_CHAPTER": path.name[:2]}
+        run = _execute(
+            path,
+            params,
+            env,
+            kernel_name=kernel_name,
+            timeout=timeout,
+            on_cell=lambda: bar.cell(path.stem),
+        )
+        chapter = _chapter(run, results, lang)
+        bar.finished(chapter)
         if run.error:
             stop.set()
         return run
 
+    t0 = time.perf_counter()
     try:
         with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="ksm-report") as pool:
-            futures = [pool.submit(task, i, p) for i, p in enumerate(notebooks)]
-            runs = [f.result() for f in futures]
+            runs = list(pool.map(task, notebooks))
     finally:
-        for kernel in pending.values():
-            kernel.stop()
         bar.close()
-    done = [r for r in runs if r is not None]
-    figures = _attribute(done, out_dir / "figures", "*.png")
-    tables = _attribute(done, out_dir / "tables", "*.csv")
-    failure: str | None = None
-    for run in done:
-        name = run.nb_path.name
-        chapters[name] = _chapter_from_run(run, out_dir, figures[name], tables[name], build)
-        if run.error and failure is None:
-            failure = run.error
-
-    # chapters without output: not run (after a failure) or not built (not selected)
-    for path in all_notebooks:
-        if path.name not in chapters:
-            title, summary = _title_and_summary(nbformat.read(path, as_version=4))
-            chapters[path.name] = Chapter(
-                notebook=path.name,
-                html=f"{path.stem}.html",
-                title=title or path.stem,
-                summary=summary,
-                status="not run" if failure else "not built",
-            )
-    order = [chapters[p.name] for p in all_notebooks]
-    # navigation links need the final chapter list: add them to the pages built now
-    linked = [c for c in order if (out_dir / c.html).is_file()]
-    for i, ch in enumerate(linked):
-        page = out_dir / ch.html
-        if ch.build_id == build_id:
-            text = page.read_text(encoding="utf-8")
-            if 'class="ksm-nav"' not in text:
-                nav = _nav_html(linked, i)
-                text = re.sub(
-                    r"(<body[^>]*>)", lambda m, nav=nav: m.group(1) + "\n" + nav, text, count=1
-                )
-                _atomic_write(page, text)
+    timings["notebooks"] = round(time.perf_counter() - t0, 2)
+    chapters = []
+    for path, run in zip(notebooks, runs, strict=True):
+        if run is None:
+            title, question = _title_and_summary(nbformat.read(path, as_version=4), lang)
+            chapters.append(Chapter(path.name, f"{path.stem}.html", title or path.stem, question))
+        else:
+            chapters.append(_chapter(run, results, lang))
+    failure = next((r.error for r in runs if r is not None and r.error), "")
     result = BuildResult(
         out_dir=out_dir,
         index=out_dir / "index.html",
-        chapters=order,
-        seconds=round(time.perf_counter() - started, 2),
-        built_at=built_at,
-        build_id=build_id,
+        log=log_path,
+        lang=lang,
+        chapters=chapters,
+        timings=timings,
+        built_at=built_at.isoformat(),
     )
-    _atomic_write(result.index, _index_html(order, params, (built_at, build_id), out_dir))
-    manifest = {
-        "built_at": built_at,
-        "build_id": build_id,
-        "seconds": result.seconds,
-        "kommunesm_version": kommunesm.__version__,
-        "git_commit": git_commit(),
-        "parameters": params,
-        "no_code": no_code,
-        "chapters": [asdict(c) for c in order],
-    }
-    _atomic_write(out_dir / "build.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     if failure:
+        for run in runs:
+            if run is not None and run.error:
+                log.append(f"FAILED {run.error}")
+                for cell in run.nb.cells:
+                    for out in cell.get("outputs", []):
+                        if out.get("output_type") == "error":
+                            log.append(_ANSI.sub("", "\n".join(out.get("traceback", []))))
+        _write_log(log_path, log)
         raise BuildError(failure, result)
+
+    t0 = time.perf_counter()
+    for path, run in zip(notebooks, runs, strict=True):
+        assert run is not None
+        clean = _clean(run.nb, lang, log, path.stem)
+        nbformat.write(clean, src / path.name)
+    from kommunesm import site
+
+    extra = src / "_extra"
+    extra.mkdir()
+    for sub in ("figures", "tables"):
+        if (results / sub).is_dir():
+            shutil.copytree(results / sub, extra / sub, dirs_exist_ok=True)
+    manifests = [_read_manifest(results, c) for c in chapters]
+    info = site.Info(
+        data_dir=data_dir,
+        year=year,
+        lang=lang,
+        no_code=no_code,
+        built_at=built_at,
+        commit=git_commit(),
+        version=kommunesm.__version__,
+        python=platform.python_version(),
+        chapters=[asdict(c) for c in chapters],
+        manifests=manifests,
+    )
+    profile_rows = 0
+    if profiles:
+        rank_table = results / "tables" / "01_rank_uncertainty.csv"
+        profile_rows = site.write_profiles(
+            src, extra, info, rank_table if rank_table.is_file() else None, log
+        )
+    site.write_pages(src, extra, info, references=_references())
+    timings["pages"] = round(time.perf_counter() - t0, 2)
+    bar.step(f"{'site':<28} {profile_rows} kommuneprofiler, Sphinx …")
+    t0 = time.perf_counter()
+    html_dir = work / "html"
+    warnings = site.sphinx_build(src, html_dir, lang=lang, no_code=no_code)
+    if warnings.strip():
+        log.append("Sphinx warnings:\n" + warnings)
+    timings["sphinx"] = round(time.perf_counter() - t0, 2)
+    public = work / "public"
+    site.assemble(html_dir, public, info)
+    _swap(public, out_dir)
+    log.append(f"timings: {json.dumps(timings)}")
+    _write_log(log_path, log)
     return result
 
 
-def check_rows(
-    frame: pd.DataFrame, columns: Sequence[str], *, min_rows: int = 10, purpose: str = "This model"
-) -> bool:
-    """True if ``frame`` has at least ``min_rows`` rows with all ``columns`` present and
-    finite; otherwise show (in a notebook) why the section is skipped and return False.
-
-    The notebook counterpart of :func:`kommunesm.report.needs` for models: a user's data
-    may have the tables but not the values (e.g. pages without population)."""
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        n = 0
-    else:
-        values = frame[list(columns)].apply(pd.to_numeric, errors="coerce").astype("float64")
-        n = int(np.isfinite(values.to_numpy()).all(axis=1).sum())
-    if n >= min_rows:
-        return True
-    text = (
-        f"> **Not computed — too little data.** {purpose} needs at least {min_rows} rows with "
-        f"{', '.join(columns)}; the data have {n}"
-        + (f" (no column {', '.join(missing)})" if missing else "")
-        + "."
+def _chapter(run: _Run, results: Path, lang: str) -> Chapter:
+    title, question = _title_and_summary(run.nb, lang)
+    manifest = (
+        json.loads(
+            (results / "_chapters" / f"{run.path.name[:2]}.json").read_text(encoding="utf-8")
+        )
+        if (results / "_chapters" / f"{run.path.name[:2]}.json").is_file()
+        else {}
     )
-    try:
-        from IPython.display import Markdown, display
+    figures = manifest.get("figures", [])
+    key = next((f for f in figures if f.get("key")), figures[0] if figures else None)
+    return Chapter(
+        notebook=run.path.name,
+        html=f"{run.path.stem}.html",
+        title=title or run.path.stem,
+        question=question,
+        status="failed" if run.error else "ok",
+        error=run.error,
+        error_cell=run.error_cell,
+        key_figure=f"figures/{key['name']}.png" if key else None,
+        figures=figures,
+        tables=manifest.get("tables", []),
+        synthetic=manifest.get("synthetic"),
+        findings=manifest.get("findings", []),
+        conclusion=manifest.get("conclusion", ""),
+        seconds=run.seconds,
+    )
 
-        display(Markdown(text))
-    except ImportError:  # pragma: no cover
-        warnings.warn(text, stacklevel=2)
-    return False
+
+def _read_manifest(results: Path, chapter: Chapter) -> dict[str, Any]:
+    path = results / "_chapters" / f"{chapter.notebook[:2]}.json"
+    if not path.is_file():
+        return {}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _references() -> Path:
+    """The BibTeX file: ``references/references.bib`` of the repository, else the
+    shared one."""
+    if REFERENCES.is_file():
+        return REFERENCES
+    shared = REPO_ROOT.parent.parent / "shared" / "references" / "references.bib"
+    if shared.is_file():
+        return shared
+    return Path("/work/shared/references/references.bib")
+
+
+def _write_log(path: Path, lines: list[str]) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+def _swap(new: Path, out_dir: Path) -> None:
+    """Put ``new`` in place of ``out_dir`` in two renames (the old site is removed after)."""
+    old = None
+    if out_dir.exists():
+        old = out_dir.with_name(f".{out_dir.name}-old-{os.getpid()}")
+        out_dir.rename(old)
+    try:
+        new.rename(out_dir)
+    except OSError:
+        if old is not None:
+            old.rename(out_dir)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

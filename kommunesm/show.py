@@ -29,7 +29,6 @@ In a notebook (the parameters cell defines ``data_dir``, ``year``, ``out_dir``,
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import re
@@ -41,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from kommunesm import narrate
+from kommunesm import narrate, safe
 from kommunesm.narrate import N_
 from kommunesm.narrate import gettext as _
 
@@ -59,7 +58,9 @@ __all__ = [
     "model",
     "needs",
     "published",
+    "save",
     "setup",
+    "start",
     "table",
     "text",
 ]
@@ -142,20 +143,8 @@ class _Chapter:
 _state = _Chapter()
 
 
-def _esc(text: Any) -> str:
-    """HTML-escape a string that may come from data."""
-    try:
-        from kommunesm.safe import escape_html  # type: ignore[attr-defined]
-
-        return escape_html(str(text))
-    except ImportError:
-        return html.escape(str(text), quote=True)
-
-
-def _md_escape(text: str) -> str:
-    """Escape a value from data for Markdown (HTML and Markdown punctuation)."""
-    text = html.escape(str(text), quote=False)
-    return re.sub(r"([\\`*_\[\]{}#|!])", r"\\\1", text)
+_esc = safe.escape_html
+_md_escape = safe.escape_markdown
 
 
 def _display(obj: Any) -> None:
@@ -202,24 +191,40 @@ def setup(
 
     Parameters
     ----------
-    data_dir : str or Path
+    data_dir
         The data directory (the notebook's ``data_dir`` parameter).
-    year : int, optional
+    year
         Study year (recorded with the provenance).
-    out_dir : str or Path, optional
+    out_dir
         Where tables and figures go (``None``: interactive use, nothing is written).
-    lang : str, optional
+    lang
         ``"nb"`` (default) or ``"en"``.
-    chapter : str, optional
+    chapter
         Chapter number (``"01"``); the report build passes it through
         ``$KOMMUNESM_CHAPTER``.
     """
-    from kommunesm import plots
     from kommunesm.io.dataset import load_dataset
 
     narrate.set_language(narrate.get_language(lang))
-    plots.set_style()
     full = load_dataset(data_dir)
+    start(full, year=year, out_dir=out_dir, chapter=chapter)
+    return full
+
+
+def start(
+    full: Dataset,
+    *,
+    year: int | None = None,
+    out_dir: str | Path | None = None,
+    chapter: str | None = None,
+) -> None:
+    """:func:`setup` for a dataset already loaded: house style, manifest, provenance
+    link."""
+    from kommunesm import plots
+
+    plots.set_style()
+    # data strings shown through a pandas Styler are HTML-escaped
+    pd.set_option("styler.format.escape", "html")
     global _state
     _state = _Chapter(
         chapter=chapter or os.environ.get(CHAPTER_ENV, ""),
@@ -236,6 +241,7 @@ def setup(
                 if k in rec
             }
         )
+        inputs[-1]["file"] = Path(str(inputs[-1].get("file", ""))).name
         inputs[-1]["synthetic"] = bool(rec.get("synthetic", False))
     _state.manifest = {
         "chapter": _state.chapter,
@@ -265,7 +271,6 @@ def setup(
         + _esc(_("Om dataene"))
         + "</a></p>"
     )
-    return full
 
 
 def _is_synthetic(synthetic: bool | None) -> bool:
@@ -303,30 +308,27 @@ def _fill(message: str, values: Mapping[str, Any]) -> str:
     return _(message, **shown) if shown else _(message)
 
 
-def text(message: str, /, **values: Any) -> str:
+def text(message: str, /, **values: Any) -> None:
     """Show a generated sentence (bokmål message id, translated) with ``{name}`` fields
-    filled from ``values`` (numbers formatted by locale, strings escaped); returns it."""
-    out = _fill(message, values)
-    _markdown(out)
-    return out
+    filled from ``values`` (numbers formatted by locale, strings escaped)."""
+    _markdown(_fill(message, values))
 
 
-def finding(message: str, /, **values: Any) -> str:
+def finding(message: str, /, **values: Any) -> None:
     """Like :func:`text`, and the sentence is a candidate for the landing page's
     "Hovedfunn" (with a link to this chapter)."""
-    out = text(message, **values)
+    out = _fill(message, values)
+    _markdown(out)
     _state.manifest.setdefault("findings", []).append(out)
     _save_manifest()
-    return out
 
 
-def conclusion(message: str, /, **values: Any) -> str:
+def conclusion(message: str, /, **values: Any) -> None:
     """Show the chapter's conclusion ("**Konklusjon.** …") and record it."""
     out = _fill(message, values)
     _markdown(f"**{_('Konklusjon.')}** {out}")
     _state.manifest["conclusion"] = out
     _save_manifest()
-    return out
 
 
 def needs(ds: Dataset, *tables: str, purpose: str = "Denne delen") -> bool:
@@ -390,11 +392,9 @@ def _label(col: Any, labels: Mapping[str, str] | None, units: Mapping[str, str] 
 
 
 def _write_table(df: pd.DataFrame, name: str, long: bool) -> list[str]:
-    from kommunesm.report import save_table
-
     if _state.out_dir is None:
         return []
-    written = [save_table(df, name, _state.out_dir, index=False)]
+    written = [safe.write_csv(df, _state.out_dir / "tables" / f"{name}.csv")]
     if long:
         path = _state.out_dir / "tables" / f"{name}.xlsx"
         _write_xlsx(df, path)
@@ -402,17 +402,9 @@ def _write_table(df: pd.DataFrame, name: str, long: bool) -> list[str]:
     return [f"tables/{Path(p).name}" for p in written if p is not None]
 
 
-def _neutralise(value: Any) -> Any:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _write_xlsx(df: pd.DataFrame, path: Path) -> None:
-    """An .xlsx of ``df`` with values only (formula-led strings neutralised) and a fixed
-    document timestamp, so that rebuilds are byte-identical."""
-    import datetime as dt
-
+    """An .xlsx of ``df``: values only, formula-led strings neutralised, fixed document
+    time (:func:`kommunesm.safe.save_workbook`), so rebuilds are byte-identical."""
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -422,36 +414,16 @@ def _write_xlsx(df: pd.DataFrame, path: Path) -> None:
     for row in df.itertuples(index=False):
         cells = []
         for v in row:
-            if v is None or (isinstance(v, float) and not np.isfinite(v)) or v is pd.NA:
+            if safe._is_missing(v) or (isinstance(v, float) and not np.isfinite(v)):
                 cells.append(None)
+            elif isinstance(v, pd.Timestamp):
+                cells.append((v.tz_localize(None) if v.tzinfo else v).to_pydatetime())
             elif isinstance(v, np.generic):
                 cells.append(v.item())
-            elif isinstance(v, pd.Timestamp):
-                cells.append(v.tz_localize(None).to_pydatetime() if v.tzinfo else v.to_pydatetime())
             else:
-                cells.append(_neutralise(v) if isinstance(v, str) else v)
+                cells.append(v)
         ws.append(cells)
-    fixed = dt.datetime(2000, 1, 1)
-    wb.properties.created = fixed
-    wb.properties.modified = fixed
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    wb.save(tmp)
-    _fix_zip_times(tmp)
-    tmp.replace(path)
-
-
-def _fix_zip_times(path: Path) -> None:
-    """Rewrite a zip (xlsx) with fixed member timestamps."""
-    import zipfile
-
-    with zipfile.ZipFile(path) as src:
-        members = [(i.filename, src.read(i.filename)) for i in src.infolist()]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
-        for name, data in members:
-            info = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(info, data)
+    safe.save_workbook(wb, path)
 
 
 def table(
@@ -463,6 +435,7 @@ def table(
     units: Mapping[str, str] | None = None,
     decimals: Mapping[str, int] | None = None,
     columns: Sequence[str] | None = None,
+    values: Mapping[str, Mapping[Any, str]] | None = None,
     source: str | None = None,
     note: str | None = None,
     synthetic: bool | None = None,
@@ -472,27 +445,30 @@ def table(
 
     Parameters
     ----------
-    df : DataFrame
+    df
         The table; a named or non-default index becomes an ordinary column (no index
         column is shown).
-    name : str
+    name
         File name of the saved table (``tables/<name>.csv``; also ``.xlsx`` when the
         table is longer than ``excerpt``).
-    caption : str
+    caption
         Caption (bokmål message id; translated).
-    labels, units : mapping of str to str, optional
+    labels, units
         Column headers and units (bokmål), added to :data:`LABELS`.
-    decimals : mapping of str to int, optional
+    decimals
         Decimals per column (default: from the column's magnitude).
-    columns : sequence of str, optional
+    columns
         Columns shown (default all; the saved table has all).
-    source : str, optional
+    values
+        Words for coded values, per column (``{"status": {"merged": "slått sammen"}}``;
+        bokmål, translated).
+    source
         Source of published values (shown under the table).
-    note : str, optional
+    note
         A note under the table (bokmål message id).
-    synthetic : bool, optional
+    synthetic
         Whether the numbers come from synthetic inputs (default: the chapter's data).
-    excerpt : int, default 15
+    excerpt
         Rows shown on the page; a longer table shows its first rows and links the files.
     """
     frame = df
@@ -503,7 +479,10 @@ def table(
     long = len(frame) > excerpt
     files = _write_table(frame, name, long)
     shown = frame[list(columns)] if columns is not None else frame
-    shown = shown.head(excerpt)
+    shown = shown.head(excerpt).copy()
+    for col, words in (values or {}).items():
+        if col in shown.columns:
+            shown[col] = shown[col].map(lambda v, w=words: _(w[v]) if v in w else v)
     cells = _cells(shown, decimals or {})
     header = [_label(c, labels, units) for c in shown.columns]
     number = _number("table")
@@ -571,8 +550,17 @@ def _gt_html(cells: pd.DataFrame, header: list[str], original: pd.DataFrame, tab
     gt = gt.cols_label(**dict(zip(keys, header, strict=True)))
     if numeric:
         gt = gt.cols_align("right", columns=numeric)
-    gt = gt.tab_options(table_font_size="90%", container_overflow_x="auto")
+    gt = gt.tab_options(table_font_size="90%", container_overflow_x="auto", table_margin_left="0")
     return gt.as_raw_html(inline_css=False)
+
+
+def save(df: pd.DataFrame, name: str) -> None:
+    """Save ``df`` as ``tables/<name>.csv`` without showing it (a result other pages use,
+    e.g. the rank intervals of the profiles)."""
+    frame = df.reset_index() if df.index.name is not None else df
+    files = _write_table(frame, name, long=False)
+    _state.manifest.setdefault("saved", []).extend(files)
+    _save_manifest()
 
 
 def published(
@@ -618,7 +606,7 @@ def figure(
         f'<figure class="ksm-figure" id="{_esc(name)}">'
         + _banner(is_synth)
         + f'<a href="figures/{_esc(name)}.svg"><img src="figures/{_esc(name)}.png" '
-        f'alt="{_esc(_(alt))}" loading="lazy"></a>'
+        f'alt="{_esc(_(alt))}"></a>'
         + f'<figcaption><span class="ksm-number">{_esc(label)} {number}:</span> '
         + _esc(_(caption))
         + "</figcaption></figure>"

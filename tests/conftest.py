@@ -60,3 +60,22 @@ def write_variant(
     body = "".join(line + "\r\n" for line in (preamble or [])) + out.getvalue()
     dest.write_bytes(body.encode(encoding))
     return dest
+
+
+@pytest.fixture(scope="session")
+def public_site(tmp_path_factory):
+    """The public Norwegian report (``--no-code``) on the embedded data, built once per
+    test session; returns the :class:`kommunesm.report.BuildResult`."""
+    from kommunesm import report
+
+    out = tmp_path_factory.mktemp("public") / "site"
+    return report.build(None, out, no_code=True, progress=False)
+
+
+@pytest.fixture(scope="session")
+def public_site_en(tmp_path_factory):
+    """The English public report, built once per test session."""
+    from kommunesm import report
+
+    out = tmp_path_factory.mktemp("public_en") / "site"
+    return report.build(None, out, lang="en", no_code=True, progress=False)

@@ -84,21 +84,23 @@ def test_save_table_is_byte_stable(tmp_path):
     assert report.save_table(df, "t", None) is None
 
 
-def test_provenance_lists_inputs_with_sha256_and_rows(tmp_path, uci_path):
-    shutil.copy(uci_path, tmp_path)
-    ds = load_dataset(tmp_path)
-    info = report.provenance(ds, {"year": 2014, "data_dir": tmp_path})
+def test_chapter_manifest_lists_inputs_with_sha256_and_rows(tmp_path, uci_path, monkeypatch):
+    from kommunesm import show
+
+    shown = []
+    monkeypatch.setattr(show, "_html", shown.append)
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(uci_path, data)
+    monkeypatch.setenv(show.CHAPTER_ENV, "02")
+    show.setup(data, year=2014, out_dir=tmp_path / "out")
+    info = json.loads((tmp_path / "out" / "_chapters" / "02.json").read_text(encoding="utf-8"))
     assert info["synthetic"] is False
     (row,) = info["inputs"]
     assert row["file"] == uci_path.name and row["rows_in"] == 500 and row["kept"] == 500
-    assert row["sha256"] == ds.files["sha256"].iloc[0] and len(row["sha256"]) == 64
-    assert info["tables"]["posts"] == 500
-    assert info["parameters"]["data_dir"] == str(tmp_path)
-    json.dumps(info)  # travels as notebook output metadata
-    html = report.provenance_html(info)
-    assert "Provenance" in html and row["sha256"] in html
-    assert report.SYNTHETIC_BANNER not in html
-    assert "SYNTHETIC DEMO DATA" in report.provenance_html({**info, "synthetic": True})
+    assert len(row["sha256"]) == 64
+    assert str(tmp_path) not in json.dumps(info)  # no local paths
+    assert 'href="om-dataene.html"' in shown[-1] and "500" in shown[-1]
 
 
 def test_needs_and_needs_years_say_what_is_missing(tmp_path, uci_path, monkeypatch):
@@ -110,10 +112,10 @@ def test_needs_and_needs_years_say_what_is_missing(tmp_path, uci_path, monkeypat
     ds = load_dataset(tmp_path)
     assert report.needs(ds, "posts") is True and not shown
     assert report.needs(ds, "comments", purpose="Svartid") is False
-    assert "Not computed — missing input" in shown[-1] and "comments" in shown[-1]
+    assert "Ikke beregnet – mangler data" in shown[-1] and "comments" in shown[-1]
     assert "Svartid" in shown[-1]
-    assert report.needs_years(ds, [2012, 2013], purpose="Annual comparison") is False
-    assert "Not computed — missing input" in shown[-1] and "2012, 2013" in shown[-1]
+    assert report.needs_years(ds, [2012, 2013], purpose="Årlig sammenligning") is False
+    assert "Ikke beregnet – mangler data" in shown[-1] and "2012 og 2013" in shown[-1]
 
 
 def test_cache_reuses_the_load_and_keys_on_content(tmp_path, fixtures, monkeypatch):
@@ -187,8 +189,13 @@ def tiny_notebooks(tmp_path_factory):
 
 
 @pytest.mark.notebooks
-def test_failing_notebook_stops_build_and_is_marked(tiny_notebooks, tmp_path):
+def test_failing_notebook_stops_build_and_leaves_the_previous_site(tiny_notebooks, tmp_path):
     out = tmp_path / "site"
+    first = report.build(
+        tmp_path, out, notebook_dir=tiny_notebooks, only=["01"], progress=False, profiles=False
+    )
+    assert first.ok and (out / "01_good.html").is_file()
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     with pytest.raises(report.BuildError) as err:
         report.build(tmp_path, out, notebook_dir=tiny_notebooks, progress=False, jobs=1)
     message = str(err.value)
@@ -197,42 +204,46 @@ def test_failing_notebook_stops_build_and_is_marked(tiny_notebooks, tmp_path):
     result = err.value.result
     assert [c.status for c in result.chapters] == ["ok", "failed", "not run"]
     assert result.chapters[1].error_cell == 4
-    # the good chapter is intact, with its figure (PNG + SVG) and table
-    good = out / "01_good.html"
-    assert good.is_file() and 'class="ksm-nav"' in good.read_text(encoding="utf-8")
-    for name in ("figures/01_line.png", "figures/01_line.svg", "tables/01_table.csv"):
-        assert (out / name).stat().st_size > 0
-    assert result.chapters[0].key_figure == "figures/01_line.png"
-    # the failed chapter is rendered with the error on top; the index marks it
-    bad = (out / "02_bad.html").read_text(encoding="utf-8")
-    assert "This chapter failed to build" in bad and "no column Likes" in bad
-    index = (out / "index.html").read_text(encoding="utf-8")
-    assert "FAILED" in index and "not run" in index and 'src="figures/01_line.png"' in index
-    assert "A chapter that saves a figure and a table." in index
-    manifest = json.loads((out / "build.json").read_text(encoding="utf-8"))
-    assert [c["status"] for c in manifest["chapters"]] == ["ok", "failed", "not run"]
-    assert not list(out.glob(".cache-*"))  # the load cache is removed after the build
-
-    # a later --only build keeps the other chapters and says they are from earlier
-    again = report.build(tmp_path, out, notebook_dir=tiny_notebooks, only=["03"], progress=False)
-    assert [c.status for c in again.chapters] == ["ok", "failed", "ok"]
-    assert [c.stem for c in again.built] == ["03_after"]
-    assert good.read_text(encoding="utf-8") == (out / "01_good.html").read_text(encoding="utf-8")
-    index = (out / "index.html").read_text(encoding="utf-8")
-    assert index.count("from an earlier build") == 2
+    # the site is replaced whole or not at all: the previous one is untouched
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert "no column Likes" in result.log.read_text(encoding="utf-8")
+    assert not list(tmp_path.glob(".site-build-*"))  # the work folder is removed
 
 
 @pytest.mark.notebooks
-def test_no_code_hides_code_cells(tiny_notebooks, tmp_path):
+def test_site_is_public_only_and_has_the_chapter(tiny_notebooks, tmp_path):
     out = tmp_path / "public"
-    report.build(tmp_path, out, notebook_dir=tiny_notebooks, only=["03"], progress=False)
+    result = report.build(
+        tmp_path,
+        out,
+        notebook_dir=tiny_notebooks,
+        only=["01", "03"],
+        progress=False,
+        profiles=False,
+    )
+    assert result.ok
     with_code = (out / "03_after.html").read_text(encoding="utf-8")
     report.build(
-        tmp_path, out, notebook_dir=tiny_notebooks, only=["03"], no_code=True, progress=False
+        tmp_path,
+        out,
+        notebook_dir=tiny_notebooks,
+        only=["03"],
+        no_code=True,
+        progress=False,
+        profiles=False,
     )
     without = (out / "03_after.html").read_text(encoding="utf-8")
     assert "marker_of_code" in with_code and "marker_of_code" not in without
     assert "3 After" in without  # markdown stays
+    assert 'lang="nb-NO"' in without
+    names = {p.name for p in out.rglob("*")}
+    assert not [n for n in names if n.endswith((".ipynb", ".log", ".pickle", ".md"))]
+    assert "_sources" not in names and ".doctrees" not in names
+    assert (out / "om-dataene.html").is_file() and (out / "referanser.html").is_file()
+    assert (out / "data-manifest.json").is_file()
+    for page in out.glob("*.html"):
+        assert str(tmp_path) not in page.read_text(encoding="utf-8"), page.name
 
 
 # --------------------------------------------------------------------------- CLI report
@@ -246,7 +257,7 @@ def test_cli_report_exits_nonzero_naming_cell_and_file(tmp_path, repo):
     assert result.exit_code == 1
     text = result.output
     assert "00_data_overview" in text and "cell" in text and "mystery.csv" in text
-    assert "FAILED" in (out / "index.html").read_text(encoding="utf-8")
+    assert not out.exists()  # nothing half-built is published
 
 
 def test_cli_report_rejects_unknown_chapter(tmp_path):
@@ -256,7 +267,7 @@ def test_cli_report_rejects_unknown_chapter(tmp_path):
 
 def test_cli_report_has_the_issue_options():
     result = runner.invoke(app, ["report", "--help"], env={"COLUMNS": "200"})
-    for option in ("--data", "--year", "--out", "--no-code", "--only"):
+    for option in ("--data", "--year", "--out", "--no-code", "--only", "--lang"):
         assert option in result.output
 
 

@@ -27,7 +27,7 @@ from kommunesm import narrate, show  # noqa: E402
 CALLS = {"_", "gettext", "N_"}
 TEXT_CALLS = {"text", "finding", "conclusion"}
 KEYWORDS = {"caption", "alt", "note", "purpose", "x_label", "y_label"}
-DICT_KEYWORDS = {"labels", "units"}
+DICT_KEYWORDS = {"labels", "units", "values"}
 
 
 def _from_code(source: str, *, notebook: bool) -> list[str]:
@@ -50,11 +50,13 @@ def _from_code(source: str, *, notebook: bool) -> list[str]:
                 if isinstance(kw.value.value, str):
                     found.append(kw.value.value)
             if kw.arg in DICT_KEYWORDS and isinstance(kw.value, ast.Dict):
-                found += [
-                    v.value
-                    for v in kw.value.values
-                    if isinstance(v, ast.Constant) and isinstance(v.value, str)
-                ]
+                for v in kw.value.values:
+                    inner = v.values if isinstance(v, ast.Dict) else [v]
+                    found += [
+                        x.value
+                        for x in inner
+                        if isinstance(x, ast.Constant) and isinstance(x.value, str)
+                    ]
     return found
 
 
