@@ -77,7 +77,6 @@ __all__ = [
 #: are package data (:mod:`kommunesm.datasets`), never looked up here.
 REPO_ROOT = Path(kommunesm.__file__).resolve().parent.parent
 NOTEBOOK_DIR = REPO_ROOT / "notebooks"
-REFERENCES = REPO_ROOT / "references" / "references.bib"
 #: Name of the provenance page (``om-dataene.html``).
 ABOUT_PAGE = "om-dataene"
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -809,14 +808,10 @@ def _read_manifest(results: Path, chapter: Chapter) -> dict[str, Any]:
 
 
 def _references() -> Path:
-    """The BibTeX file: ``references/references.bib`` of the repository, else the
-    shared one."""
-    if REFERENCES.is_file():
-        return REFERENCES
-    shared = REPO_ROOT.parent.parent / "shared" / "references" / "references.bib"
-    if shared.is_file():
-        return shared
-    return Path("/work/shared/references/references.bib")
+    """The packaged BibTeX file (:data:`kommunesm.references.BIB_FILE`)."""
+    from kommunesm.references import BIB_FILE
+
+    return Path(str(BIB_FILE))
 
 
 def _write_log(path: Path, lines: list[str]) -> None:
