@@ -218,23 +218,7 @@ def needs_years(ds: Dataset, years: Iterable[int], *, purpose: str = "Denne dele
     are missing and which the data cover, and return False."""
     from kommunesm import show
 
-    covered = ds.years()
-    wanted = [int(y) for y in years]
-    missing = [y for y in wanted if y not in covered]
-    if not missing:
-        return True
-    show._markdown(
-        f"> **{_('Ikke beregnet – mangler data.')}** "
-        + _(
-            "{purpose} trenger data fra {wanted}; dataene mangler {missing} (de dekker {covered}). "
-            "Legg eksportene for de manglende årene i datamappen, eller velg et annet `--year`.",
-            purpose=_(purpose),
-            wanted=narrate.join(str(y) for y in wanted),
-            missing=narrate.join(str(y) for y in missing),
-            covered=narrate.join(str(y) for y in covered) or "–",
-        )
-    )
-    return False
+    return show.needs_years(ds, years, purpose=purpose)
 
 
 def check_rows(

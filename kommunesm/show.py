@@ -57,6 +57,7 @@ __all__ = [
     "finding",
     "model",
     "needs",
+    "needs_years",
     "published",
     "save",
     "setup",
@@ -334,14 +335,41 @@ def conclusion(message: str, /, **values: Any) -> None:
 def needs(ds: Dataset, *tables: str, purpose: str = "Denne delen") -> bool:
     """True if ``ds`` has all ``tables``; otherwise say which inputs are missing and
     return False (the notebook then skips the section)."""
-    from kommunesm.io.dataset import MissingInputError
+    missing = [t for t in tables if not ds.has(t)]
+    if not missing:
+        return True
+    _markdown(
+        f"> **{_('Ikke beregnet – mangler data.')}** "
+        + _(
+            "{purpose} trenger tabellen {tables}, som dataene ikke har. Legg til eksporter som "
+            "gir den (`kommunesm formats` viser hvilke).",
+            purpose=_(purpose),
+            tables=", ".join(f"`{t}`" for t in missing),
+        )
+    )
+    return False
 
-    try:
-        ds.require(*tables, purpose=purpose)
-    except MissingInputError as exc:
-        _markdown(f"> **{_('Ikke beregnet – mangler data.')}** {_md_escape(str(exc))}")
-        return False
-    return True
+
+def needs_years(ds: Dataset, years: Sequence[int], *, purpose: str = "Denne delen") -> bool:
+    """True if ``ds`` has dated rows in every one of ``years``; otherwise say which years
+    are missing and which the data cover, and return False."""
+    covered = ds.years()
+    wanted = [int(y) for y in years]
+    missing = [y for y in wanted if y not in covered]
+    if not missing:
+        return True
+    _markdown(
+        f"> **{_('Ikke beregnet – mangler data.')}** "
+        + _(
+            "{purpose} trenger data fra {wanted}; dataene mangler {missing} (de dekker {covered}). "
+            "Legg eksportene for de manglende årene i datamappen, eller velg et annet `--year`.",
+            purpose=_(purpose),
+            wanted=narrate.join(str(y) for y in wanted),
+            missing=narrate.join(str(y) for y in missing),
+            covered=narrate.join(str(y) for y in covered) or "–",
+        )
+    )
+    return False
 
 
 # --------------------------------------------------------------------------- tables
@@ -487,7 +515,11 @@ def table(
     header = [_label(c, labels, units) for c in shown.columns]
     number = _number("table")
     is_synth = _is_synthetic(synthetic)
-    html_table = _gt_html(cells, header, shown, table_id=f"tab-{name}")
+    html_table = (
+        '<div class="ksm-scroll">'
+        + _gt_html(cells, header, shown, table_id=f"tab-{name}")
+        + "</div>"
+    )
     foot = []
     if long:
         foot.append(
@@ -683,16 +715,61 @@ def model(
             alt=_("Fire diagnostiske residualplott for modellen for {y}.", y=_(y_label)),
             synthetic=synthetic,
         )
-        diag = stats.diagnostic_tests(res)
         table(
-            diag,
+            _diagnostics(stats.diagnostic_tests(res)),
             f"{name}_diagnostics",
             caption=_("Kontroll av modellforutsetningene"),
+            labels={"check": N_("Kontroll"), "verdict": N_("Vurdering")},
+            decimals={"statistic": 3, "p_value": 3},
             synthetic=synthetic,
         )
     sentence = regression_sentence(res, term, x_label=x_label, y_label=y_label, labels=term_labels)
     _markdown(sentence)
     return sentence
+
+
+def _diagnostics(diag: pd.DataFrame) -> pd.DataFrame:
+    """The assumption checks with names and verdicts in the report language; a verdict
+    follows its p-value (p < 0.05 on a normality test never "fits")."""
+    rows = []
+    for r in diag.itertuples(index=False):
+        check, stat, p = str(r.check), float(r.statistic), r.p_value
+        if check.startswith("Breusch-Pagan"):
+            name = _("Breusch-Pagan (konstant varians)")
+            verdict = (
+                _("variansen er ikke konstant")
+                if pd.notna(p) and p < 0.05
+                else _("testen finner ikke avvik fra konstant varians")
+            )
+        elif check.startswith("Jarque-Bera"):
+            name = _("Jarque-Bera (normalfordelte residualer)")
+            verdict = narrate.normality_verdict(p)
+        elif "Kolmogorov" in check:
+            name = _("Kvantilresidualer ~ N(0,1) (Kolmogorov-Smirnov)")
+            verdict = narrate.normality_verdict(p)
+        elif check.startswith("Cook"):
+            name = _("Cooks avstand > 4/n")
+            verdict = _("{n} observasjoner med stor innflytelse", n=narrate.integer(stat))
+        elif check.startswith("Pearson dispersion"):
+            name = _("Pearson-spredning (chi² / fg)")
+            verdict = (
+                _("variansmodellen passer")
+                if 0.8 <= stat <= 1.25
+                else _("overspredning")
+                if stat > 1.25
+                else _("underspredning")
+            )
+        elif check.startswith("share of zero"):
+            name = _("Andel nuller (observert minus modell)")
+            verdict = (
+                _("modellen gir omtrent riktig andel nuller")
+                if abs(stat) < 0.05
+                else _("modellen treffer dårlig på andelen nuller")
+            )
+        else:
+            name, verdict = check, str(r.verdict)
+        rows.append({"check": name, "statistic": stat, "p_value": p, "verdict": verdict})
+    return pd.DataFrame(rows)
 
 
 def regression_sentence(
