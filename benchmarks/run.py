@@ -37,6 +37,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import resource
 import shutil
 import subprocess
@@ -208,13 +209,15 @@ def bench_report(work: Path, timeout: float, memory_cap_gb: float) -> dict[str, 
         timeout=timeout,
         memory_cap_gb=memory_cap_gb,
     )
-    manifest = out / "build.json"
-    if manifest.is_file():
-        build = json.loads(manifest.read_text(encoding="utf-8"))
-        res["chapters"] = {
-            Path(c["notebook"]).stem: c["seconds"] for c in build["chapters"] if c["seconds"]
-        }
-        res["status"] = {Path(c["notebook"]).stem: c["status"] for c in build["chapters"]}
+    log = out.with_name(out.name + ".build.log")
+    if log.is_file():
+        text = log.read_text(encoding="utf-8")
+        chapters = re.findall(r"^chapter (\S+) (\S+) ([\d.]+) s$", text, flags=re.M)
+        res["chapters"] = {stem: float(sec) for stem, _, sec in chapters}
+        res["status"] = {stem: status for stem, status, _ in chapters}
+        steps = re.search(r"^timings: (\{.*\})$", text, flags=re.M)
+        if steps:
+            res["steps"] = json.loads(steps.group(1))
     return res
 
 

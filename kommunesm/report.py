@@ -686,6 +686,8 @@ def _build(
             chapters.append(Chapter(path.name, f"{path.stem}.html", title or path.stem, question))
         else:
             chapters.append(_chapter(run, results, lang))
+    for ch in chapters:
+        log.append(f"chapter {ch.stem} {ch.status} {ch.seconds:.2f} s")
     failure = next((r.error for r in runs if r is not None and r.error), "")
     result = BuildResult(
         out_dir=out_dir,
