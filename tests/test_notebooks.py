@@ -194,3 +194,29 @@ def test_report_on_a_user_directory(tmp_path, fixtures, uci_path):
     assert len(skipped) >= 2
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "Syntetiske demodata" not in index
+
+
+@pytest.mark.notebooks
+def test_landing_page_opens_with_findings_from_the_chapters(public_site):
+    index = (public_site.out_dir / "index.html").read_text(encoding="utf-8")
+    section = index[index.index("Hovedfunn") : index.index("Kapitler")]
+    items = re.findall(r"<li>(.*?)</li>", section, flags=re.S)
+    assert 5 <= len(items) <= 8, len(items)
+    for item in items:
+        assert re.search(r'href="\d\d_[a-z0-9_]+\.html"', item), item  # links its chapter
+        assert re.search(r"\d", _text(item)), item  # carries a computed number
+
+
+@pytest.mark.notebooks
+def test_synthetic_label_only_on_sections_computed_from_synthetic_inputs(public_site):
+    out = public_site.out_dir
+    survey = (out / "05_survey.html").read_text(encoding="utf-8")
+    assert "ksm-synthetic" not in survey  # published real values only
+    ranking = (out / "01_top30_ranking.html").read_text(encoding="utf-8")
+    assert "ksm-synthetic" in ranking
+    published = ranking[ranking.index('id="01_top30_published"') :]
+    published = published[: published.index("</table>")]
+    assert "Sarpsborg" in published and "Demo-kommune" not in published
+    assert "ksm-synthetic" not in published
+    overview = (out / "00_data_overview.html").read_text(encoding="utf-8")
+    assert "Østfold" not in overview and "Troms" not in overview  # no county beside demo counts
