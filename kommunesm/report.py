@@ -737,9 +737,18 @@ def _build(
     profile_rows = 0
     if profiles:
         rank_table = results / "tables" / "01_rank_uncertainty.csv"
-        profile_rows = site.write_profiles(
-            src, extra, info, rank_table if rank_table.is_file() else None, log
-        )
+        # the chapters' load cache: the profiles read the data without parsing them again
+        previous = os.environ.get(CACHE_ENV)
+        os.environ[CACHE_ENV] = str(work / "cache")
+        try:
+            profile_rows = site.write_profiles(
+                src, extra, info, rank_table if rank_table.is_file() else None, log
+            )
+        finally:
+            if previous is None:
+                os.environ.pop(CACHE_ENV, None)
+            else:
+                os.environ[CACHE_ENV] = previous
     site.write_pages(src, extra, info, references=_references())
     timings["pages"] = round(time.perf_counter() - t0, 2)
     bar.step(f"{'site':<28} {profile_rows} kommuneprofiler, Sphinx …")
