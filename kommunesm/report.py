@@ -756,7 +756,7 @@ def _build(
     html_dir = work / "html"
     warnings = site.sphinx_build(src, html_dir, lang=lang, no_code=no_code)
     if warnings.strip():
-        log.append("Sphinx warnings:\n" + warnings)
+        log.append("Sphinx warnings:\n" + _ANSI.sub("", warnings))
     timings["sphinx"] = round(time.perf_counter() - t0, 2)
     public = work / "public"
     site.assemble(html_dir, public, info)

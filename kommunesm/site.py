@@ -378,7 +378,7 @@ def _about(info: Info) -> str:
         )
     lines += [
         "",
-        _("Maskinlesbart: {link}.", link="[data-manifest.json](data-manifest.json)"),
+        _("Maskinlesbart: {link}.", link='<a href="data-manifest.json">data-manifest.json</a>'),
         "",
         # the one line that differs between two builds of the same data
         _("Bygget {time} UTC.", time=info.built_at.strftime("%Y-%m-%d %H:%M")),
