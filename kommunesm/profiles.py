@@ -83,7 +83,18 @@ class Profiles:
 
 
 def size_group(population: pd.Series) -> pd.Series:
-    """The population class of each value (bokmål label; missing → NaN)."""
+    """The population class of each value.
+
+    Parameters
+    ----------
+    population : Series
+        Inhabitants per page.
+
+    Returns
+    -------
+    Series
+        The bokmål label of :data:`SIZE_GROUPS` for each value (missing → NaN).
+    """
     bounds = [-np.inf] + [b for b, _ in SIZE_GROUPS]
     labels = [label for _, label in SIZE_GROUPS]
     return pd.cut(population.astype("float64"), bounds, right=False, labels=labels).astype("object")
@@ -99,9 +110,24 @@ def compute(
 ) -> Profiles:
     """Profiles of every page in ``full`` for ``year``.
 
-    ``rank_uncertainty`` is the table of :func:`kommunesm.ranking.rank_uncertainty`
-    (index or column ``page_id``); when None it is computed with ``n_boot`` replicates
-    and ``seed`` (the settings of chapter 1, so the intervals agree).
+    Parameters
+    ----------
+    full : Dataset
+        The whole dataset (all years: the year before gives the change).
+    year : int
+        The report year.
+    rank_uncertainty : DataFrame, optional
+        The table of :func:`kommunesm.ranking.rank_uncertainty` (index or column
+        ``page_id``); when None it is computed with ``n_boot`` replicates and ``seed``.
+    n_boot : int, default 300
+        Bootstrap replicates (the setting of chapter 1, so the intervals agree).
+    seed : int, default 2013
+        Seed of the bootstrap.
+
+    Returns
+    -------
+    Profiles
+        Pages, metrics (long), ratings and the years compared.
     """
     from kommunesm import metrics as metrics_module
     from kommunesm import ranking
@@ -175,7 +201,22 @@ def compute(
 
 
 def describe(prof: Profiles, page_id: str, lang: str | None = None) -> str:
-    """The short generated text of one profile (report language)."""
+    """The short generated text of one profile.
+
+    Parameters
+    ----------
+    prof : Profiles
+        From :func:`compute`.
+    page_id : str
+        The page.
+    lang : str, optional
+        ``"nb"`` or ``"en"`` (default: the report language).
+
+    Returns
+    -------
+    str
+        Two or three sentences with the page's numbers.
+    """
     row = prof.pages.loc[page_id]
     m = prof.metrics[prof.metrics["page_id"] == page_id].set_index("metric")
     better = 0

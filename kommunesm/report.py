@@ -526,29 +526,33 @@ def build(
 
     Parameters
     ----------
-    data_dir
+    data_dir : str or Path, optional
         Data directory passed to every notebook (default: the data embedded in the
         package, :func:`kommunesm.datasets.data_dir`: the synthetic demo panel and the
         published reference tables).
-    out_dir
+    out_dir : str or Path, default 'reports/site'
         The public site (replaced whole, atomically, when the build succeeds; default
         ``reports/site`` in the working directory).
-    year
+    year : int, default 2013
         Study year.
-    lang
+    lang : str, default 'nb'
         ``"nb"`` (bokmål, default) or ``"en"``.
-    no_code
+    no_code : bool, default False
         Hide code cells (the public version).
-    only
+    only : iterable of str, optional
         Only these chapters (names or number prefixes, e.g. ``["00", "07"]``).
-    notebook_dir, kernel_name, timeout
-        Where the notebooks are, the Jupyter kernel, seconds a cell may run.
-    progress
+    notebook_dir : str or Path, default the repository's notebooks
+        Where the notebooks are.
+    kernel_name : str, default "python3"
+        The Jupyter kernel.
+    timeout : int, default 900
+        Seconds a cell may run.
+    progress : bool, default True
         Show progress on stderr (bars in a terminal, one line per chapter otherwise).
-    jobs
+    jobs : int, optional
         Chapters run at the same time (default 2 on two cores or more,
         ``$KOMMUNESM_REPORT_JOBS`` overrides).
-    profiles
+    profiles : bool, default True
         Write one profile page per municipality page.
 
     Returns

@@ -219,8 +219,23 @@ def start(
     out_dir: str | Path | None = None,
     chapter: str | None = None,
 ) -> None:
-    """:func:`setup` for a dataset already loaded: house style, manifest, provenance
-    link."""
+    """:func:`setup` for a dataset already loaded: house style, manifest, provenance link.
+
+    Parameters
+    ----------
+    full : Dataset
+        The whole dataset of the chapter.
+    year : int, optional
+        Study year (recorded with the provenance).
+    out_dir : str or Path, optional
+        Where tables and figures go (None: nothing is written).
+    chapter : str, optional
+        Chapter number (default ``$KOMMUNESM_CHAPTER``).
+
+    Returns
+    -------
+    None
+    """
     from kommunesm import plots
 
     plots.set_style()
@@ -351,8 +366,23 @@ def needs(ds: Dataset, *tables: str, purpose: str = "Denne delen") -> bool:
 
 
 def needs_years(ds: Dataset, years: Sequence[int], *, purpose: str = "Denne delen") -> bool:
-    """True if ``ds`` has dated rows in every one of ``years``; otherwise say which years
-    are missing and which the data cover, and return False."""
+    """Whether ``ds`` has dated rows in every one of ``years``.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The data.
+    years : sequence of int
+        The years the section needs.
+    purpose : str, default "Denne delen"
+        What needs them (bokmål, translated).
+
+    Returns
+    -------
+    bool
+        True if all years are there; otherwise the missing years and the years the data
+        cover are shown and False is returned.
+    """
     covered = ds.years()
     wanted = [int(y) for y in years]
     missing = [y for y in wanted if y not in covered]
@@ -473,31 +503,35 @@ def table(
 
     Parameters
     ----------
-    df
+    df : DataFrame
         The table; a named or non-default index becomes an ordinary column (no index
         column is shown).
-    name
+    name : str
         File name of the saved table (``tables/<name>.csv``; also ``.xlsx`` when the
         table is longer than ``excerpt``).
-    caption
+    caption : str
         Caption (bokmål message id; translated).
-    labels, units
+    labels, units : mapping of str to str, optional
         Column headers and units (bokmål), added to :data:`LABELS`.
-    decimals
+    decimals : mapping of str to int, optional
         Decimals per column (default: from the column's magnitude).
-    columns
+    columns : sequence of str, optional
         Columns shown (default all; the saved table has all).
-    values
+    values : mapping of str to mapping, optional
         Words for coded values, per column (``{"status": {"merged": "slått sammen"}}``;
         bokmål, translated).
-    source
+    source : str, optional
         Source of published values (shown under the table).
-    note
+    note : str, optional
         A note under the table (bokmål message id).
-    synthetic
+    synthetic : bool, optional
         Whether the numbers come from synthetic inputs (default: the chapter's data).
-    excerpt
+    excerpt : int, default 15
         Rows shown on the page; a longer table shows its first rows and links the files.
+
+    Returns
+    -------
+    None
     """
     frame = df
     if not isinstance(frame.index, pd.RangeIndex) or frame.index.name is not None:
@@ -587,8 +621,19 @@ def _gt_html(cells: pd.DataFrame, header: list[str], original: pd.DataFrame, tab
 
 
 def save(df: pd.DataFrame, name: str) -> None:
-    """Save ``df`` as ``tables/<name>.csv`` without showing it (a result other pages use,
-    e.g. the rank intervals of the profiles)."""
+    """Save ``df`` as ``tables/<name>.csv`` without showing it.
+
+    Parameters
+    ----------
+    df : DataFrame
+        A result other pages use (e.g. the rank intervals of the profiles).
+    name : str
+        File name without extension.
+
+    Returns
+    -------
+    None
+    """
     frame = df.reset_index() if df.index.name is not None else df
     files = _write_table(frame, name, long=False)
     _state.manifest.setdefault("saved", []).extend(files)

@@ -162,7 +162,23 @@ def _synthetic_note() -> str:
 
 def write_pages(src: Path, extra: Path, info: Info, *, references: Path) -> None:
     """Write ``conf.py``, the landing page, "Om dataene", the bibliography, the static
-    files and ``data-manifest.json`` into the Sphinx source ``src``."""
+    files and ``data-manifest.json`` into the Sphinx source.
+
+    Parameters
+    ----------
+    src : Path
+        The Sphinx source folder.
+    extra : Path
+        Files copied as they are into the site (figures, tables, manifest).
+    info : Info
+        What the pages need to know about the build.
+    references : Path
+        The BibTeX file.
+
+    Returns
+    -------
+    None
+    """
     title = _("Kommunene i sosiale medier")
     (src / "conf.py").write_text(_conf(info, title), encoding="utf-8")
     static = src / "_static"
@@ -401,7 +417,26 @@ def write_profiles(
     src: Path, extra: Path, info: Info, rank_table: Path | None, log: list[str]
 ) -> int:
     """One page per municipality page (``kommuner/<page>.md``) and the "Finn din
-    kommune" table (kept for the landing page); returns the number of profiles."""
+    kommune" table (kept for the landing page).
+
+    Parameters
+    ----------
+    src : Path
+        The Sphinx source folder.
+    extra : Path
+        Files copied as they are into the site.
+    info : Info
+        What the pages need to know about the build.
+    rank_table : Path, optional
+        Chapter 1's rank intervals (``01_rank_uncertainty.csv``); computed if None.
+    log : list of str
+        The build log (a line is added when there is nothing to profile).
+
+    Returns
+    -------
+    int
+        The number of profiles written.
+    """
     from kommunesm import profiles
     from kommunesm.io.dataset import load_dataset
 
@@ -570,7 +605,24 @@ def _finder(rows: list[tuple[str, str, Any]], prof: Any) -> str:
 
 # --------------------------------------------------------------------------- sphinx
 def sphinx_build(src: Path, out: Path, *, lang: str, no_code: bool) -> str:
-    """Build the HTML with Sphinx in this process; returns the warnings text."""
+    """Build the HTML with Sphinx in this process.
+
+    Parameters
+    ----------
+    src : Path
+        The Sphinx source folder (with ``conf.py``).
+    out : Path
+        Where the HTML goes.
+    lang : str
+        The report language.
+    no_code : bool
+        Whether code cells are hidden (set in ``conf.py``).
+
+    Returns
+    -------
+    str
+        Sphinx's warnings (for the build log).
+    """
     import logging
 
     from sphinx.application import Sphinx
@@ -606,8 +658,22 @@ _NOT_PUBLIC = (
 
 
 def assemble(html_dir: Path, public: Path, info: Info) -> None:
-    """Copy the public part of the Sphinx output into ``public``: HTML, static files,
-    figures, tables and the data manifest; no notebooks, sources or build files."""
+    """Copy the public part of the Sphinx output into ``public``.
+
+    Parameters
+    ----------
+    html_dir : Path
+        Sphinx's output.
+    public : Path
+        The public site (HTML, static files, figures, tables and the data manifest; no
+        notebooks, sources or build files).
+    info : Info
+        The build (unused here; kept for a stable signature).
+
+    Returns
+    -------
+    None
+    """
     shutil.copytree(
         html_dir,
         public,
