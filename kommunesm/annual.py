@@ -676,6 +676,25 @@ def compare(
     (:func:`kommunesm.ranking.gambit_points`, ``list_size=top_n``); then units, growth,
     its summary and the Top-N changes.
 
+    Parameters
+    ----------
+    full : Dataset
+        A dataset covering both years.
+    year : int
+        The later year.
+    previous_year : int, optional
+        The earlier year (default ``year - 1``).
+    top_n : int, default 30
+        N of the Top-N (also the list size of the ranking).
+    metrics : sequence of str, default DEFAULT_METRICS
+        The page metrics compared.
+    ranking_kwargs : mapping of str to object, optional
+        Passed on to :func:`kommunesm.ranking.gambit_points`.
+    n_boot : int, default 2000
+        Bootstrap resamples for the interval of the median growth.
+    seed : int, default 2013
+        Seed of the bootstrap.
+
     Returns
     -------
     AnnualComparison

@@ -81,6 +81,11 @@ def page_years(
         Join covariates on the year too (default False: the covariates' single year is
         used for every panel year, as when only one SSB year is at hand).
 
+    Returns
+    -------
+    DataFrame
+        One row per page and year with the columns described in the module docstring.
+
     Examples
     --------
     >>> import pandas as pd

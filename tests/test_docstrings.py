@@ -45,12 +45,6 @@ CORE_WITH_EXAMPLES = (
 #: be complete, and a name is removed here when its docstring is finished).
 NOT_YET_NUMPYDOC = frozenset(
     {
-        "kommunesm.annual.compare",
-        "kommunesm.hypotheses.scheme_analysis.coding_round",
-        "kommunesm.hypotheses.scheme_analysis.fill_workbooks",
-        "kommunesm.hypotheses.scheme_analysis.page_shares",
-        "kommunesm.hypotheses.scheme_analysis.simulated_codes",
-        "kommunesm.hypotheses.scheme_sheets.make_scheme_sheets",
         "kommunesm.io.cache.cache_dir",
         "kommunesm.io.cache.cached_load",
         "kommunesm.io.privacy.get_salt",
@@ -88,7 +82,6 @@ NOT_YET_NUMPYDOC = frozenset(
         "kommunesm.narrate.translate_markdown",
         "kommunesm.narrate.untranslated",
         "kommunesm.narrate.value",
-        "kommunesm.panel.page_years",
         "kommunesm.report.chapter_header",
         "kommunesm.report.check_rows",
         "kommunesm.report.git_commit",

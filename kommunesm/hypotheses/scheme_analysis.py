@@ -128,6 +128,8 @@ def page_shares(
     ----------
     codes : DataFrame
         :func:`scheme_consensus` output (index unit id).
+    scheme : CodingScheme or str
+        The scheme the codes belong to.
     units : DataFrame, optional
         For post schemes: a table with ``post_id`` (or ``unit_id``) and ``page_id``.
 
@@ -346,6 +348,21 @@ def simulated_codes(
     probability ``1 - flip``); elsewhere draws a category uniformly (yes/no columns: yes
     with probability ``p_yes``). Ordinal variables move one step when flipped.
 
+    Parameters
+    ----------
+    units : DataFrame
+        The units to code (index unit id).
+    scheme : CodingScheme or str
+        The scheme.
+    seed : int, default 0
+        Seed of the draws.
+    flip : float, default 0.1
+        Probability of departing from a suggestion.
+    p_yes : float, default 0.2
+        Probability of yes for yes/no columns without a suggestion.
+    suggestions : DataFrame, optional
+        The scheme's suggestions per unit (same index).
+
     Returns
     -------
     DataFrame
@@ -406,7 +423,26 @@ def fill_workbooks(
 ) -> list[Path]:
     """Fill exported workbooks with SIMULATED coders (in place): each coder (Meta sheet)
     reports ``truth`` but errs with its error rate per cell (:func:`_perturb`); the Meta
-    sheet gets a ``simulated`` row (:data:`SIMULATED_NOTE`)."""
+    sheet gets a ``simulated`` row (:data:`SIMULATED_NOTE`).
+
+    Parameters
+    ----------
+    paths : sequence of str or Path
+        Exported coding workbooks of ``scheme``.
+    truth : DataFrame
+        The simulated true codes (:func:`simulated_codes`).
+    scheme : CodingScheme or str
+        The scheme.
+    error_rates : mapping of str to float or float, default 0.1
+        Error rate per coder name, or one rate for all.
+    seed : int, default 0
+        Seed of the first coder's errors.
+
+    Returns
+    -------
+    list of Path
+        The workbooks filled.
+    """
     from openpyxl import load_workbook
 
     from kommunesm.hypotheses.sheets import CODING_SHEET, META_SHEET
@@ -655,6 +691,12 @@ def coding_round(
         the scheme's own rules. Shown as ``forslag_…``; the simulation starts from them.
     auto : DataFrame, optional
         Read-only information per unit shown as ``auto_…`` (e.g. matched words).
+
+    Returns
+    -------
+    CodingRound
+        Units, codes, reliability and the Top-vs-rest comparison of the round (or the
+        blank workbooks written, when nobody has coded yet).
     """
     from kommunesm.hypotheses import scheme_sheets as ss
     from kommunesm.hypotheses.reliability import reliability

@@ -301,7 +301,30 @@ def make_scheme_sheets(
     --scheme``): one row per page (page schemes) or ``per_page`` sampled posts per page
     (post schemes, :func:`~kommunesm.hypotheses.sheets.sample_posts`), with the scheme's
     suggestions. ``pages`` restricts the pages (default all); for the Top-10 and a
-    comparison group use :func:`~kommunesm.hypotheses.scheme_analysis.coding_round`."""
+    comparison group use :func:`~kommunesm.hypotheses.scheme_analysis.coding_round`.
+
+    Parameters
+    ----------
+    dataset : object
+        A :class:`kommunesm.io.dataset.Dataset`.
+    scheme : CodingScheme or str
+        The scheme.
+    coders : sequence of str
+        Coder names, one workbook each.
+    out_dir : str or Path
+        Output directory.
+    per_page : int, default 5
+        Sampled posts per page (post schemes).
+    seed : int, default 2013
+        Seed of the post sample.
+    pages : sequence of str, optional
+        Only these page ids (default all).
+
+    Returns
+    -------
+    list of Path
+        The workbooks written.
+    """
     from kommunesm.hypotheses.sheets import sample_posts
 
     sch = get_scheme(scheme)
