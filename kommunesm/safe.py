@@ -99,6 +99,16 @@ def escape_html(value: Any) -> str:
     '&lt;img src=x onerror=alert(1)&gt;.csv'
     >>> escape_html(None)
     ''
+
+    Parameters
+    ----------
+    value : object
+        Any cell value.
+
+    Returns
+    -------
+    str
+        The escaped text.
     """
     if _is_missing(value):
         return ""
@@ -114,6 +124,16 @@ def escape_markdown(value: Any) -> str:
 
     >>> escape_markdown("[klikk](javascript:alert(1)) *viktig* <b>")
     '\\\\[klikk\\\\]\\\\(javascript\\\\:alert\\\\(1\\\\)\\\\) \\\\*viktig\\\\* &lt;b&gt;'
+
+    Parameters
+    ----------
+    value : object
+        Any cell value.
+
+    Returns
+    -------
+    str
+        The escaped Markdown.
     """
     text = escape_html(value)
     text = re.sub(r"[\r\n]+", " ", text)
@@ -126,6 +146,16 @@ def escape_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
     >>> escape_frame(pd.DataFrame({"<b>": ["<i>x</i>", 1]})).to_dict("list")
     {'&lt;b&gt;': ['&lt;i&gt;x&lt;/i&gt;', 1]}
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The table.
+
+    Returns
+    -------
+    DataFrame
+        The escaped copy.
     """
     return _map_frame(frame, lambda v: escape_html(v) if isinstance(v, str) else v)
 
@@ -136,6 +166,16 @@ def styler_escape(frame: pd.DataFrame | Any) -> Any:
     Equivalent to ``frame.style.format(escape="html").format_index(escape="html")``;
     a ``Styler`` given is returned with the escaping added. Captions are not data:
     escape them yourself with :func:`escape_html` if they hold data strings.
+
+    Parameters
+    ----------
+    frame : DataFrame or Styler
+        The table (or a Styler of it).
+
+    Returns
+    -------
+    Styler
+        The escaping Styler.
     """
     styler = frame.style if isinstance(frame, pd.DataFrame) else frame
     styler = styler.format(escape="html")
@@ -150,6 +190,16 @@ def is_formula_like(value: Any) -> bool:
 
     >>> is_formula_like("=1+1"), is_formula_like("-5"), is_formula_like(" @SUM(A1)")
     (True, False, True)
+
+    Parameters
+    ----------
+    value : object
+        Any cell value.
+
+    Returns
+    -------
+    bool
+        Whether a spreadsheet would treat it as a formula.
     """
     if not isinstance(value, str) or not value:
         return False
@@ -161,7 +211,18 @@ def is_formula_like(value: Any) -> bool:
 
 def neutralise(value: Any) -> Any:
     """``value`` with a leading ``'`` if it is a formula-led string (OWASP rule);
-    anything else (numbers, plain-number strings, ordinary text) unchanged."""
+    anything else (numbers, plain-number strings, ordinary text) unchanged.
+
+    Parameters
+    ----------
+    value : object
+        Any cell value.
+
+    Returns
+    -------
+    object
+        The value, neutralised if it was formula-led.
+    """
     return "'" + value if is_formula_like(value) else value
 
 
@@ -171,6 +232,16 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
     >>> neutralise_frame(pd.DataFrame({"side": ["=1+1", "Ørsta"], "n": [-1, 2]})).to_dict("list")
     {'side': ["'=1+1", 'Ørsta'], 'n': [-1, 2]}
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The table.
+
+    Returns
+    -------
+    DataFrame
+        The neutralised copy.
     """
     return _map_frame(frame, neutralise)
 
@@ -181,6 +252,20 @@ def write_csv(frame: pd.DataFrame, path: str | Path, **kwargs: Any) -> Path:
     Defaults give byte-identical files for the same table: UTF-8, ``\\n`` line ends,
     ``float_format="%.6g"``, ISO 8601 timestamps, ``index=False``. Other keyword
     arguments go to :meth:`pandas.DataFrame.to_csv`.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The table.
+    path : str or Path
+        Target file.
+    **kwargs : object
+        Passed on to :meth:`pandas.DataFrame.to_csv`.
+
+    Returns
+    -------
+    Path
+        The file written.
     """
     kwargs.setdefault("index", False)
     kwargs.setdefault("float_format", "%.6g")
@@ -200,6 +285,18 @@ def save_workbook(workbook: Any, path: str | Path) -> Path:
     - the document's created/modified times are :data:`FIXED_TIME` and every zip entry
       has a fixed time, so the same content gives the same bytes on every run;
     - the file is written to a temporary name and renamed (no half-written workbook).
+
+    Parameters
+    ----------
+    workbook : openpyxl.Workbook
+        The workbook.
+    path : str or Path
+        Target file.
+
+    Returns
+    -------
+    Path
+        The file written.
     """
     for ws in workbook.worksheets:
         for row in ws.iter_rows():
@@ -239,7 +336,20 @@ def _fix_zip(data: bytes) -> bytes:
 # ------------------------------------------------------------------------------ files
 def atomic_write_bytes(path: Path, data: bytes) -> Path:
     """Write ``data`` to ``path`` through a temporary file in the same folder and an
-    atomic rename: readers see the old file or the new one, never half of one."""
+    atomic rename: readers see the old file or the new one, never half of one.
+
+    Parameters
+    ----------
+    path : Path
+        Target file.
+    data : bytes
+        The content.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
