@@ -102,7 +102,7 @@ class Chapter:
     notebook, html
         File name of the notebook and of its page in the site.
     title, question
-        The notebook's ``# `` heading and the first sentence after it (its question).
+        The notebook's first ``#`` heading and the first sentence after it (its question).
     status
         ``ok``, ``failed`` or ``not run`` (the build stopped before it).
     error, error_cell
