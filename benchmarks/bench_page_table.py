@@ -66,14 +66,23 @@ def _peak_rss_mb() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
-def sql_page_table(data_dir: str | Path, first_day: str, last_day: str) -> str:
-    """The DuckDB SQL computing :data:`COMPARED` per page from the Parquet files."""
+def sql_page_table(
+    data_dir: str | Path, first_day: str, last_day: str, *, stored_flags: bool = False
+) -> str:
+    """The DuckDB SQL computing :data:`COMPARED` per page from the Parquet files
+    (``stored_flags``: questions from the stored ``is_question`` column, as written by
+    kommunesm's ingest, instead of the regular expression)."""
     from kommunesm.metrics.response import QUESTION_PATTERN
 
     d = Path(data_dir)
     n_days = (pd.Timestamp(last_day) - pd.Timestamp(first_day)).days + 1
     pattern = QUESTION_PATTERN.replace("'", "''")
     period = f"BETWEEN DATE '{first_day}' AND DATE '{last_day}'"
+    question = (
+        "coalesce(is_question, false)"
+        if stored_flags
+        else f"coalesce(regexp_matches(message, '{pattern}'), false)"
+    )
     src = {t: f"read_parquet('{(d / f'{t}.parquet').as_posix()}')" for t in TABLES}
     return f"""
 WITH ids AS (
@@ -104,12 +113,13 @@ c AS (
     SELECT comment_id, post_id, page_id,
            CASE WHEN trim(parent_id) IN ('', 'nan', 'None', '<NA>') THEN NULL
                 ELSE parent_id END AS parent_id,
-           created_at, coalesce(is_page_reply, false) AS is_page_reply, message
+           created_at, coalesce(is_page_reply, false) AS is_page_reply,
+           {"is_question" if stored_flags else "message"}
     FROM {src["comments"]}
 ),
 q AS (
     SELECT comment_id, post_id, page_id, parent_id, created_at AS asked_at FROM c
-    WHERE NOT is_page_reply AND coalesce(regexp_matches(message, '{pattern}'), false)
+    WHERE NOT is_page_reply AND {question}
 ),
 r AS (SELECT * FROM c WHERE is_page_reply AND created_at IS NOT NULL),
 qa AS (SELECT * FROM q WHERE asked_at IS NOT NULL),
@@ -179,6 +189,8 @@ def _pandas_job(data_dir: str, first_day: str, last_day: str) -> dict:
         tables["comments"],
         first_day,
         last_day,
+        engine="pandas",  # the reference implementation
+        engagement="period",  # the variant this SQL computes for metric 10
     )
     t2 = time.perf_counter()
     return {

@@ -79,6 +79,7 @@ def make_panel(
     year: int = 2013,
     question_share: float = 0.2,
     flat_share: float = 0.05,
+    thread_share: float = 0.15,
 ) -> dict[str, pd.DataFrame]:
     """A synthetic panel of ``n_pages * scale`` pages over calendar year ``year``.
 
@@ -98,6 +99,10 @@ def make_panel(
         Share of citizen comments that are questions.
     flat_share
         Share of page replies without ``parent_id`` (flat exports).
+    thread_share
+        Share of citizen comments that are replies in a thread (``parent_id`` = the
+        post's first comment); a page reply to such a question hangs under the same
+        parent (reply rule 2 of :mod:`kommunesm.metrics.response`).
 
     Returns
     -------
@@ -194,12 +199,18 @@ def make_panel(
     q_idx = np.flatnonzero(answered)
     n_r = len(q_idx)
     delay = rng.lognormal(np.log(np.where(fast[c_page[q_idx]], 40, 240) * 60), 1.2, n_r)
-    r_sec = c_sec[q_idx] + delay
     flat = rng.random(n_r) < flat_share
     c_ids = _ids("bc-", n_c + n_r, 10)
-    parent = np.concatenate(
-        [np.full(n_c, None, dtype=object), np.where(flat, None, c_ids.to_numpy()[q_idx])]
-    )
+    ids_arr = c_ids.to_numpy()
+    # threads: some citizen comments reply to the post's first comment (and come after it)
+    first_idx = np.repeat(np.cumsum(n_comm) - n_comm, n_comm)
+    threaded = (rng.random(n_c) < thread_share) & (np.arange(n_c) != first_idx)
+    c_sec = np.where(threaded, np.maximum(c_sec, c_sec[first_idx] + 60), c_sec)
+    c_parent = np.where(threaded, ids_arr[first_idx], None)
+    r_sec = c_sec[q_idx] + delay
+    # a page answer to a threaded question hangs under the thread's parent (rule 2)
+    r_parent = np.where(threaded[q_idx], c_parent[q_idx], ids_arr[q_idx])
+    parent = np.concatenate([c_parent, np.where(flat, None, r_parent)])
     all_sec = np.concatenate([c_sec, r_sec])
     all_post = np.concatenate([c_post, c_post[q_idx]])
     is_reply = np.concatenate([np.zeros(n_c, bool), np.ones(n_r, bool)])

@@ -232,6 +232,18 @@ FIELDS: dict[str, dict[str, Field]] = {
             Field(f"reactions_{kind}", "count", description=f"'{kind}' reactions, where given.")
             for kind in ("like", "love", "care", "haha", "wow", "sad", "angry")
         ),
+        Field(
+            "is_question",
+            "bool",
+            description="A visitor post that is a citizen question, detected once at ingest "
+            "(kommunesm.metrics.response.question_flags, RE2).",
+        ),
+        Field(
+            "question_detector",
+            "text",
+            description="Version of the question detector that set is_question "
+            "(kommunesm.metrics.response.QUESTION_DETECTOR).",
+        ),
         _SYNTH,
     ),
     "comments": _fields(
@@ -244,6 +256,18 @@ FIELDS: dict[str, dict[str, Field]] = {
         Field("is_page_reply", "bool", required=True, nullable=False),
         Field("message", "text"),
         Field("platform", "category", allowed=PLATFORMS),
+        Field(
+            "is_question",
+            "bool",
+            description="A citizen question (not a page reply), detected once at ingest "
+            "(kommunesm.metrics.response.question_flags, RE2).",
+        ),
+        Field(
+            "question_detector",
+            "text",
+            description="Version of the question detector that set is_question "
+            "(kommunesm.metrics.response.QUESTION_DETECTOR).",
+        ),
         _SYNTH,
     ),
     "activity": _fields(

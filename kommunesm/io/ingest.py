@@ -41,6 +41,7 @@ from kommunesm.errors import InputError
 from kommunesm.io import canonical, detect
 from kommunesm.io.dataset import sha256
 from kommunesm.io.tabular import LoadResult
+from kommunesm.metrics.response import with_question_flags
 
 __all__ = ["QUARANTINE_FILE", "IngestResult", "load_files", "write"]
 
@@ -199,6 +200,8 @@ def load_files(paths: Iterable[str | Path]) -> IngestResult:
         frames = [schema.coerce_dtypes(loaded[i][1].data, table) for i in members]
         names = [loaded[i][0].name for i in members]
         combined, dupes, counts = _cross_file_duplicates(frames, names, table)
+        if table in ("comments", "posts"):  # question detection once, at ingest
+            combined = with_question_flags(combined, table)
         tables[table] = schema.coerce_dtypes(combined, table)
         quarantines.append(dupes)
         for i, n in zip(members, counts, strict=True):

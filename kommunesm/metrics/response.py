@@ -84,6 +84,7 @@ Examples
 
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import lru_cache
 
@@ -97,6 +98,7 @@ __all__ = [
     "FEW_HOURS",
     "INTERROGATIVES",
     "KPI_COLUMNS",
+    "QUESTION_DETECTOR",
     "OFFICE_HOURS",
     "PAGE_RESPONSE_COLUMNS",
     "QUESTION_PATTERN",
@@ -107,6 +109,8 @@ __all__ = [
     "detect_visitor_questions",
     "office_minutes_between",
     "page_response",
+    "question_flags",
+    "with_question_flags",
     "response_times",
     "same_working_day_deadline",
     "summarise_responses",
@@ -179,6 +183,10 @@ QUESTION_PATTERN = (
     + f"|{_BEGIN}noen{_SP}+som{_SP}+vet{_END}|{_BEGIN}nokon{_SP}+som{_SP}+veit{_END}"
 )
 _QUESTION_RE = re.compile(QUESTION_PATTERN)  # fails at import if Python re cannot read it
+#: Version of the question detector stored next to ``is_question`` (column
+#: ``question_detector``) in the comments and posts tables: the rule's revision and a
+#: digest of the pattern, so that flags of an older detector are recomputed, never mixed.
+QUESTION_DETECTOR = "q1-" + hashlib.sha256(QUESTION_PATTERN.encode()).hexdigest()[:12]
 
 #: Columns of :func:`response_times`.
 RESPONSE_COLUMNS = [
@@ -254,10 +262,97 @@ def detect_questions(comments: pd.DataFrame) -> pd.Series:
     _require(comments, ("message", "is_page_reply"), "detect_questions")
     if not len(comments):
         return pd.Series([], index=comments.index, dtype=bool)
-    text = comments["message"].astype("str")
-    # a plain pattern string lets pandas use pyarrow's RE2 (fast); Python re otherwise
-    hit = text.str.contains(QUESTION_PATTERN, regex=True, na=False).astype(bool)
-    return (hit & ~_page_mask(comments)).rename("is_question")
+    hit = _match_question(comments["message"])
+    return pd.Series(
+        hit & ~_page_mask(comments).to_numpy(), index=comments.index, name="is_question"
+    )
+
+
+def _match_question(message: object) -> np.ndarray:
+    """RE2 match (Arrow compute) of :data:`QUESTION_PATTERN`; missing text is False.
+
+    Every detector of kommunesm runs through here, so questions mean the same at ingest,
+    in pandas, in DuckDB and on Spark (which receive the flags, never the pattern).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(message, pd.Series):
+        arr = pa.array(message.astype("str").to_numpy(na_value=None), pa.large_string())
+    else:
+        arr = message if isinstance(message, (pa.Array, pa.ChunkedArray)) else pa.array(message)
+        if not pa.types.is_large_string(arr.type):
+            arr = arr.cast(pa.large_string())
+    hit = pc.match_substring_regex(arr, QUESTION_PATTERN)
+    return np.asarray(pc.fill_null(hit, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _stored_flags(frame: object) -> np.ndarray | None:
+    """Stored ``is_question`` flags if they can be used, else None (pandas or Arrow).
+
+    They are used when the message is absent (nothing to detect from), or when every row
+    has a flag and names the current detector in ``question_detector``.
+    """
+    import pyarrow as pa
+
+    names = frame.column_names if isinstance(frame, pa.Table) else list(frame.columns)
+    if "is_question" not in names:
+        return None
+
+    def col(name: str) -> pd.Series:
+        c = frame.column(name).to_pandas() if isinstance(frame, pa.Table) else frame[name]
+        return pd.Series(c)
+
+    flags = col("is_question").astype("boolean")
+    if "message" in names:
+        if "question_detector" not in names or flags.isna().any():
+            return None
+        if not bool((col("question_detector").astype("str") == QUESTION_DETECTOR).all()):
+            return None
+    return flags.fillna(False).to_numpy(dtype=bool)
+
+
+def with_question_flags(frame: pd.DataFrame, kind: str = "comments") -> pd.DataFrame:
+    """``frame`` with ``is_question`` and ``question_detector`` columns (for ingest).
+
+    Detection runs once, when the canonical table is written, so that the metrics (and
+    their SQL on DuckDB or Spark) read flags instead of applying a regular expression.
+    """
+    flags = question_flags(frame, kind=kind)
+    return frame.assign(
+        is_question=pd.array(flags, dtype="boolean"),
+        question_detector=pd.Series(QUESTION_DETECTOR, index=frame.index, dtype="str"),
+    )
+
+
+def question_flags(table: object, *, kind: str = "comments") -> np.ndarray:
+    """``is_question`` of each row of a comments or posts table (pandas or Arrow).
+
+    The stored column when the table carries flags of the current detector
+    (:data:`QUESTION_DETECTOR`, column ``question_detector``; without a message column the
+    flags are trusted as they are), else detected now: for ``kind="comments"`` :func:`detect_questions`
+    (page replies are never questions), for ``kind="posts"``
+    :func:`detect_visitor_questions` (only citizens' wall posts).
+    """
+    import pyarrow as pa
+
+    stored = _stored_flags(table)
+    if stored is not None:
+        return stored
+    frame = table
+    if isinstance(table, pa.Table):
+        need = ["message", "is_page_reply"] if kind == "comments" else ["message", "author_kind"]
+        frame = pd.DataFrame(
+            {c: table.column(c).to_pandas() for c in need if c in table.column_names}
+        )
+        if kind == "comments" and "message" in frame.columns:
+            hit = _match_question(table.column("message"))
+            return hit & ~_page_mask(frame).to_numpy() if "is_page_reply" in frame else hit
+    if kind == "comments":
+        return detect_questions(frame).to_numpy(dtype=bool)
+    if "message" not in frame.columns:
+        return np.zeros(len(frame), dtype=bool)
+    return detect_visitor_questions(frame).to_numpy(dtype=bool)
 
 
 @lru_cache(maxsize=32)
@@ -522,7 +617,7 @@ def same_working_day_deadline(
 
 
 def _question_text_mask(text: pd.Series) -> pd.Series:
-    return text.astype("str").str.contains(QUESTION_PATTERN, regex=True, na=False).astype(bool)
+    return pd.Series(_match_question(text), index=text.index)
 
 
 def detect_visitor_questions(posts: pd.DataFrame) -> pd.Series:
@@ -650,7 +745,8 @@ def _comment_questions(comments: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series,
         index=c.index,
     )
     replies = base.loc[_page_mask(c) & created.notna()]
-    q = base.loc[detect_questions(c)].rename(columns={"created_at": "asked_at"})
+    is_q = question_flags(c) & ~_page_mask(c).to_numpy()
+    q = base.loc[is_q].rename(columns={"created_at": "asked_at"})
     if not len(q):
         return q, pd.Series([], dtype=created.dtype), replies
 
@@ -673,7 +769,9 @@ def _visitor_questions(
     posts: pd.DataFrame, replies: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.Series]:
     """Visitor-post questions and their first page reply on the post (internal)."""
-    need = ("post_id", "page_id", "created_at", "message")
+    need = ("post_id", "page_id", "created_at") + (
+        () if "is_question" in posts.columns else ("message",)
+    )
     missing = [c for c in need if c not in posts.columns]
     if missing:
         raise InputError(
@@ -682,7 +780,7 @@ def _visitor_questions(
             column=missing[0],
             expected="the canonical posts table (kommunesm.schema.FIELDS['posts'])",
         )
-    vp = posts.loc[detect_visitor_questions(posts)]
+    vp = posts.loc[question_flags(posts, kind="posts") & is_visitor_post(posts).to_numpy()]
     q = pd.DataFrame(
         {
             "comment_id": vp["post_id"].astype("str"),
@@ -769,7 +867,8 @@ def response_times(
     if has_c:
         _require(
             comments,
-            ("comment_id", "post_id", "page_id", "created_at", "is_page_reply", "message"),
+            ("comment_id", "post_id", "page_id", "created_at", "is_page_reply")
+            + (() if "is_question" in comments.columns else ("message",)),
             "response_times",
         )
         cq, c_first, replies = _comment_questions(comments)

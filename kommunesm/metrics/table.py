@@ -11,6 +11,7 @@ The column definitions are in :data:`COLUMN_DEFINITIONS` (also printed by
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -616,6 +617,10 @@ def page_table(
     questions: str | tuple[str, ...] = "all",
     office_hours: tuple[object, object] = response.OFFICE_HOURS,
     few_hours: float = response.FEW_HOURS,
+    engine: str = "duckdb",
+    spark: object = None,
+    memory_limit: str | None = None,
+    threads: int | None = None,
 ) -> pd.DataFrame:
     """One row per page: the ten Gambit metrics, then the extras of :data:`EXTRA_COLUMNS`.
 
@@ -658,6 +663,16 @@ def page_table(
     office_hours : tuple, default ('08:00', '15:45')
     few_hours : float, default 3.0
         Office clock of KS Veikart's norm (:func:`kommunesm.metrics.response.response_times`).
+    engine
+        ``"duckdb"`` (default: the SQL of :mod:`kommunesm.metrics.sql` in embedded DuckDB;
+        the inputs may then also be pyarrow Tables or Parquet paths, and only the per-page
+        table enters pandas), ``"pandas"`` (the reference implementation, equal column for
+        column) or ``"spark"`` (the same SQL transpiled by sqlglot and run on ``spark``, a
+        SparkSession; the ``kommunesm[spark]`` extra).
+    spark
+        The SparkSession for ``engine="spark"``.
+    memory_limit, threads
+        DuckDB settings (e.g. ``memory_limit="1GB"``; beyond it DuckDB spills to disk).
 
     Returns
     -------
@@ -697,6 +712,31 @@ def page_table(
     True
     """
     questions = _check_sources(questions)
+    _check_variant(engagement)
+    if engine != "pandas":
+        from kommunesm.metrics import sql
+
+        return sql.page_table_sql(
+            pages,
+            page_days,
+            posts,
+            comments,
+            start,
+            end,
+            country=country,
+            engagement=engagement,
+            questions=questions,
+            office_hours=office_hours,
+            few_hours=few_hours,
+            engine=engine,
+            spark=spark,
+            memory_limit=memory_limit,
+            threads=threads,
+        )
+    pages, page_days, posts, comments = (
+        pd.read_parquet(x) if isinstance(x, (str, Path)) else x
+        for x in (pages, page_days, posts, comments)
+    )
     atoms = build_atoms(
         pages,
         page_days,
