@@ -181,7 +181,18 @@ def suggest_ambition(units: pd.DataFrame) -> pd.Series:
     ``avventende`` («sperret for at brukere skal kunne skrive egne saker på
     Facebook-vegg»); an open wall → ``inviterende`` (innbyggerne «selv kan initiere saker
     direkte på Facebook-vegger»). Needs ``open_wall`` and/or ``posts_per_week``
-    (``n_posts``); NA where they are missing."""
+    (``n_posts``); NA where they are missing.
+
+    Parameters
+    ----------
+    units : DataFrame
+        The units to code (``open_wall``, ``posts_per_week`` / ``n_posts``).
+
+    Returns
+    -------
+    Series
+        Suggested category code per unit (same index), None where there is none.
+    """
     n = len(units)
     activity = None
     for col in ("posts_per_week", "n_posts", "page_posts"):
@@ -452,7 +463,18 @@ DIFI_PLATFORM_TYPES: dict[str, str] = {
 
 def suggest_difi(units: pd.DataFrame) -> pd.Series:
     """Suggested Difi type from ``platform`` (:data:`DIFI_PLATFORM_TYPES`); NA for
-    platforms not listed."""
+    platforms not listed.
+
+    Parameters
+    ----------
+    units : DataFrame
+        The units to code (``platform``).
+
+    Returns
+    -------
+    Series
+        Suggested category code per unit (same index), None where there is none.
+    """
     plat = _text(units, "platform").str.strip().str.lower()
     return plat.map(DIFI_PLATFORM_TYPES).astype(object)
 
@@ -564,14 +586,36 @@ BONSON_MEDIA_TYPES: dict[str, str] = {
 
 
 def suggest_media_type(units: pd.DataFrame) -> pd.Series:
-    """Media type from the post type (:data:`BONSON_MEDIA_TYPES`); NA if unknown."""
+    """Media type from the post type (:data:`BONSON_MEDIA_TYPES`); NA if unknown.
+
+    Parameters
+    ----------
+    units : DataFrame
+        The units to code (``type``).
+
+    Returns
+    -------
+    Series
+        Suggested category code per unit (same index), None where there is none.
+    """
     t = _text(units, "type").str.strip().str.lower()
     return t.map(BONSON_MEDIA_TYPES).astype(object)
 
 
 def suggest_content_type(units: pd.DataFrame) -> pd.Series:
     """``driftsmelding`` where H7's notice lexicon matches the message
-    (:func:`kommunesm.hypotheses.coders.operational_notice`); otherwise no suggestion."""
+    (:func:`kommunesm.hypotheses.coders.operational_notice`); otherwise no suggestion.
+
+    Parameters
+    ----------
+    units : DataFrame
+        The units to code (``message``).
+
+    Returns
+    -------
+    Series
+        Suggested category code per unit (same index), None where there is none.
+    """
     from kommunesm.hypotheses import coders
 
     hit = coders.operational_notice(_text(units, "message", "text")).to_numpy(dtype=bool)

@@ -104,6 +104,16 @@ def _is_missing(value: object) -> bool:
 def normalise_binary(value: object) -> str | None:
     """``"1"``/``"0"`` for yes/no spellings (1, 0, ja, nei, True, False, x), else None.
 
+    Parameters
+    ----------
+    value : object
+        A cell value.
+
+    Returns
+    -------
+    str or None
+        ``"1"``, ``"0"`` or None (missing or not a yes/no spelling).
+
     Examples
     --------
     >>> [normalise_binary(v) for v in [1, "Ja", True, "nei", 0.0, "kanskje"]]
