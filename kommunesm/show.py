@@ -145,7 +145,14 @@ _state = _Chapter()
 
 
 _esc = safe.escape_html
-_md_escape = safe.escape_markdown
+
+
+def _md_escape(value: Any) -> str:
+    """A string for Markdown that renders as the literal text: Markdown punctuation and
+    ``<``, ``>``, ``&`` backslash-escaped (no HTML entities, which would be shown as
+    ``&lt;`` once the sentence is reused on the landing page), line breaks as spaces."""
+    text = re.sub(r"[\r\n]+", " ", str(value))
+    return re.sub(r"([\\`*_\[\]{}#|!<>&$])", r"\\\1", text)
 
 
 def _display(obj: Any) -> None:

@@ -140,3 +140,12 @@ def test_show_figure_has_alt_text_and_number(tmp_path, monkeypatch):
     assert 'alt="En stigende linje"' in shown[-1] and "Figur 1.1" in shown[-1]
     assert (tmp_path / "figures" / "01_line.png").is_file()
     assert (tmp_path / "figures" / "01_line.svg").is_file()
+
+
+def test_generated_sentences_escape_without_html_entities(monkeypatch):
+    shown: list[str] = []
+    monkeypatch.setattr(show, "_markdown", shown.append)
+    show._state = show._Chapter(chapter="02")
+    show.text("Testen gir {p} for {name}.", p=nr.pvalue(1e-9, lang="nb"), name="<b>Ørsta</b>")
+    assert shown[-1] == "Testen gir p \\< 0,001 for \\<b\\>Ørsta\\</b\\>."
+    assert "&lt;" not in shown[-1]
