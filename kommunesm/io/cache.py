@@ -30,10 +30,30 @@ from pathlib import Path
 import kommunesm
 from kommunesm.io.tabular import LoadResult
 
-__all__ = ["CACHE_ENV", "cache_dir", "cached_load"]
+__all__ = ["CACHE_ENV", "cache_dir", "cached_load", "sha256"]
 
 #: Environment variable naming the cache folder (unset: no caching).
 CACHE_ENV = "KOMMUNESM_CACHE_DIR"
+
+
+def sha256(path: str | Path) -> str:
+    """SHA-256 of a file, hex.
+
+    Parameters
+    ----------
+    path : str or Path
+        A file.
+
+    Returns
+    -------
+    str
+        The hex digest of the file's bytes.
+    """
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def cache_dir() -> Path | None:
@@ -72,8 +92,6 @@ def cached_load(
     if folder is None:
         return loader(path)
     if digest is None:
-        from kommunesm.io.dataset import sha256
-
         digest = sha256(path)
     name = reader or f"{getattr(loader, '__module__', '')}.{getattr(loader, '__qualname__', '')}"
     entry = folder / f"{_key(path, name, digest)}.pkl"

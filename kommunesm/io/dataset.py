@@ -22,7 +22,6 @@ counts and whether it is synthetic: the provenance the report prints.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +32,7 @@ from kommunesm import schema
 from kommunesm._resources import data_path
 from kommunesm.errors import InputError, UnknownMunicipalityError
 from kommunesm.io import cache, canonical, detect
+from kommunesm.io.cache import sha256
 from kommunesm.io.tabular import LoadResult
 
 __all__ = ["RESERVED_DIRS", "Dataset", "MissingInputError", "load_dataset", "sha256"]
@@ -49,26 +49,6 @@ _IGNORED_NAMES = {"quarantine.csv"}
 
 class MissingInputError(InputError):
     """A notebook or function needs a table the data directory does not provide."""
-
-
-def sha256(path: str | Path) -> str:
-    """SHA-256 of a file, hex.
-
-    Parameters
-    ----------
-    path : str or Path
-        A file.
-
-    Returns
-    -------
-    str
-        The hex digest of the file's bytes.
-    """
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 @dataclass
