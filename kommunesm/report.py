@@ -55,19 +55,18 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 
 import kommunesm
 from kommunesm import safe
 from kommunesm._resources import data_path
+from kommunesm.errors import MissingInputError, require
 from kommunesm.io.cache import CACHE_ENV
 
 if TYPE_CHECKING:
     from kommunesm.io.dataset import Dataset
 
 __all__ = [
-    "check_rows",
     "SYNTHETIC_BANNER",
     "BuildError",
     "BuildResult",
@@ -237,8 +236,8 @@ def provenance(ds: Dataset, params: dict[str, Any] | None = None) -> dict[str, A
 
     Examples
     --------
-    >>> from kommunesm.io.dataset import load_dataset
-    >>> info = provenance(load_dataset("data/raw"), {"year": 2013})  # doctest: +SKIP
+    >>> from kommunesm.io.dataset import read_dataset
+    >>> info = provenance(read_dataset("data/raw"), {"year": 2013})  # doctest: +SKIP
     >>> info["inputs"][0]["sha256"][:8]  # doctest: +SKIP
     '3f2a…'
     """
@@ -317,7 +316,7 @@ def chapter_header(ds: Dataset, params: dict[str, Any] | None = None) -> None:
     --------
     In a notebook, right after loading the data::
 
-        full = load_dataset(data_dir)
+        full = read_dataset(data_dir)
         report.chapter_header(full, {"data_dir": data_dir, "year": year})
     """
     from IPython.display import HTML, display
@@ -329,10 +328,39 @@ def chapter_header(ds: Dataset, params: dict[str, Any] | None = None) -> None:
     display(HTML(provenance_html(info)), metadata={METADATA_KEY: {"provenance": info}})
 
 
-def needs(ds: Dataset, *tables: str, purpose: str = "This section") -> bool:
-    """True if ``ds`` has all ``tables``; otherwise display which inputs are missing and
-    which exports provide them, and return False (the notebook then skips the section
-    instead of failing).
+def needs(
+    data: Dataset | pd.DataFrame,
+    *names: str,
+    purpose: str = "This section",
+    min_rows: int = 0,
+) -> bool:
+    """True if the data have what a notebook section needs; otherwise display which
+    inputs are missing and return False (the notebook then skips the section instead of
+    failing).
+
+    Parameters
+    ----------
+    data : Dataset or pandas.DataFrame
+        A data set (``names`` are tables, which must have rows; the note says which
+        exports provide them) or one table (``names`` are columns).
+    *names : str
+        The tables or columns needed.
+    purpose : str
+        What needs them, for the note.
+    min_rows : int
+        For a table: at least this many rows must have a finite value in every column
+        (a user's data may have the columns but not the values, e.g. pages without
+        population).
+
+    Returns
+    -------
+    bool
+
+    Notes
+    -----
+    The checks are :meth:`Dataset.require <kommunesm.io.dataset.Dataset.require>` and
+    :func:`kommunesm.errors.require`, which raise
+    :class:`~kommunesm.errors.MissingInputError` outside a notebook.
 
     Examples
     --------
@@ -340,15 +368,22 @@ def needs(ds: Dataset, *tables: str, purpose: str = "This section") -> bool:
 
         if report.needs(ds, "comments", purpose="Response times"):
             ...
+        if report.needs(pt, "followers", "population", min_rows=10, purpose="H-a"):
+            ...
     """
-    from IPython.display import Markdown, display
-
-    from kommunesm.io.dataset import MissingInputError
-
     try:
-        ds.require(*tables, purpose=purpose)
+        if isinstance(data, pd.DataFrame):
+            require(data, names, table="the table", purpose=purpose, min_rows=min_rows)
+        else:
+            data.require(*names, purpose=purpose)
     except MissingInputError as exc:
-        display(Markdown(f"> **Not computed — missing input.** {exc}"))
+        text = f"> **Not computed — missing input.** {exc}"
+        try:
+            from IPython.display import Markdown, display
+
+            display(Markdown(text))
+        except ImportError:  # pragma: no cover - IPython comes with the notebooks
+            warnings.warn(text, stacklevel=2)
         return False
     return True
 
@@ -1139,34 +1174,3 @@ def _build(
     if failure:
         raise BuildError(failure, result)
     return result
-
-
-def check_rows(
-    frame: pd.DataFrame, columns: Sequence[str], *, min_rows: int = 10, purpose: str = "This model"
-) -> bool:
-    """True if ``frame`` has at least ``min_rows`` rows with all ``columns`` present and
-    finite; otherwise show (in a notebook) why the section is skipped and return False.
-
-    The notebook counterpart of :func:`kommunesm.report.needs` for models: a user's data
-    may have the tables but not the values (e.g. pages without population)."""
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        n = 0
-    else:
-        values = frame[list(columns)].apply(pd.to_numeric, errors="coerce").astype("float64")
-        n = int(np.isfinite(values.to_numpy()).all(axis=1).sum())
-    if n >= min_rows:
-        return True
-    text = (
-        f"> **Not computed — too little data.** {purpose} needs at least {min_rows} rows with "
-        f"{', '.join(columns)}; the data have {n}"
-        + (f" (no column {', '.join(missing)})" if missing else "")
-        + "."
-    )
-    try:
-        from IPython.display import Markdown, display
-
-        display(Markdown(text))
-    except ImportError:  # pragma: no cover
-        warnings.warn(text, stacklevel=2)
-    return False

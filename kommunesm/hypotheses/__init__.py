@@ -10,8 +10,7 @@ observation, with one coder and no reliability figure).
   documented bokmål/nynorsk lexicons, and the suggestion hook for H3, H4, H6, H8;
 * :mod:`~kommunesm.hypotheses.sheets` — sampling, Excel coding sheets, import/validation;
 * :mod:`~kommunesm.hypotheses.reliability` — Krippendorff's alpha, Cohen's kappa,
-  bootstrap CIs, automatic-vs-human agreement (the package attribute ``reliability`` is
-  the function :func:`~kommunesm.hypotheses.reliability.reliability`);
+  bootstrap CIs, automatic-vs-human agreement (:func:`reliability_table`);
 * :mod:`~kommunesm.hypotheses.analysis` — consensus, the H × municipality matrix, the
   test of top-ranked pages against the rest;
 * :mod:`~kommunesm.hypotheses.simulate` — SIMULATED coders for the demo only;
@@ -35,6 +34,7 @@ from kommunesm.hypotheses import (
     catalogue,
     coders,
     definitions,
+    reliability,
     scheme_analysis,
     scheme_sheets,
     schemes,
@@ -78,7 +78,7 @@ from kommunesm.hypotheses.reliability import (
     auto_agreement,
     cohen_kappa,
     krippendorff_alpha,
-    reliability,
+    reliability_table,
 )
 from kommunesm.hypotheses.scheme_analysis import (
     CodingRound,
@@ -164,7 +164,11 @@ __all__ = [
     "rank_groups",
     "rate_pages",
     "reliability",
+<<<<<<< HEAD
     "report_table_order",
+=======
+    "reliability_table",
+>>>>>>> 013853f (Front door, read_* names, one required-input mechanism, layers test (WIP))
     "sample_posts",
     "select_pages",
     "sheets",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -29,3 +30,12 @@ def default_page_id(path: str | Path) -> str:
 def row_ids(prefix: str, rows: pd.Series) -> pd.Series:
     """Ids made from the source row numbers (for exports without an id column)."""
     return prefix + ":row" + rows.astype("int64").astype("str")
+
+
+def sha256(path: str | Path) -> str:
+    """SHA-256 of a file, hex."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

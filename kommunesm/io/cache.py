@@ -1,7 +1,7 @@
 """A load cache for one report build (so that eight notebooks parse the data once).
 
 Every chapter of the report runs in a fresh kernel and loads the data directory again
-with :func:`kommunesm.io.dataset.load_dataset`. Parsing the exports is the expensive
+with :func:`kommunesm.io.dataset.read_dataset`. Parsing the exports is the expensive
 part (the demo panel's 130 000 comments take seconds to read and validate), so
 :func:`kommunesm.report.build` points the environment variable
 ``KOMMUNESM_CACHE_DIR`` at a private folder for the duration of the build; there
@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import kommunesm
+from kommunesm.io._common import sha256
 from kommunesm.io.tabular import LoadResult
 
 __all__ = ["CACHE_ENV", "cache_dir", "cached_load"]
@@ -72,8 +73,6 @@ def cached_load(
     if folder is None:
         return loader(path)
     if digest is None:
-        from kommunesm.io.dataset import sha256
-
         digest = sha256(path)
     name = reader or f"{getattr(loader, '__module__', '')}.{getattr(loader, '__qualname__', '')}"
     entry = folder / f"{_key(path, name, digest)}.pkl"

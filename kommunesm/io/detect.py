@@ -8,7 +8,7 @@ seen and what was expected.
 
 Other modules add their formats with :func:`register` (the Twitter/X and survey
 readers do), so the list of formats lives in one place and ``kommunesm ingest`` and
-:func:`kommunesm.io.dataset.load_dataset` pick new formats up automatically.
+:func:`kommunesm.io.dataset.read_dataset` pick new formats up automatically.
 """
 
 from __future__ import annotations

@@ -540,7 +540,7 @@ def read_codebook_file(path: str | Path) -> LoadResult:
     """Reader registered for codebook files found in a data directory.
 
     A codebook holds no answers: it yields an empty ``survey`` table (so that
-    :func:`kommunesm.io.dataset.load_dataset` accepts it next to the export) and the
+    :func:`kommunesm.io.dataset.read_dataset` accepts it next to the export) and the
     checked codebook in ``meta["codebook"]``. :func:`read_survey` picks it up.
     """
     book = read_codebook(path)

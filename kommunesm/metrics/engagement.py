@@ -31,7 +31,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kommunesm.errors import InputError
+from kommunesm.errors import InputError, require
 from kommunesm.metrics._period import TZ, as_float, safe_ratio
 from kommunesm.metrics.wall import page_posts
 
@@ -48,17 +48,6 @@ __all__ = [
 #: Index names of :func:`bonson_indices`, in Bonsón et al.'s order.
 BONSON_INDICES = ["P1", "P2", "P3", "C1", "C2", "C3", "V1", "V2", "V3", "E"]
 _PARTS = ("likes", "comments", "shares")
-
-
-def _need(frame: pd.DataFrame, cols: tuple[str, ...], table: str, purpose: str) -> None:
-    missing = [c for c in cols if c not in frame.columns]
-    if missing:
-        raise InputError(
-            f"{purpose} needs the {table} column(s) {', '.join(missing)}",
-            file=table,
-            column=missing[0],
-            expected=f"the canonical {table} table (kommunesm.schema.FIELDS[{table!r}])",
-        )
 
 
 def interactions(posts: pd.DataFrame) -> pd.Series:
@@ -86,7 +75,7 @@ def interactions(posts: pd.DataFrame) -> pd.Series:
     >>> interactions(posts).tolist()
     [13.0, 1.0, nan]
     """
-    _need(posts, _PARTS, "posts", "interactions")
+    require(posts, _PARTS, table="posts", purpose="interactions")
     parts = pd.DataFrame({c: as_float(posts[c]) for c in _PARTS}, index=posts.index)
     return parts.sum(axis=1, min_count=1).rename("interactions")
 
@@ -219,7 +208,7 @@ def engagement_rate_per_post(posts: pd.DataFrame, page_days: pd.DataFrame | None
     >>> engagement_rate_per_post(posts, None).round(6).to_dict()
     {'A': 6.0}
     """
-    _need(posts, ("page_id", *_PARTS), "posts", "engagement_rate_per_post")
+    require(posts, ("page_id", *_PARTS), table="posts", purpose="engagement_rate_per_post")
     posts = page_posts(posts)  # visitor posts are not the page\'s posts
     rate = safe_ratio(interactions(posts), followers_at_posting(posts, page_days)) * 100.0
     return (
@@ -263,7 +252,9 @@ def engagement_rate_daily(posts: pd.DataFrame, page_days: pd.DataFrame | None) -
     >>> float(engagement_rate_daily(posts, None)["A"])  # mean(20/100, 5/100) * 100
     12.5
     """
-    _need(posts, ("page_id", "created_at", *_PARTS), "posts", "engagement_rate_daily")
+    require(
+        posts, ("page_id", "created_at", *_PARTS), table="posts", purpose="engagement_rate_daily"
+    )
     posts = page_posts(posts)  # visitor posts are not the page\'s posts
     created = pd.to_datetime(posts["created_at"])
     created = created.dt.tz_convert(TZ) if created.dt.tz is not None else created
@@ -334,7 +325,7 @@ def bonson_indices(
     >>> bonson_indices(posts, followers=1000)[["P1", "P2", "P3", "C3", "V1", "E"]].tolist()
     [0.5, 5.0, 5.0, 1.0, 0.0, 6.0]
     """
-    _need(posts, _PARTS, "posts", "bonson_indices")
+    require(posts, _PARTS, table="posts", purpose="bonson_indices")
     posts = page_posts(posts)  # visitor posts are not the page\'s posts
     pid = (
         posts["page_id"].astype("str")
