@@ -145,7 +145,7 @@ def test_unreadable_and_questionless_files(tmp_path):
         survey.read_survey(only_meta)
 
 
-def test_detection_and_load_dataset(fixtures, tmp_path):
+def test_detection_and_read_dataset(fixtures, tmp_path):
     assert detect.detect_format(fixtures / "survey_enalyzer.csv").name == "survey_export"
     assert detect.detect_format(fixtures / "survey_questback.xlsx").name == "survey_export"
     assert detect.detect_format(fixtures / "survey_spss.sav").name == "survey_spss"

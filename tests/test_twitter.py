@@ -250,7 +250,7 @@ def test_formats_are_detected(name, fmt):
     assert res.meta["detected_format"] == fmt
 
 
-def test_load_dataset_reads_a_hashtag_archive(tmp_path, monkeypatch):
+def test_read_dataset_reads_a_hashtag_archive(tmp_path, monkeypatch):
     monkeypatch.setenv("KOMMUNESM_SALT", SALT)
     shutil.copy(FIXTURES / "twitter_twarc2_search.jsonl", tmp_path / "kommunedagene.jsonl")
     ds = read_dataset(tmp_path, include_demo=False)

@@ -464,7 +464,7 @@ class CodingRound:
     coding
         The canonical coding table (None when waiting).
     reliability
-        :func:`kommunesm.hypotheses.reliability.reliability` per code column.
+        :func:`kommunesm.hypotheses.reliability.reliability_table` per code column.
     comparison
         :func:`compare_top` result.
     message
@@ -657,7 +657,7 @@ def coding_round(
         Read-only information per unit shown as ``auto_…`` (e.g. matched words).
     """
     from kommunesm.hypotheses import scheme_sheets as ss
-    from kommunesm.hypotheses.reliability import reliability
+    from kommunesm.hypotheses.reliability import reliability_table
     from kommunesm.hypotheses.sheets import filled_sheets, sample_posts, select_pages
 
     sch = get_scheme(scheme)
@@ -717,7 +717,7 @@ def coding_round(
             ),
         )
     coding = ss.import_coding(paths, sch)
-    rel = reliability(coding, scheme=sch, n_boot=n_boot, seed=seed)
+    rel = reliability_table(coding, scheme=sch, n_boot=n_boot, seed=seed)
     comp = compare_top(
         coding,
         sch,
