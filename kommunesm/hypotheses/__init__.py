@@ -164,11 +164,8 @@ __all__ = [
     "rank_groups",
     "rate_pages",
     "reliability",
-<<<<<<< HEAD
-    "report_table_order",
-=======
     "reliability_table",
->>>>>>> 013853f (Front door, read_* names, one required-input mechanism, layers test (WIP))
+    "report_table_order",
     "sample_posts",
     "select_pages",
     "sheets",
