@@ -13,17 +13,13 @@ from openpyxl import load_workbook
 
 from kommunesm.errors import InputError
 from kommunesm.hypotheses import catalogue, scheme_analysis, scheme_sheets
-from kommunesm.hypotheses.reliability import krippendorff_alpha, reliability_matrix, reliability_table
-from kommunesm.hypotheses.schemes import (
-    SCHEMES,
-    Category,
-    CodingScheme,
-    Variable,
-    get_scheme,
-    list_schemes,
-    register,
-    unregister,
+from kommunesm.hypotheses.catalogue import SCHEMES, get_scheme, list_schemes, register, unregister
+from kommunesm.hypotheses.reliability import (
+    krippendorff_alpha,
+    reliability_matrix,
+    reliability_table,
 )
+from kommunesm.hypotheses.schemes import Category, CodingScheme, Variable
 from kommunesm.hypotheses.sheets import CODING_SHEET, META_SHEET, CodingSheetError
 
 SHIPPED = list(catalogue.SHIPPED)

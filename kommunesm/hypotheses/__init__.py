@@ -52,6 +52,7 @@ from kommunesm.hypotheses.analysis import (
     rank_groups,
     test_hypotheses,
 )
+from kommunesm.hypotheses.catalogue import SCHEMES, get_scheme, list_schemes, register
 from kommunesm.hypotheses.coders import (
     auto_code,
     code_h1,
@@ -88,15 +89,7 @@ from kommunesm.hypotheses.scheme_analysis import (
     scheme_consensus,
 )
 from kommunesm.hypotheses.scheme_sheets import check_coding, export_coding_sheets, import_coding
-from kommunesm.hypotheses.schemes import (
-    SCHEMES,
-    Category,
-    CodingScheme,
-    Variable,
-    get_scheme,
-    list_schemes,
-    register,
-)
+from kommunesm.hypotheses.schemes import Category, CodingScheme, Variable
 from kommunesm.hypotheses.sheets import (
     CodingSheetError,
     check_sheets,

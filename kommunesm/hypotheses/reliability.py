@@ -37,8 +37,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from kommunesm.hypotheses.catalogue import get_scheme
 from kommunesm.hypotheses.definitions import HYPOTHESIS_IDS, to_score
-from kommunesm.hypotheses.schemes import CodingScheme, get_scheme
+from kommunesm.hypotheses.schemes import CodingScheme
 
 __all__ = [
     "auto_agreement",

@@ -38,7 +38,8 @@ import pandas as pd
 
 from kommunesm import safe, stats
 from kommunesm.errors import InputError
-from kommunesm.hypotheses.schemes import CodingScheme, get_scheme
+from kommunesm.hypotheses.catalogue import get_scheme
+from kommunesm.hypotheses.schemes import CodingScheme
 
 __all__ = [
     "SIMULATED_NOTE",
