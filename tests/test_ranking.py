@@ -285,9 +285,9 @@ def test_top_table_beside_published_and_plots() -> None:
     p = _panel()
     ru = ranking.rank_uncertainty(p["posts"], p["page_days"], n_boot=20, top=2, list_size=2)
     assert "Top-2" in ranking.describe_uncertainty(ru)
-    fig = plots.rank_intervals(ru, top=2, synthetic=True)
-    assert "synthetic" in fig.axes[0].get_title()
-    plt.close(fig)
+    ax = plots.rank_intervals(ru, top=2, synthetic=True)
+    assert "synthetic" in ax.get_title()
+    plt.close(ax.figure)
 
 
 def test_cli_rank_prints_the_top_table(fixtures) -> None:
