@@ -215,11 +215,11 @@ def setup(
         ``$KOMMUNESM_CHAPTER``.
     """
     from kommunesm import plots
-    from kommunesm.io.dataset import load_dataset
+    from kommunesm.io.dataset import read_dataset
 
     narrate.set_language(narrate.get_language(lang))
     plots.set_style()
-    full = load_dataset(data_dir)
+    full = read_dataset(data_dir)
     global _state
     _state = _Chapter(
         chapter=chapter or os.environ.get(CHAPTER_ENV, ""),
@@ -332,7 +332,7 @@ def conclusion(message: str, /, **values: Any) -> str:
 def needs(ds: Dataset, *tables: str, purpose: str = "Denne delen") -> bool:
     """True if ``ds`` has all ``tables``; otherwise say which inputs are missing and
     return False (the notebook then skips the section)."""
-    from kommunesm.io.dataset import MissingInputError
+    from kommunesm.errors import MissingInputError
 
     try:
         ds.require(*tables, purpose=purpose)
@@ -597,6 +597,8 @@ def figure(
 ) -> None:
     """Show ``fig`` as a numbered figure with caption and alt text; save it as PNG and SVG.
 
+    ``fig`` is what a plot function returned (its Axes) or a Figure.
+
     ``key=True`` makes it the chapter's key figure on the landing page (default: the
     first figure of the chapter).
     """
@@ -604,6 +606,7 @@ def figure(
 
     from kommunesm import plots
 
+    fig = plots.figure_of(fig)
     is_synth = _is_synthetic(synthetic)
     number = _number("figure")
     label = _("Figur")

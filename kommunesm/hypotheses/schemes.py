@@ -32,11 +32,13 @@ transcribed (the seeds are text transcripts of PDFs) or not available at all, th
 category says so in :attr:`Category.note` and the scheme in :attr:`CodingScheme.notes`.
 
 Declaring a scheme of your own takes a few lines; categories may be given as a mapping
-code → definition, and :func:`register` makes it available by name.
+code → definition, and :func:`kommunesm.hypotheses.catalogue.register` makes it
+available by name.
 
 Examples
 --------
->>> from kommunesm.hypotheses.schemes import CodingScheme, Variable, register
+>>> from kommunesm.hypotheses.catalogue import get_scheme, register
+>>> from kommunesm.hypotheses.schemes import CodingScheme, Variable
 >>> tone = CodingScheme(
 ...     "tone", unit="post", title_nb="Tone i innlegget", source="Egen definisjon (2026)",
 ...     variables=[Variable("tone", "Tone", {"formell": "Skrevet som en kunngjøring.",
