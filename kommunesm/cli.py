@@ -232,9 +232,8 @@ def rank(
                 for t in tables.values()
                 if "synthetic" in t.columns and len(t)
             )
-        metrics, points, source = ranking.rank_dataset(
-            tables, list_size=list_size, min_followers=min_followers
-        )
+        ranked = ranking.rank_dataset(tables, list_size=list_size, min_followers=min_followers)
+        metrics, points, source = ranked.metrics, ranked.points, ranked.source
     except (InputError, ValueError) as exc:
         err_console.print(f"[bold red]error:[/] {exc}")
         raise typer.Exit(1) from None
