@@ -288,9 +288,7 @@ def _bonson_one(counts: pd.DataFrame, followers: pd.Series) -> pd.DataFrame:
     return frame[BONSON_INDICES]
 
 
-def bonson_indices(
-    posts: pd.DataFrame, followers: pd.Series | float | None = None
-) -> pd.Series | pd.DataFrame:
+def bonson_indices(posts: pd.DataFrame, followers: pd.Series | float | None = None) -> pd.DataFrame:
     """Bonsón, Royo & Ratkai's (2015) popularity, commitment, virality and engagement.
 
     Parameters
@@ -305,9 +303,9 @@ def bonson_indices(
 
     Returns
     -------
-    Series or DataFrame
-        For one page a Series with index :data:`BONSON_INDICES`; for several a DataFrame
-        indexed by page_id with those columns. P1/C1/V1 are shares in 0–1 of the posts
+    DataFrame
+        One row per page (index ``page_id``; ``"page"`` when the posts have no page_id),
+        the columns :data:`BONSON_INDICES`, however many pages there are. P1/C1/V1 are shares in 0–1 of the posts
         whose count is known; P2/C2/V2 are means over those posts; P3/C3/V3 =
         P2/C2/V2 / followers × 1000; E = P3 + C3 + V3.
 
@@ -322,7 +320,7 @@ def bonson_indices(
     --------
     >>> import pandas as pd
     >>> posts = pd.DataFrame({"likes": [10, 0], "comments": [2, 0], "shares": [0, 0]})
-    >>> bonson_indices(posts, followers=1000)[["P1", "P2", "P3", "C3", "V1", "E"]].tolist()
+    >>> bonson_indices(posts, followers=1000).loc["page", ["P1", "P2", "P3", "C3", "V1", "E"]].tolist()
     [0.5, 5.0, 5.0, 1.0, 0.0, 6.0]
     """
     require(posts, _PARTS, table="posts", purpose="bonson_indices")
@@ -333,7 +331,6 @@ def bonson_indices(
         else pd.Series("page", index=posts.index, dtype="str")
     )
     counts = pd.DataFrame({"page_id": pid, **{c: as_float(posts[c]) for c in _PARTS}})
-    single = pid.nunique() <= 1
     if followers is None:
         if "followers_at_posting" not in posts.columns:
             raise InputError(
@@ -349,10 +346,5 @@ def bonson_indices(
     else:
         fol = pd.Series(float(followers), index=pd.Index(pid.unique(), dtype="str"))
     frame = _bonson_one(counts, fol)
-    if single:
-        if not len(frame):
-            return pd.Series(np.nan, index=BONSON_INDICES, name="bonson")
-        row = frame.iloc[0].rename(frame.index[0])
-        return row
     frame.index.name = "page_id"
     return frame
