@@ -485,11 +485,11 @@ def rank_dataset(
 
 # --------------------------------------------------------------------------- uncertainty
 def rank_uncertainty(
-    posts: pd.DataFrame | None,
-    page_days: pd.DataFrame | None,
-    comments: pd.DataFrame | None = None,
     *,
     pages: pd.DataFrame | None = None,
+    page_days: pd.DataFrame | None = None,
+    posts: pd.DataFrame | None = None,
+    comments: pd.DataFrame | None = None,
     start: object = None,
     end: object = None,
     n_boot: int = 1000,
@@ -515,13 +515,13 @@ def rank_uncertainty(
 
     Parameters
     ----------
-    posts : DataFrame
-    page_days : DataFrame
-    comments : DataFrame, optional
     pages : DataFrame, optional
+    page_days : DataFrame, optional
+    posts : DataFrame, optional
+    comments : DataFrame, optional
     start : object, optional
     end : object, optional
-        As for :func:`kommunesm.metrics.page_table`.
+        As for :func:`kommunesm.metrics.page_table` (tables by keyword, in that order).
     n_boot : int, default 1000
         Replicates.
     seed : int, default 2013
@@ -562,7 +562,7 @@ def rank_uncertainty(
     >>> posts = pd.DataFrame({"post_id": list("abcd"), "page_id": ["A", "A", "A", "B"],
     ...     "created_at": [t] * 4, "likes": [10, 12, 11, 3], "comments": [1, 0, 2, 0],
     ...     "shares": [0, 1, 0, 0]})
-    >>> ru = rank_uncertainty(posts, None, n_boot=200, seed=1, top=1, list_size=1)
+    >>> ru = rank_uncertainty(posts=posts, n_boot=200, seed=1, top=1, list_size=1)
     >>> ru.loc["A", "rank"], ru.loc["A", "p_top"] > 0.8
     (np.int64(1), np.True_)
     """
