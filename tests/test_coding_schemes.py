@@ -554,7 +554,7 @@ def test_reliability_by_hand_for_every_scheme(name):
     col = scheme.columns[0]
     c0, c1 = scheme.allowed(col)[:2]
     coding = _coding(col, [c0, c0, c1, c0], [c0, c1, c1, c0])
-    row = reliability(coding, scheme=scheme, n_boot=0).loc[col]
+    row = reliability_table(coding, scheme=scheme, n_boot=0).loc[col]
     assert row["alpha"] == pytest.approx(8 / 15)
     assert row["percent_agreement"] == pytest.approx(0.75)
     assert row["kappa_weighted"] == pytest.approx(0.5)

@@ -148,7 +148,7 @@ def survey_table(
     confidence : float, default 0.95
         Level of the Wilson intervals.
     small_n : int, default 30
-        Bases below this get ``small_n = True`` and the table's ``attrs["warning"]``.
+        Bases below this get ``small_n = True`` (and a sentence in :func:`describe_survey_table`).
 
     Returns
     -------
