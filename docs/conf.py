@@ -101,6 +101,7 @@ def write_api_page() -> None:
             "",
             ".. autosummary::",
             "   :toctree: generated",
+            "   :template: autosummary/front.rst",
             "   :nosignatures:",
             "",
             *[f"   kommunesm.{name}" for name in front],
