@@ -37,7 +37,7 @@ available by name.
 
 Examples
 --------
->>> from kommunesm.hypotheses.catalogue import get_scheme, register
+>>> from kommunesm.hypotheses.catalogue import get_scheme, register, unregister
 >>> from kommunesm.hypotheses.schemes import CodingScheme, Variable
 >>> tone = CodingScheme(
 ...     "tone", unit="post", title_nb="Tone i innlegget", source="Egen definisjon (2026)",
