@@ -9,7 +9,7 @@ What is measured
 
     * **ingest**: CSV → Parquet through kommunesm's own path (format detection, the
       canonical reader, validation, pseudonymisation, cross-file duplicate check,
-      Parquet writer: :func:`kommunesm.io.ingest.load_files` + ``write``), wall time and
+      Parquet writer: :func:`kommunesm.io.ingest.read_files` + ``write``), wall time and
       peak memory (RSS);
     * **page_table**: :func:`kommunesm.metrics.page_table` over the panel's Parquet
       files, wall time and peak memory (also the memory the data alone take);
@@ -173,7 +173,7 @@ def worker_ingest(src: Path, out: Path) -> dict[str, Any]:
 
     files = sorted(src.glob("*.csv"))
     t0 = time.perf_counter()
-    result = ingest.load_files(files)
+    result = ingest.read_files(files)
     t_load = time.perf_counter() - t0
     ingest.write(result, out)
     total = time.perf_counter() - t0

@@ -703,12 +703,12 @@ def compare(
 
     Raises
     ------
-    kommunesm.io.dataset.MissingInputError
+    kommunesm.errors.MissingInputError
         If either year has no posts or page days (the message names the year and the
         years the data do cover).
     """
     from kommunesm import ranking
-    from kommunesm.io.dataset import MissingInputError
+    from kommunesm.errors import MissingInputError
     from kommunesm.metrics import page_table
 
     previous_year = int(year) - 1 if previous_year is None else int(previous_year)

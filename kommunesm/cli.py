@@ -114,7 +114,7 @@ def _print_chapters(result: BuildResult) -> None:
 def _ingest_summary(files: list[Path], title: str) -> IngestResult:
     from kommunesm.io import ingest as ingest_module
 
-    result = ingest_module.load_files(files)
+    result = ingest_module.read_files(files)
     for message in result.errors:
         err_console.print(f"[bold red]error:[/] {message}")
     shown = result.summary.copy()
@@ -223,11 +223,11 @@ def rank(
     """
     from kommunesm import ranking
     from kommunesm.errors import InputError
-    from kommunesm.io.dataset import load_dataset
+    from kommunesm.io.dataset import read_dataset
 
     try:
         if len(inputs) == 1 and inputs[0].is_dir():
-            ds = load_dataset(inputs[0])
+            ds = read_dataset(inputs[0])
             if year is not None:
                 ds = ds.for_year(year)
             tables, synthetic = ds.tables, ds.synthetic
@@ -246,9 +246,8 @@ def rank(
                 for t in tables.values()
                 if "synthetic" in t.columns and len(t)
             )
-        metrics, points, source = ranking.rank_dataset(
-            tables, list_size=list_size, min_followers=min_followers
-        )
+        ranked = ranking.rank_dataset(tables, list_size=list_size, min_followers=min_followers)
+        metrics, points, source = ranked.metrics, ranked.points, ranked.source
     except (InputError, ValueError) as exc:
         err_console.print(f"[bold red]error:[/] {exc}")
         raise typer.Exit(1) from None
@@ -305,11 +304,11 @@ def coding_sheet(
     from kommunesm.errors import InputError
     from kommunesm.hypotheses.scheme_sheets import make_scheme_sheets
     from kommunesm.hypotheses.sheets import make_coding_sheets
-    from kommunesm.io.dataset import load_dataset
+    from kommunesm.io.dataset import read_dataset
 
     names = list(coders) + [a for a in ctx.args if not a.startswith("-")]
     try:
-        ds = load_dataset(data_dir)
+        ds = read_dataset(data_dir)
         if year is not None:
             ds = ds.for_year(year)
         if scheme:

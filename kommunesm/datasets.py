@@ -14,7 +14,7 @@ directory:
   about Norwegian municipalities (:func:`load_external`).
 
 Your own exports do not belong here: keep them in a folder of your own (for example
-``data/raw/`` of a project) and read them with :func:`kommunesm.io.dataset.load_dataset`.
+``data/raw/`` of a project) and read them with :func:`kommunesm.io.dataset.read_dataset`.
 
 Examples
 --------
@@ -168,7 +168,7 @@ _CATALOGUE: list[tuple[str, str, str, str, str, str]] = [
 def data_dir() -> Path:
     """The folder of the embedded data (``kommunesm/data`` in the installed package).
 
-    It is a data directory in the sense of :func:`kommunesm.io.dataset.load_dataset` (it
+    It is a data directory in the sense of :func:`kommunesm.io.dataset.read_dataset` (it
     holds no user exports, so the demo panel is read) and the report's default input.
 
     Returns
@@ -251,9 +251,9 @@ def load_demo() -> Dataset:
     >>> demo.synthetic, len(demo.pages)
     (True, 225)
     """
-    from kommunesm.io.dataset import load_dataset
+    from kommunesm.io.dataset import read_dataset
 
-    return load_dataset(data_path())
+    return read_dataset(data_path())
 
 
 def load_published(name: str) -> pd.DataFrame:

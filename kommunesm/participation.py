@@ -84,7 +84,7 @@ import pandas as pd
 from scipy import stats as sps
 
 from kommunesm import safe, schema
-from kommunesm.errors import InputError
+from kommunesm.errors import InputError, require
 from kommunesm.metrics.wall import is_visitor_post
 
 __all__ = [
@@ -310,7 +310,7 @@ def rule_from_facts(facts: pd.DataFrame, *, study: str = "thesis2012") -> pd.Dat
         published_share (value / 100), value, unit, source, locator, note. Its
         ``published_share`` can be passed to :func:`compare_to_rule` as ``expected``.
     """
-    _require(facts, ["study", "table", "item", "value", "source", "locator"], "facts")
+    require(facts, ["study", "table", "item", "value", "source", "locator"], table="facts")
     items = {f"nielsen_{g}": g for g in _NIELSEN["level"]}
     rows = facts[(facts["study"] == study) & facts["item"].isin(list(items))].copy()
     if len(rows) != len(items):
@@ -346,7 +346,7 @@ def summarise_activity(activity: pd.DataFrame, *, by: str | None = "community") 
         One row per community with ``actions``, ``actors``, one column per action kind
         and the first and last timestamp.
     """
-    _require(activity, ["actor_id", "action"], "activity")
+    require(activity, ["actor_id", "action"], table="activity")
     groups = _groups(activity, by).rename("community")
     per = pd.crosstab(groups, activity["action"].astype("str"))
     out = pd.DataFrame(
@@ -416,7 +416,7 @@ def facebook_activity(
     {'actor_id': ['p_a', 'p_b'], 'action': ['comment', 'reply'], 'community': ['demo-1', 'demo-1']}
     """
     need = ["comment_id", "page_id", "author_id", "is_page_reply", "created_at"]
-    _require(comments, need, "comments")
+    require(comments, need, table="comments")
     page_reply = comments["is_page_reply"].fillna(False).astype(bool)
     parent = comments["parent_id"] if "parent_id" in comments.columns else None
     is_reply = (
@@ -445,11 +445,11 @@ def facebook_activity(
     if posts is not None and len(posts):
         visitor = is_visitor_post(posts)
         if visitor.any():
-            _require(posts, ["post_id", "page_id", "created_at", "author_id"], "posts")
+            require(posts, ["post_id", "page_id", "created_at", "author_id"], table="posts")
         own = posts[~visitor] if include_page else posts.iloc[:0]
         vis = posts[visitor]
         if len(own) or len(vis):
-            _require(posts, ["post_id", "page_id", "created_at"], "posts")
+            require(posts, ["post_id", "page_id", "created_at"], table="posts")
         for part, actor in (
             (vis, vis["author_id"].astype("str") if len(vis) else None),
             (own, "page:" + own["page_id"].astype("str")),
@@ -496,18 +496,6 @@ def _synthetic(frame: pd.DataFrame) -> pd.Series:
     return pd.Series(False, index=frame.index)
 
 
-def _require(frame: pd.DataFrame, columns: Iterable[str], name: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise InputError(
-            f"missing column(s) {', '.join(missing)}",
-            file=name,
-            column=missing[0],
-            expected=f"a canonical {name} table with {', '.join(columns)}",
-            got=", ".join(map(str, frame.columns[:10])),
-        )
-
-
 def followers_population(page_days: pd.DataFrame, *, how: str = "last") -> pd.Series:
     """Followers per page, for use as :func:`profile`'s ``population``.
 
@@ -524,7 +512,7 @@ def followers_population(page_days: pd.DataFrame, *, how: str = "last") -> pd.Se
     Series
         Index ``page_id``, integer followers; pages without any value are left out.
     """
-    _require(page_days, ["page_id", "date", "followers"], "page_days")
+    require(page_days, ["page_id", "date", "followers"], table="page_days")
     known = page_days.dropna(subset=["followers"])
     if how == "last":
         last = known.sort_values(["page_id", "date"], kind="stable").groupby("page_id").tail(1)
@@ -706,7 +694,7 @@ def profile(
     {'level': ['creators', 'critics', 'collectors', 'joiners', 'spectators', 'inactives'], \
 'actors': [1, 1, 0, 0, 1, 0]}
     """
-    _require(activity, ["actor_id", "action"], "activity")
+    require(activity, ["actor_id", "action"], table="activity")
     table = levels(scheme)
     ranks = _action_levels(scheme, mapping)
     actions = activity["action"].astype("str")
@@ -800,7 +788,7 @@ def combine_profiles(prof: pd.DataFrame, community: str = "alle") -> pd.DataFram
     DataFrame
         One profile in the layout of :func:`profile`, for ``community``.
     """
-    _require(prof, ["level", "actors", "actions", "scheme"], "profile")
+    require(prof, ["level", "actors", "actions", "scheme"], table="profile")
     keys = ["scheme", "level", "rank", "label_no", "label_en", "nielsen_group"]
     out = prof.groupby(keys, sort=False, as_index=False)[["actors", "actions"]].sum()
     out["population"] = prof.drop_duplicates("community")["population"].sum(min_count=1)
@@ -922,7 +910,7 @@ def compare_to_rule(
     >>> res.levels["observed"].tolist(), round(float(res.levels["ratio"].iloc[0]), 2)
     ([2, 8, 990], 0.2)
     """
-    _require(prof, ["community", "nielsen_group", "level", "actors"], "profile")
+    require(prof, ["community", "nielsen_group", "level", "actors"], table="profile")
     col, shares = _expected_shares(prof, expected)
     labels = (
         levels(str(prof["scheme"].iloc[0]))
@@ -1207,7 +1195,7 @@ def concentration(
     >>> float(res.summary["top1_share"].iloc[0]), round(float(res.summary["gini"].iloc[0]), 3)
     (0.8, 0.467)
     """
-    _require(activity, ["actor_id", "action"], "activity")
+    require(activity, ["actor_id", "action"], table="activity")
     frame = activity
     if actions is not None:
         frame = frame[frame["action"].isin(list(actions))]

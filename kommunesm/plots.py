@@ -26,6 +26,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from matplotlib.axes import Axes
 
 __all__ = [
     "PALETTE",
@@ -48,6 +49,7 @@ __all__ = [
     "ladder_profile",
     "lorenz_curves",
     "residual_plots",
+    "figure_of",
     "save",
     "set_style",
     "title",
@@ -128,15 +130,35 @@ def caption(text_en: str, *, synthetic: bool = False) -> str:
     return f"*Figure: {text_en}*{note}"
 
 
-def save(fig: plt.Figure, name: str, out_dir: str | Path | None) -> dict[str, Path]:
-    """Save ``fig`` as ``<out_dir>/figures/<name>.png`` and ``.svg``; returns the paths.
+def figure_of(plot: plt.Figure | Axes | np.ndarray) -> plt.Figure:
+    """The Figure a plot function drew on (plot functions return their Axes).
+
+    Parameters
+    ----------
+    plot : Figure, Axes or numpy.ndarray of Axes
+        What a plot function returned, or a Figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
+    """
+    if isinstance(plot, np.ndarray):
+        plot = plot.flat[0]
+    return plot if isinstance(plot, plt.Figure) else plot.figure
+
+
+def save(
+    plot: plt.Figure | Axes | np.ndarray, name: str, out_dir: str | Path | None
+) -> dict[str, Path]:
+    """Save a plot as ``<out_dir>/figures/<name>.png`` and ``.svg``; returns the paths.
 
     With ``out_dir=None`` nothing is written (interactive use).
 
     Parameters
     ----------
-    fig : Figure
-        The figure.
+    plot : Figure, Axes or numpy.ndarray of Axes
+        What a plot function returned (its Axes), or a Figure.
     name : str
         File name without extension.
     out_dir : str or Path or None
@@ -147,6 +169,7 @@ def save(fig: plt.Figure, name: str, out_dir: str | Path | None) -> dict[str, Pa
     dict of str to Path
         ``{"png": path, "svg": path}``; empty when nothing was written.
     """
+    fig = figure_of(plot)
     if out_dir is None:
         return {}
     folder = Path(out_dir) / "figures"
@@ -173,8 +196,8 @@ _ANNUAL_LABELS = {
 
 
 def annual_growth(
-    summary: pd.DataFrame, previous_year: int, year: int, *, synthetic: bool
-) -> plt.Figure:
+    summary: pd.DataFrame, previous_year: int, year: int, *, synthetic: bool, ax: Axes | None = None
+) -> Axes:
     """Median growth per metric with its bootstrap CI (:func:`kommunesm.annual.growth_summary`).
 
     Bars right of zero are increases; for response time a decrease is the improvement.
@@ -187,15 +210,18 @@ def annual_growth(
         The two years compared.
     synthetic : bool
         Whether the data are synthetic; the title then says so.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default: a new figure.
 
     Returns
     -------
-    Figure
-        The matplotlib figure.
+    matplotlib.axes.Axes
+        The Axes drawn on.
     """
     data = summary.dropna(subset=["median_growth_pct"])
     labels = [_ANNUAL_LABELS.get(m, m) for m in data.index]
-    fig, ax = plt.subplots(figsize=(8, 0.45 * max(len(data), 3) + 1.2))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 0.45 * max(len(data), 3) + 1.2))
     y = np.arange(len(data))
     colours = sns.color_palette(PALETTE, 2)
     ax.barh(y, data["median_growth_pct"], color=colours[0], alpha=0.85)
@@ -211,12 +237,18 @@ def annual_growth(
     ax.invert_yaxis()
     ax.set_xlabel(f"Median endring per kommune {previous_year}→{year} (%), 95 % KI")
     ax.set_title(title(f"Endring fra {previous_year} til {year}", synthetic=synthetic))
-    return fig
+    return ax
 
 
 def annual_scatter(
-    changes: pd.DataFrame, metric: str, previous_year: int, year: int, *, synthetic: bool
-) -> plt.Figure:
+    changes: pd.DataFrame,
+    metric: str,
+    previous_year: int,
+    year: int,
+    *,
+    synthetic: bool,
+    ax: Axes | None = None,
+) -> Axes:
     """Each municipality's value in two years (log–log), with the no-change diagonal.
 
     Parameters
@@ -229,15 +261,18 @@ def annual_scatter(
         The two years compared.
     synthetic : bool
         Whether the data are synthetic; the title then says so.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default: a new figure.
 
     Returns
     -------
-    Figure
-        The matplotlib figure.
+    matplotlib.axes.Axes
+        The Axes drawn on.
     """
     data = changes[(changes["metric"] == metric)].dropna(subset=["previous", "current"])
     data = data[(data["previous"] > 0) & (data["current"] > 0)]
-    fig, ax = plt.subplots(figsize=(5.5, 5.5))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5.5, 5.5))
     ax.scatter(data["previous"], data["current"], s=14, alpha=0.6)
     if len(data):
         lo = float(min(data["previous"].min(), data["current"].min()))
@@ -249,12 +284,18 @@ def annual_scatter(
     ax.set_xlabel(f"{label} {previous_year}")
     ax.set_ylabel(f"{label} {year}")
     ax.set_title(title(f"{label}: {previous_year} mot {year}", synthetic=synthetic))
-    return fig
+    return ax
 
 
 def annual_top_slope(
-    top: pd.DataFrame, previous_year: int, year: int, top_n: int, *, synthetic: bool
-) -> plt.Figure:
+    top: pd.DataFrame,
+    previous_year: int,
+    year: int,
+    top_n: int,
+    *,
+    synthetic: bool,
+    ax: Axes | None = None,
+) -> Axes:
     """Slope graph of Top-N places in two years (:func:`kommunesm.annual.top_changes`);
     units outside the list in a year are drawn just below it.
 
@@ -268,17 +309,20 @@ def annual_top_slope(
         N of the Top-N.
     synthetic : bool
         Whether the data are synthetic; the title then says so.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default: a new figure.
 
     Returns
     -------
-    Figure
-        The matplotlib figure.
+    matplotlib.axes.Axes
+        The Axes drawn on.
     """
     outside = top_n + 2
     prev = top["rank_previous"].astype("float64").fillna(outside).clip(upper=outside)
     curr = top["rank_current"].astype("float64").fillna(outside).clip(upper=outside)
     colours = dict(zip(("stayed", "entered", "left"), sns.color_palette(PALETTE, 3), strict=True))
-    fig, ax = plt.subplots(figsize=(6, min(9, max(5, 0.15 * len(top) + 2))))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, min(9, max(5, 0.15 * len(top) + 2))))
     for unit in top.index:
         status = top.at[unit, "status"]
         ax.plot([0, 1], [prev[unit], curr[unit]], color=colours[status], alpha=0.8, marker="o")
@@ -297,7 +341,7 @@ def annual_top_slope(
         bbox_to_anchor=(0.5, -0.1),
     )
     ax.set_title(title(f"Topp {top_n}: {previous_year} og {year}", synthetic=synthetic))
-    return fig
+    return ax
 
 
 # --------------------------------------------------------------------------- survey, models, coverage
@@ -313,7 +357,8 @@ def dot_ci(
     title_text: str = "",
     xlabel: str = "Prosent",
     synthetic: bool = False,
-) -> plt.Figure:
+    ax: Axes | None = None,
+) -> Axes:
     """Dot plot of estimates with confidence intervals, one row per item (e.g. the Gambit
     survey percentages with Wilson CIs from :func:`kommunesm.stats.published_proportions`).
 
@@ -336,14 +381,17 @@ def dot_ci(
         Label of the x axis.
     synthetic : bool, default False
         Whether the data are synthetic; the title then says so.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default: a new figure.
 
     Returns
     -------
-    Figure
-        The matplotlib figure.
+    matplotlib.axes.Axes
+        The Axes drawn on.
     """
     data = table.dropna(subset=[estimate]).reset_index(drop=True)
-    fig, ax = plt.subplots(figsize=(8, max(3, 0.38 * len(data) + 1.2)))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, max(3, 0.38 * len(data) + 1.2)))
     colours = sns.color_palette(PALETTE, 2)
     y = np.arange(len(data))[::-1]
     flagged = (
@@ -378,7 +426,7 @@ def dot_ci(
     if flag:
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, frameon=False, fontsize=8)
     ax.set_title(title(title_text, synthetic=synthetic))
-    return fig
+    return ax
 
 
 #: Norwegian legend labels of the adoption series' definitions.
@@ -390,8 +438,8 @@ ADOPTION_LABELS = {
 
 
 def adoption_plot(
-    series: pd.DataFrame, *, title_text: str = "", synthetic: bool = False
-) -> plt.Figure:
+    series: pd.DataFrame, *, title_text: str = "", synthetic: bool = False, ax: Axes | None = None
+) -> Axes:
     """Time series of the share of municipalities on Facebook
     (:func:`kommunesm.io.published.adoption_series`), one marker style per definition (legend in
     Norwegian, :data:`ADOPTION_LABELS`), each point labelled with its value and source.
@@ -404,13 +452,16 @@ def adoption_plot(
         Title (Norwegian); empty for none.
     synthetic : bool, default False
         Whether the data are synthetic; the title then says so.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default: a new figure.
 
     Returns
     -------
-    Figure
-        The matplotlib figure.
+    matplotlib.axes.Axes
+        The Axes drawn on.
     """
-    fig, ax = plt.subplots(figsize=(8, 4.5))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 4.5))
     kinds = list(pd.unique(series["series"]))
     colours = dict(zip(kinds, sns.color_palette(PALETTE, len(kinds)), strict=True))
     markers = dict(zip(kinds, ["o", "s", "^", "D"][: len(kinds)], strict=True))
@@ -438,7 +489,7 @@ def adoption_plot(
     ax.set_xlabel("")
     ax.legend(loc="lower right", fontsize=8)
     ax.set_title(title(title_text, synthetic=synthetic))
-    return fig
+    return ax
 
 
 def residual_plots(
@@ -449,7 +500,8 @@ def residual_plots(
     synthetic: bool = False,
     max_points: int = 3000,
     seed: int = 0,
-) -> plt.Figure:
+    axes: np.ndarray | None = None,
+) -> np.ndarray:
     """Four residual panels of :func:`kommunesm.stats.residual_data`: residuals vs fitted,
     normal Q-Q, scale-location, and residuals vs leverage (or a histogram when the model
     has no leverage).
@@ -472,11 +524,13 @@ def residual_plots(
         Largest number of points drawn in the scatter panels.
     seed : int, default 0
         Seed of the sample drawn when there are more points.
+    axes : numpy.ndarray, optional
+        A 2×2 array of Axes to draw on; default: a new figure.
 
     Returns
     -------
-    Figure
-        The matplotlib figure.
+    numpy.ndarray
+        The 2×2 array of Axes drawn on.
     """
     full = diag
     n = len(full)
@@ -486,7 +540,9 @@ def residual_plots(
         qq = full.iloc[order[np.linspace(0, n - 1, max_points).round().astype(int)]]
     else:
         qq = full
-    fig, axes = plt.subplots(2, 2, figsize=(9, 7))
+    if axes is None:
+        _, axes = plt.subplots(2, 2, figsize=(9, 7))
+    fig = axes.flat[0].figure
     alpha = 0.6 if len(diag) < 500 else 0.2
     size = 14 if len(diag) < 500 else 5
     fitted = diag["fitted"]
@@ -523,12 +579,12 @@ def residual_plots(
     )
     fig.suptitle(title(title_text + sampled, synthetic=synthetic), fontweight="bold")
     fig.tight_layout()
-    return fig
+    return axes
 
 
 def coverage_bar(
-    coverage: pd.DataFrame, *, title_text: str = "", synthetic: bool = False
-) -> plt.Figure:
+    coverage: pd.DataFrame, *, title_text: str = "", synthetic: bool = False, ax: Axes | None = None
+) -> Axes:
     """Horizontal bars: share of each county's municipalities with a page
     (:func:`kommunesm.stats.coverage_by_county`), annotated "with page / municipalities".
 
@@ -540,15 +596,18 @@ def coverage_bar(
         Title (Norwegian); empty for none.
     synthetic : bool, default False
         Whether the data are synthetic; the title then says so.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default: a new figure.
 
     Returns
     -------
-    Figure
-        The matplotlib figure.
+    matplotlib.axes.Axes
+        The Axes drawn on.
     """
     data = coverage[coverage["municipalities"] > 0]
     data = data[data["county"] != "Hele landet"].sort_values("share", kind="stable")
-    fig, ax = plt.subplots(figsize=(8, max(4, 0.32 * len(data) + 1)))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, max(4, 0.32 * len(data) + 1)))
     colour = sns.color_palette(PALETTE, 1)[0]
     ax.barh(data["county"], data["share"], color=colour)
     for y, rec in enumerate(data.itertuples(index=False)):
@@ -560,7 +619,7 @@ def coverage_bar(
     ax.set_xlabel("Andel kommuner med side (%)")
     ax.set_ylabel("")
     ax.set_title(title(title_text, synthetic=synthetic))
-    return fig
+    return ax
 
 
 # --------------------------------------------------------------------------- participation (03)
@@ -570,7 +629,8 @@ def ladder_profile(
     rule: pd.Series | dict | None = None,
     title_text: str = "Deltakelsesprofil",
     synthetic: bool = False,
-) -> plt.Figure:
+    ax: Axes | None = None,
+) -> Axes:
     """Horizontal bars of a participation profile (:func:`kommunesm.participation.profile`),
     highest rung on top, one colour per community, each bar annotated "n (x %)".
 
@@ -587,11 +647,13 @@ def ladder_profile(
         Title (Norwegian); empty for none.
     synthetic : bool, default False
         Whether the data are synthetic; the title then says so.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default: a new figure.
 
     Returns
     -------
-    Figure
-        The matplotlib figure.
+    matplotlib.axes.Axes
+        The Axes drawn on.
     """
     communities = list(dict.fromkeys(profile["community"]))
     order = (
@@ -601,7 +663,9 @@ def ladder_profile(
     )
     k, m = len(order), len(communities)
     height = 0.8 / max(m, 1)
-    fig, ax = plt.subplots(figsize=(8, max(2.8, 0.45 * k * max(1, m * 0.8) + 1.4)))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, max(2.8, 0.45 * k * max(1, m * 0.8) + 1.4)))
+    fig = ax.figure
     colours = sns.color_palette(PALETTE, max(m, 1))
     y_base = np.arange(k)[::-1].astype(float)
     expected = None
@@ -634,7 +698,7 @@ def ladder_profile(
     if m > 1 or rule is not None:
         ax.legend(loc="upper right", fontsize=8, frameon=True)
     fig.tight_layout()
-    return fig
+    return ax
 
 
 def lorenz_curves(
@@ -643,7 +707,8 @@ def lorenz_curves(
     *,
     title_text: str = "Lorenzkurver",
     synthetic: bool = False,
-) -> plt.Figure:
+    ax: Axes | None = None,
+) -> Axes:
     """Lorenz curves of activity (:func:`kommunesm.participation.concentration`): cumulative
     share of actors (least active first) against their cumulative share of actions, with
     the line of equality; the legend gives each community's Gini from ``summary``.
@@ -658,13 +723,17 @@ def lorenz_curves(
         Title (Norwegian); empty for none.
     synthetic : bool, default False
         Whether the data are synthetic; the title then says so.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default: a new figure.
 
     Returns
     -------
-    Figure
-        The matplotlib figure.
+    matplotlib.axes.Axes
+        The Axes drawn on.
     """
-    fig, ax = plt.subplots(figsize=(7, 6))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 6))
+    fig = ax.figure
     communities = list(dict.fromkeys(lorenz["community"]))
     colours = sns.color_palette(PALETTE, max(len(communities), 1))
     gini = summary.set_index("community")["gini"] if summary is not None else pd.Series(dtype=float)
@@ -679,7 +748,7 @@ def lorenz_curves(
     ax.set_title(title(title_text, synthetic=synthetic), fontsize=11)
     ax.legend(loc="upper left", fontsize=8)
     fig.tight_layout()
-    return fig
+    return ax
 
 
 # --------------------------------------------------------------------------- rankings (01, 02)
@@ -707,7 +776,8 @@ def rank_intervals(
     top: int = 30,
     title_text: str = "Plassering med usikkerhet",
     synthetic: bool = False,
-) -> plt.Figure:
+    ax: Axes | None = None,
+) -> Axes:
     """Rank intervals of :func:`kommunesm.ranking.rank_uncertainty`: for the pages with
     point rank <= ``top`` (and any page reaching the Top-N in >= 20 % of resamples), the
     point rank (dot, coloured by the probability of being in the Top-N) and the 95 %
@@ -725,16 +795,20 @@ def rank_intervals(
         Title (Norwegian); empty for none.
     synthetic : bool, default False
         Whether the data are synthetic; the title then says so.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default: a new figure.
 
     Returns
     -------
-    Figure
-        The matplotlib figure.
+    matplotlib.axes.Axes
+        The Axes drawn on.
     """
     show = ru[(ru["rank"] <= top) | (ru["p_top"] >= 0.2)].sort_values(["rank", "rank_median"])
     names = show.index.to_series().map(labels) if labels is not None else show.index.to_series()
     names = names.fillna(show.index.to_series())
-    fig, ax = plt.subplots(figsize=(8, max(4.0, 0.24 * len(show) + 1.2)))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, max(4.0, 0.24 * len(show) + 1.2)))
+    fig = ax.figure
     y = np.arange(len(show))
     ax.hlines(y, show["rank_low"], show["rank_high"], color="0.55", linewidth=2)
     points = ax.scatter(
@@ -748,12 +822,17 @@ def rank_intervals(
     bar = fig.colorbar(points, ax=ax, fraction=0.04, pad=0.02)
     bar.set_label(f"Sannsynlighet for topp {top}")
     fig.tight_layout()
-    return fig
+    return ax
 
 
 def list_size_sensitivity_plot(
-    summary: pd.DataFrame, *, top: int = 30, reference: int = 30, synthetic: bool = False
-) -> plt.Figure:
+    summary: pd.DataFrame,
+    *,
+    top: int = 30,
+    reference: int = 30,
+    synthetic: bool = False,
+    ax: Axes | None = None,
+) -> Axes:
     """Overlap with the reference Top-N and rank correlation of the point totals, by the
     list size K (:func:`kommunesm.ranking.list_size_sensitivity`).
 
@@ -767,13 +846,17 @@ def list_size_sensitivity_plot(
         The list size the others are compared with.
     synthetic : bool, default False
         Whether the data are synthetic; the title then says so.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default: a new figure.
 
     Returns
     -------
-    Figure
-        The matplotlib figure.
+    matplotlib.axes.Axes
+        The Axes drawn on.
     """
-    fig, ax = plt.subplots(figsize=(7, 4))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4))
+    fig = ax.figure
     k = summary.index.to_numpy()
     ax.plot(k, summary["overlap_share"], marker="o", label=f"Andel av topp {top} felles")
     ax.plot(k, summary["spearman_rho"], marker="s", label="Spearman ρ (poengsum)")
@@ -782,12 +865,16 @@ def list_size_sensitivity_plot(
     ax.set_title(title("Følsomhet for listestørrelsen", synthetic=synthetic))
     ax.legend(loc="lower right", fontsize=8)
     fig.tight_layout()
-    return fig
+    return ax
 
 
 def figure6_bars(
-    fig6: pd.DataFrame, labels: pd.Series | None = None, *, synthetic: bool = False
-) -> plt.Figure:
+    fig6: pd.DataFrame,
+    labels: pd.Series | None = None,
+    *,
+    synthetic: bool = False,
+    ax: Axes | None = None,
+) -> Axes:
     """The thesis' Figure 6: the largest pages (largest on top, with their number of
     followers) and their quality indicator (bars; lower = more active audience).
     Input: :func:`kommunesm.metrics.quality.figure6_table`.
@@ -800,18 +887,22 @@ def figure6_bars(
         Display names by page (default: the index).
     synthetic : bool, default False
         Whether the data are synthetic; the title then says so.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default: a new figure.
 
     Returns
     -------
-    Figure
-        The matplotlib figure.
+    matplotlib.axes.Axes
+        The Axes drawn on.
     """
     names = fig6.index.to_series().map(labels) if labels is not None else fig6.index.to_series()
     names = names.fillna(fig6.index.to_series()).astype("str")
     ticks = [
         f"{n} ({f:,.0f})".replace(",", " ") for n, f in zip(names, fig6["followers"], strict=True)
     ]
-    fig, ax = plt.subplots(figsize=(8, 0.42 * len(fig6) + 1.4))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 0.42 * len(fig6) + 1.4))
+    fig = ax.figure
     y = np.arange(len(fig6))
     ax.barh(y, fig6["quality_indicator"], color=sns.color_palette(PALETTE)[0])
     ax.set_yticks(y, ticks, fontsize=9)
@@ -820,7 +911,7 @@ def figure6_bars(
     ax.set_ylabel("Side (antall følgere)")
     ax.set_title(title("De største sidene og kvalitetsindikatoren", synthetic=synthetic))
     fig.tight_layout()
-    return fig
+    return ax
 
 
 def _plain_log_axis(axis: object) -> None:
@@ -844,7 +935,8 @@ def loglog_scatter(
     note: str | None = None,
     highlight: pd.Series | None = None,
     synthetic: bool = False,
-) -> plt.Figure:
+    ax: Axes | None = None,
+) -> Axes:
     """Scatter on log–log axes (pairs with a value <= 0 or missing are left out and
     counted in the corner note) with the median of x and y per decile of x as a line;
     ``highlight`` (bool, same index) marks points in another colour.
@@ -863,17 +955,21 @@ def loglog_scatter(
         Points drawn in another colour (same index).
     synthetic : bool, default False
         Whether the data are synthetic; the title then says so.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default: a new figure.
 
     Returns
     -------
-    Figure
-        The matplotlib figure.
+    matplotlib.axes.Axes
+        The Axes drawn on.
     """
     frame = pd.DataFrame({"x": pd.to_numeric(x), "y": pd.to_numeric(y)}).astype("float64")
     ok = (frame["x"] > 0) & (frame["y"] > 0)
     dropped = int((~ok).sum())
     frame = frame[ok]
-    fig, ax = plt.subplots(figsize=(7, 5))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 5))
+    fig = ax.figure
     colours = sns.color_palette(PALETTE)
     ax.scatter(frame["x"], frame["y"], s=10, alpha=0.45, color=colours[0], linewidths=0)
     if highlight is not None:
@@ -899,7 +995,7 @@ def loglog_scatter(
     )
     ax.text(0.99, 0.01, text, transform=ax.transAxes, ha="right", va="bottom", fontsize=8)
     fig.tight_layout()
-    return fig
+    return ax
 
 
 def rank_agreement_heatmap(
@@ -908,7 +1004,8 @@ def rank_agreement_heatmap(
     *,
     labels: dict[str, str] | None = None,
     synthetic: bool = False,
-) -> plt.Figure:
+    ax: Axes | None = None,
+) -> Axes:
     """Spearman correlations between the page rankings on ``columns`` (e.g. the three
     engagement-rate variants), as an annotated heatmap; ``labels`` maps columns to short
     tick labels (default: short Norwegian names of the engagement-rate variants).
@@ -923,11 +1020,13 @@ def rank_agreement_heatmap(
         Short tick labels per column.
     synthetic : bool, default False
         Whether the data are synthetic; the title then says so.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default: a new figure.
 
     Returns
     -------
-    Figure
-        The matplotlib figure.
+    matplotlib.axes.Axes
+        The Axes drawn on.
     """
     short = {
         "engagement_rate": "Rangeringens variant",
@@ -940,7 +1039,9 @@ def rank_agreement_heatmap(
     names = [short.get(c, _METRIC_LABELS_NO.get(c, c)) for c in corr.index]
     corr.index = names
     corr.columns = names
-    fig, ax = plt.subplots(figsize=(5.5, 4.2))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5.5, 4.2))
+    fig = ax.figure
     sns.heatmap(
         corr,
         annot=True,
@@ -958,7 +1059,7 @@ def rank_agreement_heatmap(
         title("Samsvar mellom rangeringene (Spearman ρ)", synthetic=synthetic), fontsize=10
     )
     fig.tight_layout()
-    return fig
+    return ax
 
 
 # ------------------------------------------------------------------ ten hypotheses (H1–H10)
@@ -967,8 +1068,8 @@ _HYP_SYMBOL_SCORE = {"●": 2, "◐": 1, "○": 0, "Bra": 2, "Kan bli bedre": 1,
 
 
 def hypothesis_matrix(
-    table: pd.DataFrame, *, title_text: str = "", synthetic: bool = False
-) -> plt.Figure:
+    table: pd.DataFrame, *, title_text: str = "", synthetic: bool = False, ax: Axes | None = None
+) -> Axes:
     """The Johnsen, Jørgensen & Aaneland (2013, s. 14) H1–H10 × municipality table as a coloured symbol chart:
     one row per page, ● Bra (green), ◐ Kan bli bedre (yellow), ○ Dårlig (orange), blank
     where not rated; the score column ``poeng`` (if present) is written on the right.
@@ -984,11 +1085,13 @@ def hypothesis_matrix(
         Title (Norwegian); empty for none.
     synthetic : bool, default False
         Whether the data are synthetic; the title then says so.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default: a new figure.
 
     Returns
     -------
-    Figure
-        The matplotlib figure.
+    matplotlib.axes.Axes
+        The Axes drawn on.
     """
     from matplotlib.colors import ListedColormap
 
@@ -996,7 +1099,9 @@ def hypothesis_matrix(
     hyps = [c for c in data.columns if str(c).startswith("H") and str(c)[1:].isdigit()]
     scores = data[hyps].apply(lambda c: c.map(lambda v: _HYP_SYMBOL_SCORE.get(v, np.nan)))
     scores = scores.astype("float64")
-    fig, ax = plt.subplots(figsize=(1.0 + 0.62 * len(hyps) + 1.6, 0.42 * len(data) + 1.6))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(1.0 + 0.62 * len(hyps) + 1.6, 0.42 * len(data) + 1.6))
+    fig = ax.figure
     cmap = ListedColormap([_HYP_COLOURS[0], _HYP_COLOURS[1], _HYP_COLOURS[2]])
     sns.heatmap(
         scores,
@@ -1049,7 +1154,7 @@ def hypothesis_matrix(
     )
     ax.set_title(title(title_text or "Påstandene H1–H10 per kommune", synthetic=synthetic), pad=24)
     fig.tight_layout()
-    return fig
+    return ax
 
 
 def hypothesis_intervals(
@@ -1063,7 +1168,8 @@ def hypothesis_intervals(
     reference: dict[float, str] | None = None,
     xlim: tuple[float, float] | None = None,
     synthetic: bool = False,
-) -> plt.Figure:
+    ax: Axes | None = None,
+) -> Axes:
     """Estimates with intervals per hypothesis (index H1 … H10), e.g. Krippendorff's alpha
     with bootstrap CIs (``reference={0.667: "0,667", 0.8: "0,800"}``) or the rank-biserial
     effect of the top-10 (``reference={0: ""}``). Rows without an estimate are left out.
@@ -1084,14 +1190,18 @@ def hypothesis_intervals(
         Limits of the x axis.
     synthetic : bool, default False
         Whether the data are synthetic; the title then says so.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default: a new figure.
 
     Returns
     -------
-    Figure
-        The matplotlib figure.
+    matplotlib.axes.Axes
+        The Axes drawn on.
     """
     data = table.dropna(subset=[estimate])
-    fig, ax = plt.subplots(figsize=(7.5, 0.42 * len(data) + 1.5))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.5, 0.42 * len(data) + 1.5))
+    fig = ax.figure
     y = np.arange(len(data))[::-1]
     est = data[estimate].to_numpy(dtype="float64")
     lo = data[low].to_numpy(dtype="float64")
@@ -1118,4 +1228,4 @@ def hypothesis_intervals(
     ax.set_xlabel(xlabel)
     ax.set_title(title(title_text, synthetic=synthetic))
     fig.tight_layout()
-    return fig
+    return ax

@@ -10,8 +10,8 @@ before when the data hold it. :func:`describe` writes the short text of a profil
 
 Examples
 --------
->>> from kommunesm.io.dataset import load_dataset  # doctest: +SKIP
->>> prof = compute(load_dataset("data/raw"), 2013)  # doctest: +SKIP
+>>> from kommunesm.io.dataset import read_dataset  # doctest: +SKIP
+>>> prof = compute(read_dataset("data/raw"), 2013)  # doctest: +SKIP
 >>> prof.pages.loc["demo-619", "rank"]  # doctest: +SKIP
 1
 """
@@ -133,7 +133,8 @@ def compute(
     from kommunesm import ranking
 
     ds = full.for_year(year)
-    page_metrics, points, _source = ranking.rank_dataset(ds.tables, list_size=30)
+    ranked = ranking.rank_dataset(ds.tables, list_size=30)
+    page_metrics, points = ranked.metrics, ranked.points
     cols = [m for m in metrics_module.GAMBIT_METRICS if m in page_metrics.columns]
     pages = ds.pages.set_index("page_id") if ds.has("pages") else pd.DataFrame()
     info = pd.DataFrame(index=page_metrics.index)
@@ -149,7 +150,13 @@ def compute(
     info = info.join(points[["total", "rank"]], how="left")
     if rank_uncertainty is None and ds.has("posts"):
         rank_uncertainty = ranking.rank_uncertainty(
-            ds.posts, ds.page_days, ds.comments, pages=ds.pages, n_boot=n_boot, seed=seed, top=30
+            pages=ds.pages,
+            page_days=ds.page_days,
+            posts=ds.posts,
+            comments=ds.comments,
+            n_boot=n_boot,
+            seed=seed,
+            top=30,
         )
     if rank_uncertainty is not None and len(rank_uncertainty):
         ru = rank_uncertainty
@@ -177,7 +184,7 @@ def compute(
     long["previous"] = np.nan
     if previous_year is not None:
         prev_ds = full.for_year(previous_year)
-        prev_metrics, _, _ = ranking.rank_dataset(prev_ds.tables, list_size=30)
+        prev_metrics = ranking.rank_dataset(prev_ds.tables, list_size=30).metrics
         prev = prev_metrics[[c for c in cols if c in prev_metrics.columns]].astype("float64")
         prev_long = prev.reset_index().melt(
             id_vars="page_id", var_name="metric", value_name="previous"

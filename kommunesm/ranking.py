@@ -29,6 +29,7 @@ points; each page gets the probability of being in the Top-N and a rank interval
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -47,6 +48,7 @@ __all__ = [
     "NM_CATEGORIES",
     "POINTS_COLUMNS",
     "REPORT_HEADERS",
+    "Ranking",
     "beside_published",
     "compare_rankings",
     "describe_rank_changes",
@@ -386,6 +388,27 @@ def list_size_sensitivity(
     return ranks, pd.DataFrame(rows).set_index("list_size")
 
 
+@dataclass(frozen=True)
+class Ranking:
+    """What :func:`rank_dataset` returns.
+
+    Attributes
+    ----------
+    metrics : pandas.DataFrame
+        The metric table that was ranked (one row per page).
+    points : pandas.DataFrame
+        The :func:`gambit_points` result.
+    source : str
+        ``"page_table"`` (posts, page days and/or comments aggregated by
+        :func:`kommunesm.metrics.page_table`) or ``"page_metrics"`` (a Socialbakers-style
+        export ranked as given).
+    """
+
+    metrics: pd.DataFrame
+    points: pd.DataFrame
+    source: str
+
+
 def rank_dataset(
     tables: Mapping[str, pd.DataFrame],
     *,
@@ -395,7 +418,7 @@ def rank_dataset(
     start: object = None,
     end: object = None,
     engagement: str = "daily",
-) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+) -> Ranking:
     """Gambit points for whatever a set of canonical tables provides.
 
     Parameters
@@ -416,11 +439,11 @@ def rank_dataset(
 
     Returns
     -------
-    metrics, points, source
-        The metric table ranked, the :func:`gambit_points` result and which input it came
-        from: ``"page_table"`` (posts, page days and/or comments aggregated by
-        :func:`kommunesm.metrics.page_table`) or ``"page_metrics"`` (a Socialbakers-style
-        export ranked as given, used only when there are no posts, page days or comments).
+    Ranking
+        ``metrics`` (the metric table ranked), ``points`` (the :func:`gambit_points`
+        result) and ``source``: ``"page_table"`` or ``"page_metrics"`` (a
+        Socialbakers-style export, ranked as given only when there are no posts, page
+        days or comments).
 
     Raises
     ------
@@ -457,16 +480,16 @@ def rank_dataset(
     points = gambit_points(
         metrics, list_size=list_size, top_points=top_points, min_followers=min_followers
     )
-    return metrics, points, source
+    return Ranking(metrics, points, source)
 
 
 # --------------------------------------------------------------------------- uncertainty
 def rank_uncertainty(
-    posts: pd.DataFrame | None,
-    page_days: pd.DataFrame | None,
-    comments: pd.DataFrame | None = None,
     *,
     pages: pd.DataFrame | None = None,
+    page_days: pd.DataFrame | None = None,
+    posts: pd.DataFrame | None = None,
+    comments: pd.DataFrame | None = None,
     start: object = None,
     end: object = None,
     n_boot: int = 1000,
@@ -492,13 +515,13 @@ def rank_uncertainty(
 
     Parameters
     ----------
-    posts : DataFrame
-    page_days : DataFrame
-    comments : DataFrame, optional
     pages : DataFrame, optional
+    page_days : DataFrame, optional
+    posts : DataFrame, optional
+    comments : DataFrame, optional
     start : object, optional
     end : object, optional
-        As for :func:`kommunesm.metrics.page_table`.
+        As for :func:`kommunesm.metrics.page_table` (tables by keyword, in that order).
     n_boot : int, default 1000
         Replicates.
     seed : int, default 2013
@@ -539,7 +562,7 @@ def rank_uncertainty(
     >>> posts = pd.DataFrame({"post_id": list("abcd"), "page_id": ["A", "A", "A", "B"],
     ...     "created_at": [t] * 4, "likes": [10, 12, 11, 3], "comments": [1, 0, 2, 0],
     ...     "shares": [0, 1, 0, 0]})
-    >>> ru = rank_uncertainty(posts, None, n_boot=200, seed=1, top=1, list_size=1)
+    >>> ru = rank_uncertainty(posts=posts, n_boot=200, seed=1, top=1, list_size=1)
     >>> ru.loc["A", "rank"], ru.loc["A", "p_top"] > 0.8
     (np.int64(1), np.True_)
     """

@@ -42,17 +42,17 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 
 import kommunesm
 from kommunesm import narrate, safe
 from kommunesm._resources import data_path
+from kommunesm.errors import MissingInputError, require
 from kommunesm.io.cache import CACHE_ENV
 from kommunesm.narrate import gettext as _
 
@@ -65,7 +65,6 @@ __all__ = [
     "Chapter",
     "build",
     "chapter_header",
-    "check_rows",
     "git_commit",
     "list_notebooks",
     "needs",
@@ -197,9 +196,36 @@ def chapter_header(ds: Dataset, params: dict[str, Any] | None = None) -> None:
     show.start(ds, year=params.get("year"), out_dir=params.get("out_dir"))
 
 
-def needs(ds: Dataset, *tables: str, purpose: str = "Denne delen") -> bool:
-    """True if ``ds`` has all ``tables``; otherwise show which inputs are missing and
-    which exports provide them, and return False (the section is skipped).
+def needs(
+    data: Dataset | pd.DataFrame,
+    *names: str,
+    purpose: str = "Denne delen",
+    min_rows: int = 0,
+) -> bool:
+    """True if the data have what a notebook section needs; otherwise show which inputs
+    are missing and return False (the section is skipped).
+
+    Parameters
+    ----------
+    data : Dataset or pandas.DataFrame
+        A data set (``names`` are tables; the note says which exports provide them) or
+        one table (``names`` are columns).
+    *names : str
+        The tables or columns needed.
+    purpose : str, default "Denne delen"
+        What needs them (bokmål, translated).
+    min_rows : int, default 0
+        For a table: at least this many rows must have a finite value in every column
+        (a user's data may have the columns but not the values).
+
+    Returns
+    -------
+    bool
+
+    Notes
+    -----
+    The check for a table is :func:`kommunesm.errors.require`, which raises
+    :class:`~kommunesm.errors.MissingInputError` outside a notebook.
 
     Examples
     --------
@@ -207,10 +233,31 @@ def needs(ds: Dataset, *tables: str, purpose: str = "Denne delen") -> bool:
 
         if report.needs(ds, "comments", purpose="Svartid"):
             ...
+        if report.needs(pt, "followers", "population", min_rows=10, purpose="Modellen"):
+            ...
     """
     from kommunesm import show
 
-    return show.needs(ds, *tables, purpose=purpose)
+    if not isinstance(data, pd.DataFrame):
+        return show.needs(data, *names, purpose=purpose)
+    try:
+        require(data, names, purpose=purpose, min_rows=min_rows)
+    except MissingInputError as exc:
+        missing = [c for c in names if c not in data.columns]
+        n = 0 if missing else int(exc.got or 0)
+        show._markdown(
+            f"> **{_('Ikke beregnet – for lite data.')}** "
+            + _(
+                "{purpose} trenger minst {min_rows} rader med {columns}; dataene har {n}.",
+                purpose=_(purpose),
+                min_rows=narrate.integer(min_rows),
+                columns=", ".join(names),
+                n=narrate.integer(n),
+            )
+            + (f" ({_('mangler kolonnen')} {', '.join(missing)})" if missing else "")
+        )
+        return False
+    return True
 
 
 def needs_years(ds: Dataset, years: Iterable[int], *, purpose: str = "Denne delen") -> bool:
@@ -219,38 +266,6 @@ def needs_years(ds: Dataset, years: Iterable[int], *, purpose: str = "Denne dele
     from kommunesm import show
 
     return show.needs_years(ds, years, purpose=purpose)
-
-
-def check_rows(
-    frame: pd.DataFrame, columns: Sequence[str], *, min_rows: int = 10, purpose: str = "Modellen"
-) -> bool:
-    """True if ``frame`` has at least ``min_rows`` rows with all ``columns`` present and
-    finite; otherwise show (in a notebook) why the section is skipped and return False.
-
-    The notebook counterpart of :func:`needs` for models: a user's data may have the
-    tables but not the values (e.g. pages without population)."""
-    from kommunesm import show
-
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        n = 0
-    else:
-        values = frame[list(columns)].apply(pd.to_numeric, errors="coerce").astype("float64")
-        n = int(np.isfinite(values.to_numpy()).all(axis=1).sum())
-    if n >= min_rows:
-        return True
-    show._markdown(
-        f"> **{_('Ikke beregnet – for lite data.')}** "
-        + _(
-            "{purpose} trenger minst {min_rows} rader med {columns}; dataene har {n}.",
-            purpose=_(purpose),
-            min_rows=narrate.integer(min_rows),
-            columns=", ".join(columns),
-            n=narrate.integer(n),
-        )
-        + (f" ({_('mangler kolonnen')} {', '.join(missing)})" if missing else "")
-    )
-    return False
 
 
 def save_table(

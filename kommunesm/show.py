@@ -46,6 +46,7 @@ from kommunesm.narrate import gettext as _
 
 if TYPE_CHECKING:
     import matplotlib.pyplot as plt
+    from matplotlib.axes import Axes
 
     from kommunesm.io.dataset import Dataset
 
@@ -211,10 +212,10 @@ def setup(
         Chapter number (``"01"``); the report build passes it through
         ``$KOMMUNESM_CHAPTER``.
     """
-    from kommunesm.io.dataset import load_dataset
+    from kommunesm.io.dataset import read_dataset
 
     narrate.set_language(narrate.get_language(lang))
-    full = load_dataset(data_dir)
+    full = read_dataset(data_dir)
     start(full, year=year, out_dir=out_dir, chapter=chapter)
     return full
 
@@ -659,7 +660,7 @@ def published(
 
 # --------------------------------------------------------------------------- figures
 def figure(
-    fig: plt.Figure,
+    fig: plt.Figure | Axes | np.ndarray,
     name: str,
     *,
     caption: str,
@@ -667,7 +668,8 @@ def figure(
     synthetic: bool | None = None,
     key: bool = False,
 ) -> None:
-    """Show ``fig`` as a numbered figure with caption and alt text; save it as PNG and SVG.
+    """Show ``fig`` (a Figure, or what a plot function returned) as a numbered figure
+    with caption and alt text; save it as PNG and SVG.
 
     ``key=True`` makes it the chapter's key figure on the landing page (default: the
     first figure of the chapter).
@@ -676,6 +678,7 @@ def figure(
 
     from kommunesm import plots
 
+    fig = plots.figure_of(fig)
     is_synth = _is_synthetic(synthetic)
     number = _number("figure")
     label = _("Figur")

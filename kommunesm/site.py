@@ -438,9 +438,9 @@ def write_profiles(
         The number of profiles written.
     """
     from kommunesm import profiles
-    from kommunesm.io.dataset import load_dataset
+    from kommunesm.io.dataset import read_dataset
 
-    full = load_dataset(info.data_dir)
+    full = read_dataset(info.data_dir)
     ds = full.for_year(info.year)
     if not (ds.has("posts") or ds.has("page_metrics")):
         log.append("profiles: no posts or page metrics in the report year; no profiles")

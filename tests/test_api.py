@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import inspect
+import pkgutil
 import subprocess
 import sys
 import types
@@ -30,6 +32,26 @@ def test_subpackages_are_attributes():
         assert name in dir(ksm)
     with pytest.raises(AttributeError):
         _ = ksm.no_such_thing
+
+
+def _packages() -> list[str]:
+    found = ["kommunesm"]
+    for info in pkgutil.walk_packages(ksm.__path__, "kommunesm."):
+        if info.ispkg and ".data" not in info.name:
+            found.append(info.name)
+    return found
+
+
+@pytest.mark.parametrize("package", _packages())
+def test_no_module_is_shadowed_by_a_function(package):
+    pkg = importlib.import_module(package)
+    for info in pkgutil.iter_modules(pkg.__path__):
+        if info.name.startswith("_") or info.name == "data":
+            continue
+        full = f"{package}.{info.name}"
+        importlib.import_module(full)
+        attr = getattr(pkg, info.name)
+        assert isinstance(attr, types.ModuleType), f"{full} is shadowed by {attr!r}"
 
 
 def test_import_is_light_and_quiet():

@@ -13,17 +13,13 @@ from openpyxl import load_workbook
 
 from kommunesm.errors import InputError
 from kommunesm.hypotheses import catalogue, scheme_analysis, scheme_sheets
-from kommunesm.hypotheses.reliability import krippendorff_alpha, reliability, reliability_matrix
-from kommunesm.hypotheses.schemes import (
-    SCHEMES,
-    Category,
-    CodingScheme,
-    Variable,
-    get_scheme,
-    list_schemes,
-    register,
-    unregister,
+from kommunesm.hypotheses.catalogue import SCHEMES, get_scheme, list_schemes, register, unregister
+from kommunesm.hypotheses.reliability import (
+    krippendorff_alpha,
+    reliability_matrix,
+    reliability_table,
 )
+from kommunesm.hypotheses.schemes import Category, CodingScheme, Variable
 from kommunesm.hypotheses.sheets import CODING_SHEET, META_SHEET, CodingSheetError
 
 SHIPPED = list(catalogue.SHIPPED)
@@ -307,7 +303,7 @@ def test_reliability_nominal_by_hand():
         ["Ildsjelen", "Ildsjelen", "Teamet", "Distribuert ansvar"],
         ["Ildsjelen", "Teamet", "Teamet", "Distribuert ansvar"],
     )
-    rel = reliability(coding, scheme="veikart_bemanning", n_boot=0)
+    rel = reliability_table(coding, scheme="veikart_bemanning", n_boot=0)
     row = rel.loc["bemanningsmodell"]
     assert row["scale"] == "nominal" and row["n_units"] == 4
     assert row["percent_agreement"] == pytest.approx(0.75)
@@ -322,7 +318,7 @@ def test_reliability_ordinal_uses_category_order_and_the_ordinal_metric():
     b = ["passiv", "inviterende", "inviterende", "avventende", "avventende"]
     coding = _coding("ambisjonsniva", a, b)
     scheme = get_scheme("veikart_ambisjon")
-    rel = reliability(coding, scheme=scheme, n_boot=200, seed=1).loc["ambisjonsniva"]
+    rel = reliability_table(coding, scheme=scheme, n_boot=200, seed=1).loc["ambisjonsniva"]
     mat = reliability_matrix(coding, "ambisjonsniva", scheme)
     assert mat.loc["A"].tolist() == [0.0, 1.0, 2.0, 2.0, 1.0]
     expected = krippendorff_alpha(mat.to_numpy(), level="ordinal", categories=[0, 1, 2])
@@ -338,7 +334,7 @@ def test_reliability_of_multiple_choice_is_per_category():
             _coding("bruksomrade.folge_med", ["0", "0", "0", "1"], ["0", "0", "0", "1"]),
         ]
     )
-    rel = reliability(coding, scheme="veikart_bruksomrader", n_boot=0)
+    rel = reliability_table(coding, scheme="veikart_bruksomrader", n_boot=0)
     assert rel.index.tolist() == ["bruksomrade.folge_med", "bruksomrade.rekruttering"]
     assert rel.loc["bruksomrade.folge_med", "alpha"] == pytest.approx(1.0)
     assert rel.loc["bruksomrade.rekruttering", "scale"] == "binary"
@@ -558,7 +554,7 @@ def test_reliability_by_hand_for_every_scheme(name):
     col = scheme.columns[0]
     c0, c1 = scheme.allowed(col)[:2]
     coding = _coding(col, [c0, c0, c1, c0], [c0, c1, c1, c0])
-    row = reliability(coding, scheme=scheme, n_boot=0).loc[col]
+    row = reliability_table(coding, scheme=scheme, n_boot=0).loc[col]
     assert row["alpha"] == pytest.approx(8 / 15)
     assert row["percent_agreement"] == pytest.approx(0.75)
     assert row["kappa_weighted"] == pytest.approx(0.5)

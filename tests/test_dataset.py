@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from kommunesm.errors import InputError
+from kommunesm.errors import InputError, MissingInputError
 from kommunesm.io import dataset, detect
 
 
@@ -40,26 +40,26 @@ def test_unknown_format_error_lists_what_was_seen(tmp_path):
 def test_user_directory(tmp_path, fixtures, uci_path):
     shutil.copy(uci_path, tmp_path)
     shutil.copy(fixtures / "crowdtangle_posts.csv", tmp_path)
-    ds = dataset.load_dataset(tmp_path)
+    ds = dataset.read_dataset(tmp_path)
     assert not ds.synthetic
     assert len(ds.posts) == 500 + 3
     assert ds.files["rows_in"].sum() == ds.files["kept"].sum() + ds.files["quarantined"].sum()
     assert len(ds.quarantine) == ds.files["quarantined"].sum()
     assert set(ds.pages["page_id"]) == {"uci_facebook_metrics_2014", "100000000000001"}
     assert ds.files["sha256"].str.fullmatch(r"[0-9a-f]{64}").all()
-    with pytest.raises(dataset.MissingInputError, match="comments"):
+    with pytest.raises(MissingInputError, match="comments"):
         ds.require("comments", purpose="response times")
 
 
 def test_missing_directory():
     with pytest.raises(InputError, match="data directory not found"):
-        dataset.load_dataset("/nonexistent/kommunesm")
+        dataset.read_dataset("/nonexistent/kommunesm")
 
 
 def test_json_twitter_archive_is_read_other_json_is_noted(tmp_path, fixtures):
     shutil.copy(fixtures / "twitter_v1.jsonl", tmp_path / "archive.json")
     (tmp_path / "MANIFEST.json").write_text('{"files": []}', encoding="utf-8")
-    ds = dataset.load_dataset(tmp_path)
+    ds = dataset.read_dataset(tmp_path)
     assert ds.has("activity")
     assert list(ds.files["file"]) == ["archive.json"]
     assert any("MANIFEST.json" in note for note in ds.notes)

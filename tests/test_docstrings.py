@@ -36,7 +36,7 @@ CORE_WITH_EXAMPLES = (
     "kommunesm.metrics.quality.quality_indicator",
     "kommunesm.metrics.response.response_times",
     "kommunesm.participation.profile",
-    "kommunesm.hypotheses.reliability.reliability",
+    "kommunesm.hypotheses.reliability.reliability_table",
     "kommunesm.references.cite",
 )
 
@@ -83,7 +83,6 @@ NOT_YET_NUMPYDOC = frozenset(
         "kommunesm.narrate.untranslated",
         "kommunesm.narrate.value",
         "kommunesm.report.chapter_header",
-        "kommunesm.report.check_rows",
         "kommunesm.report.git_commit",
         "kommunesm.report.list_notebooks",
         "kommunesm.report.needs",

@@ -76,9 +76,9 @@ def test_bootstrap_arrays_equal_the_reference_functions(posts: pd.DataFrame) -> 
 
 
 def test_rank_uncertainty_and_rank_dataset_take_the_variant(posts: pd.DataFrame) -> None:
-    m, pts, src = ranking.rank_dataset({"posts": posts}, engagement="period")
-    assert m.attrs["engagement"] == "period" and src == "page_table"
-    ru = ranking.rank_uncertainty(posts, None, n_boot=20, seed=1, engagement="per_post")
+    ranked = ranking.rank_dataset({"posts": posts}, engagement="period")
+    assert ranked.metrics.attrs["engagement"] == "period" and ranked.source == "page_table"
+    ru = ranking.rank_uncertainty(posts=posts, n_boot=20, seed=1, engagement="per_post")
     assert set(ru.index) == {"A", "B"}
 
 

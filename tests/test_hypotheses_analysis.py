@@ -232,15 +232,15 @@ def test_plots_of_the_matrix_and_intervals():
     from kommunesm import plots
 
     wide = pd.DataFrame({"H1": ["Bra", "Dårlig"], "H2": ["Kan bli bedre", pd.NA]}, index=["a", "b"])
-    fig = plots.hypothesis_matrix(analysis.matrix(wide), synthetic=True)
-    texts = [t.get_text() for t in fig.axes[0].texts]
+    ax = plots.hypothesis_matrix(analysis.matrix(wide), synthetic=True)
+    texts = [t.get_text() for t in ax.texts]
     assert texts.count("●") == 1 and texts.count("◐") == 1 and texts.count("○") == 1
-    assert "syntetiske demodata" in fig.axes[0].get_title()
-    plt.close(fig)
+    assert "syntetiske demodata" in ax.get_title()
+    plt.close(ax.figure)
     table = pd.DataFrame(
         {"est": [0.5, np.nan], "lo": [0.2, np.nan], "hi": [0.8, np.nan]}, index=["H1", "H2"]
     )
-    fig = plots.hypothesis_intervals(
+    ax = plots.hypothesis_intervals(
         table,
         estimate="est",
         low="lo",
@@ -249,5 +249,5 @@ def test_plots_of_the_matrix_and_intervals():
         title_text="t",
         reference={0.667: "0,667"},
     )
-    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["H1"]
-    plt.close(fig)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["H1"]
+    plt.close(ax.figure)

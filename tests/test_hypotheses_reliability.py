@@ -14,7 +14,7 @@ from kommunesm.hypotheses.reliability import (
     auto_agreement,
     cohen_kappa,
     krippendorff_alpha,
-    reliability,
+    reliability_table,
 )
 
 NAN = np.nan
@@ -96,7 +96,7 @@ def _fixed_coding() -> pd.DataFrame:
 
 def test_reliability_table_on_fixed_coding():
     coding = _fixed_coding()
-    rel = reliability(coding, n_boot=500, seed=1)
+    rel = reliability_table(coding, n_boot=500, seed=1)
     assert rel.index.tolist() == ["H1", "H5"]
     assert {"alpha_ordinal", "alpha_nominal", "kappa_weighted"} <= set(rel.columns)
     score = {"Bra": 2, "Kan bli bedre": 1, "Dårlig": 0}
@@ -121,14 +121,14 @@ def test_reliability_table_on_fixed_coding():
         )
     assert rel.loc["H1", "kappa_ci_low"] < rel.loc["H1", "kappa_ci_high"]
     # same seed, same intervals
-    again = reliability(coding, n_boot=500, seed=1)
+    again = reliability_table(coding, n_boot=500, seed=1)
     pd.testing.assert_frame_equal(rel, again)
 
 
 def test_reliability_three_coders_has_no_kappa():
     coding = _fixed_coding()
     third = coding[coding["coder"] == "A"].assign(coder="C")
-    rel = reliability(pd.concat([coding, third]), n_boot=0)
+    rel = reliability_table(pd.concat([coding, third]), n_boot=0)
     assert rel.loc["H1", "n_coders"] == 3
     assert np.isnan(rel.loc["H1", "kappa_weighted"])
     assert np.isnan(rel.loc["H1", "alpha_ordinal_ci_low"])  # n_boot=0: no interval
@@ -168,7 +168,7 @@ def test_scale_is_read_from_the_labels_not_the_scores():
             + ["1", "0", "0", "0"],
         }
     )
-    rel = reliability(coding, n_boot=0)
+    rel = reliability_table(coding, n_boot=0)
     assert rel.loc["H1", "scale"] == "ordinal" and rel.loc["H1", "kappa_weights"] == "linear"
     assert rel.loc["H5", "scale"] == "binary" and rel.loc["H5", "n_units"] == 3
     assert rel.loc["H1", "kappa_weighted"] == pytest.approx(

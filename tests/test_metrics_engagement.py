@@ -93,7 +93,9 @@ def test_bonson_indices_by_hand_one_and_several_pages() -> None:
             "shares": [0, 0, 1, 0, 0],
         }
     )
-    one = engagement.bonson_indices(posts[posts["page_id"] == "A"], followers=2000)
+    one_page = engagement.bonson_indices(posts[posts["page_id"] == "A"], followers=2000)
+    assert list(one_page.index) == ["A"]  # a DataFrame however many pages
+    one = one_page.loc["A"]
     assert list(one.index) == engagement.BONSON_INDICES
     assert one["P1"] == 0.75 and one["P2"] == 5.0 and one["P3"] == pytest.approx(2.5)
     # comments known on 3 posts: 1 commented, 2 comments
@@ -103,7 +105,7 @@ def test_bonson_indices_by_hand_one_and_several_pages() -> None:
     assert one["E"] == pytest.approx(one["P3"] + one["C3"] + one["V3"])
     many = engagement.bonson_indices(posts, followers=pd.Series({"A": 2000, "B": 0}))
     assert many.index.tolist() == ["A", "B"]
-    assert many.loc["A"].equals(one.rename("A"))
+    assert many.loc["A"].equals(one)
     assert np.isnan(many.loc["B", "P3"]) and many.loc["B", "P1"] == 1.0
 
 
@@ -119,7 +121,9 @@ def test_bonson_indices_on_the_real_uci_page(uci_path) -> None:
     posts = facebook_insights.read_posts(uci_path).data
     assert len(posts) == len(raw) == 500
     fans = float(raw["Page total likes"].max())
-    got = engagement.bonson_indices(posts)  # followers: largest "Page total likes"
+    table = engagement.bonson_indices(posts)  # followers: largest "Page total likes"
+    assert len(table) == 1
+    got = table.squeeze(axis=0)
     for prefix, col in (("P", "like"), ("C", "comment"), ("V", "share")):
         known = raw[col].dropna()
         assert got[f"{prefix}1"] == pytest.approx((known > 0).mean())
@@ -131,4 +135,4 @@ def test_bonson_indices_on_the_real_uci_page(uci_path) -> None:
     assert fans == 139441
     assert 0.9 < got["P1"] <= 1.0
     explicit = engagement.bonson_indices(posts, followers=fans)
-    assert explicit.equals(got)
+    assert explicit.equals(table)

@@ -301,7 +301,7 @@ def test_ingest_stores_question_flags(fixtures, tmp_path):
     from kommunesm.io import ingest
     from kommunesm.metrics.response import detect_questions
 
-    res = ingest.load_files([fixtures / "graph_comments.csv"])
+    res = ingest.read_files([fixtures / "graph_comments.csv"])
     c = res.tables["comments"]
     assert {"is_question", "question_detector"} <= set(c.columns)
     assert (c["question_detector"] == QUESTION_DETECTOR).all()

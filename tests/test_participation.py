@@ -411,15 +411,15 @@ def test_parse_lower_bound_and_summary():
 # --------------------------------------------------------------------------- plots
 def test_plots_draw():
     prof = P.profile(act(NIELSEN_ROWS), population=20)
-    fig = plots.ladder_profile(prof, rule=P.rule_series(), synthetic=True)
-    assert "synthetic" in fig.axes[0].get_title()
-    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == [
+    ax = plots.ladder_profile(prof, rule=P.rule_series(), synthetic=True)
+    assert "synthetic" in ax.get_title()
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
         "Skapere",
         "Kommentatorer",
         "Passive",
     ]
-    plt.close(fig)
+    plt.close(ax.figure)
     conc = P.concentration(act(NIELSEN_ROWS))
-    fig = plots.lorenz_curves(conc.lorenz, conc.summary)
-    assert "Gini" in fig.axes[0].get_legend().get_texts()[0].get_text()
-    plt.close(fig)
+    ax = plots.lorenz_curves(conc.lorenz, conc.summary)
+    assert "Gini" in ax.get_legend().get_texts()[0].get_text()
+    plt.close(ax.figure)

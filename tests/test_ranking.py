@@ -230,8 +230,8 @@ def _panel(seed: int = 3) -> dict[str, pd.DataFrame]:
 def test_rank_uncertainty_is_reproducible_and_consistent() -> None:
     p = _panel()
     kwargs = dict(start="2013-04-01", end="2013-05-31", n_boot=300, top=2, list_size=2)
-    ru = ranking.rank_uncertainty(p["posts"], p["page_days"], seed=7, **kwargs)
-    again = ranking.rank_uncertainty(p["posts"], p["page_days"], seed=7, **kwargs)
+    ru = ranking.rank_uncertainty(posts=p["posts"], page_days=p["page_days"], seed=7, **kwargs)
+    again = ranking.rank_uncertainty(posts=p["posts"], page_days=p["page_days"], seed=7, **kwargs)
     pd.testing.assert_frame_equal(ru, again)
     point = ranking.gambit_points(
         page_table(None, p["page_days"], p["posts"], None, "2013-04-01", "2013-05-31"),
@@ -250,10 +250,12 @@ def test_rank_uncertainty_is_reproducible_and_consistent() -> None:
 def test_rank_uncertainty_min_followers_and_seed_changes() -> None:
     p = _panel()
     ru = ranking.rank_uncertainty(
-        p["posts"], p["page_days"], n_boot=50, top=1, list_size=2, min_followers=500
+        posts=p["posts"], page_days=p["page_days"], n_boot=50, top=1, list_size=2, min_followers=500
     )
     assert ru.loc["D", "total"] == 0 and ru.loc["D", "p_top"] == 0
-    other = ranking.rank_uncertainty(p["posts"], p["page_days"], n_boot=50, seed=99, top=2)
+    other = ranking.rank_uncertainty(
+        posts=p["posts"], page_days=p["page_days"], n_boot=50, seed=99, top=2
+    )
     assert other.attrs["seed"] == 99
 
 
@@ -283,11 +285,13 @@ def test_top_table_beside_published_and_plots() -> None:
     assert any("synthetic, method only" in c for c in side.columns)
     assert side.iloc[len(top) :, 1].eq("").all()  # no computed page beyond the Top-N
     p = _panel()
-    ru = ranking.rank_uncertainty(p["posts"], p["page_days"], n_boot=20, top=2, list_size=2)
+    ru = ranking.rank_uncertainty(
+        posts=p["posts"], page_days=p["page_days"], n_boot=20, top=2, list_size=2
+    )
     assert "Top-2" in ranking.describe_uncertainty(ru)
-    fig = plots.rank_intervals(ru, top=2, synthetic=True)
-    assert "synthetic" in fig.axes[0].get_title()
-    plt.close(fig)
+    ax = plots.rank_intervals(ru, top=2, synthetic=True)
+    assert "synthetic" in ax.get_title()
+    plt.close(ax.figure)
 
 
 def test_cli_rank_prints_the_top_table(fixtures) -> None:

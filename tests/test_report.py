@@ -20,7 +20,7 @@ from kommunesm import demo as demo_module
 from kommunesm import report
 from kommunesm.cli import app
 from kommunesm.io import cache, detect, ingest
-from kommunesm.io.dataset import load_dataset
+from kommunesm.io.dataset import read_dataset
 
 runner = CliRunner()
 
@@ -109,7 +109,7 @@ def test_needs_and_needs_years_say_what_is_missing(tmp_path, uci_path, monkeypat
     shown = []
     monkeypatch.setattr(IPython.display, "display", lambda obj, **kw: shown.append(obj.data))
     shutil.copy(uci_path, tmp_path)
-    ds = load_dataset(tmp_path)
+    ds = read_dataset(tmp_path)
     assert report.needs(ds, "posts") is True and not shown
     assert report.needs(ds, "comments", purpose="Svartid") is False
     assert "Ikke beregnet – mangler data" in shown[-1] and "comments" in shown[-1]
@@ -290,7 +290,7 @@ def test_ingest_summary_per_file_and_duplicates_across_files(fixtures, tmp_path)
     out = tmp_path / "processed"
     result = runner.invoke(app, ["ingest", str(ct), str(copy), str(comments), "--out", str(out)])
     assert result.exit_code == 0, result.output
-    res = ingest.load_files([ct, copy, comments])
+    res = ingest.read_files([ct, copy, comments])
     s = res.summary.set_index("file")
     # accounting per file: rows in = written + quarantined + duplicates of earlier files
     assert (s["rows_in"] == s["written"] + s["quarantined"] + s["duplicates"]).all()
@@ -310,7 +310,7 @@ def test_ingest_summary_per_file_and_duplicates_across_files(fixtures, tmp_path)
     text = pd.read_parquet(out / "comments.parquet").astype(str).to_csv() + q.to_csv()
     assert "Kari Nordmann" not in text and "Per Hansen" not in text
     # the processed folder is a valid data directory for the report
-    ds = load_dataset(out)
+    ds = read_dataset(out)
     assert len(ds.posts) == 3 and len(ds.comments) == 3 and not ds.synthetic
 
 

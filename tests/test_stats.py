@@ -199,7 +199,7 @@ def test_survey_table_counts_and_bases():
     assert q1.loc["Ja", "n_dont_know"] == 1 and q1.loc["Ja", "n_missing"] == 1
     lo, hi = proportion_confint(2, 3, method="wilson")
     assert q1.loc["Ja", "ci_low"] == pytest.approx(100 * lo)
-    assert tab["small_n"].all() and "Small sample" in tab.attrs["warning"]
+    assert tab["small_n"].all() and "Small sample" in stats.describe_survey_table(tab)
     with_dk = stats.survey_table(_survey(), include_dont_know=True)
     q1dk = with_dk[with_dk["question_id"] == "Q1"].set_index("answer")
     assert q1dk.loc["Ja", "n"] == 4

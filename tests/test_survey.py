@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from kommunesm import stats
 from kommunesm.errors import InputError
 from kommunesm.io import detect, survey
-from kommunesm.io.dataset import load_dataset
+from kommunesm.io.dataset import read_dataset
 
 LIKERT = ["Helt uenig", "Delvis uenig", "Verken enig eller uenig", "Delvis enig", "Helt enig"]
 
@@ -145,7 +145,7 @@ def test_unreadable_and_questionless_files(tmp_path):
         survey.read_survey(only_meta)
 
 
-def test_detection_and_load_dataset(fixtures, tmp_path):
+def test_detection_and_read_dataset(fixtures, tmp_path):
     assert detect.detect_format(fixtures / "survey_enalyzer.csv").name == "survey_export"
     assert detect.detect_format(fixtures / "survey_questback.xlsx").name == "survey_export"
     assert detect.detect_format(fixtures / "survey_spss.sav").name == "survey_spss"
@@ -155,7 +155,7 @@ def test_detection_and_load_dataset(fixtures, tmp_path):
     assert detect.detect_format(fixtures / "crowdtangle_posts.csv").name == "crowdtangle"
     shutil.copy(fixtures / "survey_questback.xlsx", tmp_path / "svar.xlsx")
     shutil.copy(fixtures / "survey_codebook.csv", tmp_path / "svar_codebook.csv")
-    ds = load_dataset(tmp_path)
+    ds = read_dataset(tmp_path)
     assert ds.has("survey") and not ds.synthetic
     cell = ds.survey.set_index(["respondent_id", "question_id"])
     assert cell.loc[("101", "Q1"), "answer"] == "Helt enig"  # sibling codebook was used

@@ -13,7 +13,7 @@ from conftest import FIXTURES
 
 from kommunesm.errors import InputError
 from kommunesm.io import detect, privacy, twitter
-from kommunesm.io.dataset import load_dataset
+from kommunesm.io.dataset import read_dataset
 
 SALT = "test-salt-not-secret"
 #: Everything that identifies the fixtures' (fictional) people.
@@ -250,9 +250,9 @@ def test_formats_are_detected(name, fmt):
     assert res.meta["detected_format"] == fmt
 
 
-def test_load_dataset_reads_a_hashtag_archive(tmp_path, monkeypatch):
+def test_read_dataset_reads_a_hashtag_archive(tmp_path, monkeypatch):
     monkeypatch.setenv("KOMMUNESM_SALT", SALT)
     shutil.copy(FIXTURES / "twitter_twarc2_search.jsonl", tmp_path / "kommunedagene.jsonl")
-    ds = load_dataset(tmp_path, include_demo=False)
+    ds = read_dataset(tmp_path, include_demo=False)
     assert len(ds.activity) == 6 and not ds.synthetic
     assert ds.files["quarantined"].tolist() == [5]

@@ -10,8 +10,7 @@ observation, with one coder and no reliability figure).
   documented bokmål/nynorsk lexicons, and the suggestion hook for H3, H4, H6, H8;
 * :mod:`~kommunesm.hypotheses.sheets` — sampling, Excel coding sheets, import/validation;
 * :mod:`~kommunesm.hypotheses.reliability` — Krippendorff's alpha, Cohen's kappa,
-  bootstrap CIs, automatic-vs-human agreement (the package attribute ``reliability`` is
-  the function :func:`~kommunesm.hypotheses.reliability.reliability`);
+  bootstrap CIs, automatic-vs-human agreement (:func:`reliability_table`);
 * :mod:`~kommunesm.hypotheses.analysis` — consensus, the H × municipality matrix, the
   test of top-ranked pages against the rest;
 * :mod:`~kommunesm.hypotheses.simulate` — SIMULATED coders for the demo only;
@@ -35,6 +34,7 @@ from kommunesm.hypotheses import (
     catalogue,
     coders,
     definitions,
+    reliability,
     scheme_analysis,
     scheme_sheets,
     schemes,
@@ -52,6 +52,7 @@ from kommunesm.hypotheses.analysis import (
     rank_groups,
     test_hypotheses,
 )
+from kommunesm.hypotheses.catalogue import SCHEMES, get_scheme, list_schemes, register
 from kommunesm.hypotheses.coders import (
     auto_code,
     code_h1,
@@ -78,7 +79,7 @@ from kommunesm.hypotheses.reliability import (
     auto_agreement,
     cohen_kappa,
     krippendorff_alpha,
-    reliability,
+    reliability_table,
 )
 from kommunesm.hypotheses.scheme_analysis import (
     CodingRound,
@@ -88,15 +89,7 @@ from kommunesm.hypotheses.scheme_analysis import (
     scheme_consensus,
 )
 from kommunesm.hypotheses.scheme_sheets import check_coding, export_coding_sheets, import_coding
-from kommunesm.hypotheses.schemes import (
-    SCHEMES,
-    Category,
-    CodingScheme,
-    Variable,
-    get_scheme,
-    list_schemes,
-    register,
-)
+from kommunesm.hypotheses.schemes import Category, CodingScheme, Variable
 from kommunesm.hypotheses.sheets import (
     CodingSheetError,
     check_sheets,
@@ -164,6 +157,7 @@ __all__ = [
     "rank_groups",
     "rate_pages",
     "reliability",
+    "reliability_table",
     "report_table_order",
     "sample_posts",
     "select_pages",

@@ -691,14 +691,14 @@ def describe_tests(res: pd.DataFrame, *, alpha: float = 0.05, synthetic: bool = 
 
 
 def describe_reliability(rel: pd.DataFrame, *, synthetic: bool = False) -> str:
-    """One paragraph summarising :func:`kommunesm.hypotheses.reliability.reliability`
+    """One paragraph summarising :func:`kommunesm.hypotheses.reliability.reliability_table`
     against Krippendorff's (2004, p. 241) guide: alpha >= 0.800 reliable, 0.667–0.800
     for tentative conclusions only, below 0.667 not acceptable.
 
     Parameters
     ----------
     rel : DataFrame
-        A :func:`kommunesm.hypotheses.reliability.reliability` result.
+        A :func:`kommunesm.hypotheses.reliability.reliability_table` result.
     synthetic : bool, default False
         Whether the codes are simulated or synthetic; the paragraph then says so.
 

@@ -6,8 +6,8 @@ of a framework, the category or scheme says so: read :attr:`CodingScheme.notes` 
 you code. Suggestion rules are kommunesm's readings of the sources, marked as such; they
 are shown to coders as suggestions, never used as codes.
 
-The schemes are registered in :data:`kommunesm.hypotheses.schemes.SCHEMES` when this
-module is imported (``kommunesm.hypotheses`` does so).
+The registry :data:`SCHEMES` holds the shipped schemes and any you :func:`register`;
+:func:`get_scheme` finds one by name.
 
 Examples
 --------
@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from kommunesm.hypotheses.definitions import HYPOTHESES, SCALE
-from kommunesm.hypotheses.schemes import Category, CodingScheme, Variable, register
+from kommunesm.hypotheses.schemes import Category, CodingScheme, Variable
 from kommunesm.references import cite
 
 __all__ = [
@@ -36,10 +36,15 @@ __all__ = [
     "DIFI_TYPOLOGI",
     "GAMBIT_INNLEGG",
     "GAMBIT_SIDER",
+    "SCHEMES",
     "SHIPPED",
     "VEIKART_AMBISJON",
     "VEIKART_BEMANNING",
     "VEIKART_BRUKSOMRADER",
+    "get_scheme",
+    "list_schemes",
+    "register",
+    "unregister",
 ]
 
 
@@ -739,5 +744,86 @@ SHIPPED: dict[str, CodingScheme] = {
     )
 }
 
-for _s in SHIPPED.values():
-    register(_s, replace_existing=True)
+# ============================================================================ registry
+#: Schemes by name (the shipped ones, and any you :func:`register`).
+SCHEMES: dict[str, CodingScheme] = {}  # filled with SHIPPED below
+
+
+def register(scheme: CodingScheme, *, replace_existing: bool = False) -> CodingScheme:
+    """Make a scheme available by name (to :func:`get_scheme`, the importer, the CLI).
+
+    Parameters
+    ----------
+    scheme : CodingScheme
+        The scheme.
+    replace_existing : bool, default False
+        Replace a registered scheme of the same name (otherwise that is an error).
+
+    Returns
+    -------
+    CodingScheme
+        The scheme, as registered.
+    """
+    if scheme.name in SCHEMES and not replace_existing and SCHEMES[scheme.name] is not scheme:
+        raise ValueError(f"a scheme named {scheme.name!r} exists; pass replace_existing=True")
+    SCHEMES[scheme.name] = scheme
+    return scheme
+
+
+def unregister(name: str) -> None:
+    """Remove a registered scheme.
+
+    Parameters
+    ----------
+    name : str
+        The scheme's name.
+    """
+    SCHEMES.pop(name, None)
+
+
+def get_scheme(name: str | CodingScheme) -> CodingScheme:
+    """A scheme by name (or the scheme itself).
+
+    Parameters
+    ----------
+    name : str or CodingScheme
+        A registered scheme's name, or a scheme.
+
+    Returns
+    -------
+    CodingScheme
+        The scheme.
+    """
+    if isinstance(name, CodingScheme):
+        return name
+    try:
+        return SCHEMES[name]
+    except KeyError:
+        raise KeyError(f"unknown coding scheme {name!r}; known: {', '.join(SCHEMES)}") from None
+
+
+def list_schemes() -> pd.DataFrame:
+    """The registered schemes: name, unit, variables, number of categories, source.
+
+    Returns
+    -------
+    DataFrame
+        One row per registered scheme.
+    """
+    return pd.DataFrame(
+        [
+            {
+                "scheme": s.name,
+                "title_nb": s.title_nb,
+                "unit": s.unit,
+                "variables": ", ".join(v.id for v in s.variables),  # type: ignore[union-attr]
+                "n_categories": sum(len(v.categories) for v in s.variables),  # type: ignore[union-attr,arg-type]
+                "source": s.source,
+                "notes": " ".join(s.notes),
+            }
+            for s in SCHEMES.values()
+        ]
+    ).set_index("scheme")
+
+
+SCHEMES.update(SHIPPED)

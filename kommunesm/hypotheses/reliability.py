@@ -37,14 +37,15 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from kommunesm.hypotheses.catalogue import get_scheme
 from kommunesm.hypotheses.definitions import HYPOTHESIS_IDS, to_score
-from kommunesm.hypotheses.schemes import CodingScheme, get_scheme
+from kommunesm.hypotheses.schemes import CodingScheme
 
 __all__ = [
     "auto_agreement",
     "cohen_kappa",
     "krippendorff_alpha",
-    "reliability",
+    "reliability_table",
     "reliability_matrix",
 ]
 
@@ -267,7 +268,7 @@ def _ordered_hypotheses(values: Sequence[str]) -> list[str]:
     return known + sorted(h for h in vals if h not in HYPOTHESIS_IDS)
 
 
-def reliability(
+def reliability_table(
     coding: pd.DataFrame,
     *,
     hypotheses: Sequence[str] | None = None,
@@ -318,7 +319,7 @@ def reliability(
     ...     "coder": ["A"] * 4 + ["B"] * 4,
     ...     "value": ["Bra", "Dårlig", "Kan bli bedre", "Bra",
     ...               "Bra", "Dårlig", "Bra", "Bra"]})
-    >>> rel = reliability(coding, n_boot=0)
+    >>> rel = reliability_table(coding, n_boot=0)
     >>> int(rel.loc["H3", "n_units"]), float(rel.loc["H3", "percent_agreement"])
     (4, 0.75)
     """

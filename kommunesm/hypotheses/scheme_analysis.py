@@ -38,7 +38,8 @@ import pandas as pd
 
 from kommunesm import safe, stats
 from kommunesm.errors import InputError
-from kommunesm.hypotheses.schemes import CodingScheme, get_scheme
+from kommunesm.hypotheses.catalogue import get_scheme
+from kommunesm.hypotheses.schemes import CodingScheme
 
 __all__ = [
     "SIMULATED_NOTE",
@@ -500,7 +501,7 @@ class CodingRound:
     coding
         The canonical coding table (None when waiting).
     reliability
-        :func:`kommunesm.hypotheses.reliability.reliability` per code column.
+        :func:`kommunesm.hypotheses.reliability.reliability_table` per code column.
     comparison
         :func:`compare_top` result.
     message
@@ -653,7 +654,7 @@ def coding_round(
        freshly exported workbooks in ``<work_dir>/<scheme name>/``; otherwise blank
        workbooks are written there for people to fill, and the round stops.
     3. Import with cell-precise errors, reliability per code column
-       (:func:`~kommunesm.hypotheses.reliability.reliability` with the scheme's metric),
+       (:func:`~kommunesm.hypotheses.reliability.reliability_table` with the scheme's metric),
        and the Top-vs-rest comparison (:func:`compare_top`).
 
     Parameters
@@ -699,7 +700,7 @@ def coding_round(
         blank workbooks written, when nobody has coded yet).
     """
     from kommunesm.hypotheses import scheme_sheets as ss
-    from kommunesm.hypotheses.reliability import reliability
+    from kommunesm.hypotheses.reliability import reliability_table
     from kommunesm.hypotheses.sheets import filled_sheets, sample_posts, select_pages
 
     sch = get_scheme(scheme)
@@ -759,7 +760,7 @@ def coding_round(
             ),
         )
     coding = ss.import_coding(paths, sch)
-    rel = reliability(coding, scheme=sch, n_boot=n_boot, seed=seed)
+    rel = reliability_table(coding, scheme=sch, n_boot=n_boot, seed=seed)
     comp = compare_top(
         coding,
         sch,

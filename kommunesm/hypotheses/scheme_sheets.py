@@ -42,7 +42,8 @@ import pandas as pd
 import kommunesm
 from kommunesm import safe, schema
 from kommunesm.errors import InputError
-from kommunesm.hypotheses.schemes import CodingScheme, get_scheme
+from kommunesm.hypotheses.catalogue import get_scheme
+from kommunesm.hypotheses.schemes import CodingScheme
 from kommunesm.hypotheses.sheets import (
     _FIXED_TIME,
     _PROBLEM_COLUMNS,

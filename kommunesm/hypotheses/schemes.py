@@ -32,11 +32,13 @@ transcribed (the seeds are text transcripts of PDFs) or not available at all, th
 category says so in :attr:`Category.note` and the scheme in :attr:`CodingScheme.notes`.
 
 Declaring a scheme of your own takes a few lines; categories may be given as a mapping
-code → definition, and :func:`register` makes it available by name.
+code → definition, and :func:`kommunesm.hypotheses.catalogue.register` makes it
+available by name.
 
 Examples
 --------
->>> from kommunesm.hypotheses.schemes import CodingScheme, Variable, register
+>>> from kommunesm.hypotheses.catalogue import get_scheme, register, unregister
+>>> from kommunesm.hypotheses.schemes import CodingScheme, Variable
 >>> tone = CodingScheme(
 ...     "tone", unit="post", title_nb="Tone i innlegget", source="Egen definisjon (2026)",
 ...     variables=[Variable("tone", "Tone", {"formell": "Skrevet som en kunngjøring.",
@@ -63,14 +65,9 @@ import pandas as pd
 __all__ = [
     "BINARY_VALUES",
     "CITATIONS",
-    "SCHEMES",
     "Category",
     "CodingScheme",
     "Variable",
-    "get_scheme",
-    "list_schemes",
-    "register",
-    "unregister",
 ]
 
 #: Values of a yes/no column (multiple-choice categories and yes/no variables).
@@ -440,91 +437,3 @@ class CodingScheme:
         ]
         parts += list(self.notes)
         return " ".join(parts)
-
-
-# ============================================================================ registry
-#: Schemes by name (the shipped ones, and any you :func:`register`).
-SCHEMES: dict[str, CodingScheme] = {}
-
-
-def register(scheme: CodingScheme, *, replace_existing: bool = False) -> CodingScheme:
-    """Make a scheme available by name (to :func:`get_scheme`, the importer, the CLI).
-
-    Parameters
-    ----------
-    scheme : CodingScheme
-        The scheme.
-    replace_existing : bool, default False
-        Replace a registered scheme of the same name (otherwise that is an error).
-
-    Returns
-    -------
-    CodingScheme
-        The scheme, as registered.
-    """
-    if scheme.name in SCHEMES and not replace_existing and SCHEMES[scheme.name] is not scheme:
-        raise ValueError(f"a scheme named {scheme.name!r} exists; pass replace_existing=True")
-    SCHEMES[scheme.name] = scheme
-    return scheme
-
-
-def unregister(name: str) -> None:
-    """Remove a registered scheme.
-
-    Parameters
-    ----------
-    name : str
-        The scheme's name.
-    """
-    SCHEMES.pop(name, None)
-
-
-def _load_shipped() -> None:
-    from kommunesm.hypotheses import catalogue  # noqa: F401  (registers the shipped ones)
-
-
-def get_scheme(name: str | CodingScheme) -> CodingScheme:
-    """A scheme by name (or the scheme itself).
-
-    Parameters
-    ----------
-    name : str or CodingScheme
-        A registered scheme's name, or a scheme.
-
-    Returns
-    -------
-    CodingScheme
-        The scheme.
-    """
-    if isinstance(name, CodingScheme):
-        return name
-    _load_shipped()
-    try:
-        return SCHEMES[name]
-    except KeyError:
-        raise KeyError(f"unknown coding scheme {name!r}; known: {', '.join(SCHEMES)}") from None
-
-
-def list_schemes() -> pd.DataFrame:
-    """The registered schemes: name, unit, variables, number of categories, source.
-
-    Returns
-    -------
-    DataFrame
-        One row per registered scheme.
-    """
-    _load_shipped()
-    return pd.DataFrame(
-        [
-            {
-                "scheme": s.name,
-                "title_nb": s.title_nb,
-                "unit": s.unit,
-                "variables": ", ".join(v.id for v in s.variables),  # type: ignore[union-attr]
-                "n_categories": sum(len(v.categories) for v in s.variables),  # type: ignore[union-attr,arg-type]
-                "source": s.source,
-                "notes": " ".join(s.notes),
-            }
-            for s in SCHEMES.values()
-        ]
-    ).set_index("scheme")

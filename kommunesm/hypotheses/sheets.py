@@ -779,7 +779,7 @@ def make_coding_sheets(
     Parameters
     ----------
     dataset : object
-        A :class:`kommunesm.io.dataset.Dataset` (e.g. ``load_dataset(d).for_year(2013)``).
+        A :class:`kommunesm.io.dataset.Dataset` (e.g. ``read_dataset(d).for_year(2013)``).
     coders : sequence of str
         Coder names, one workbook each.
     out_dir : str or Path

@@ -1,7 +1,7 @@
 """A load cache for one report build (so that eight notebooks parse the data once).
 
 Every chapter of the report runs in a fresh kernel and loads the data directory again
-with :func:`kommunesm.io.dataset.load_dataset`. Parsing the exports is the expensive
+with :func:`kommunesm.io.dataset.read_dataset`. Parsing the exports is the expensive
 part (the demo panel's 130 000 comments take seconds to read and validate), so
 :func:`kommunesm.report.build` points the environment variable
 ``KOMMUNESM_CACHE_DIR`` at a private folder for the duration of the build; there

@@ -30,12 +30,12 @@ import pandas as pd
 
 from kommunesm import schema
 from kommunesm._resources import data_path
-from kommunesm.errors import InputError, UnknownMunicipalityError
+from kommunesm.errors import InputError, MissingInputError, UnknownMunicipalityError
 from kommunesm.io import cache, canonical, detect
 from kommunesm.io.cache import sha256
 from kommunesm.io.tabular import LoadResult
 
-__all__ = ["RESERVED_DIRS", "Dataset", "MissingInputError", "load_dataset", "sha256"]
+__all__ = ["RESERVED_DIRS", "Dataset", "read_dataset", "sha256"]
 
 #: Sub-folders of a data directory that are not panel data.
 RESERVED_DIRS = frozenset({"demo", "published", "register", "external", "processed"})
@@ -45,10 +45,6 @@ _IGNORED_SUFFIXES = {".md", ".txt", ".py", ".ipynb", ".yml", ".yaml", ".gitkeep"
 _MAYBE_SUFFIXES = {".json"}
 #: Files ``kommunesm ingest`` writes beside the tables that are not panel data.
 _IGNORED_NAMES = {"quarantine.csv"}
-
-
-class MissingInputError(InputError):
-    """A notebook or function needs a table the data directory does not provide."""
 
 
 @dataclass
@@ -208,7 +204,7 @@ def _concat(results: Iterable[LoadResult], table: str) -> pd.DataFrame:
     return schema.coerce_dtypes(combined, table)
 
 
-def load_dataset(data_dir: str | Path, *, include_demo: bool = True) -> Dataset:
+def read_dataset(data_dir: str | Path, *, include_demo: bool = True) -> Dataset:
     """Load all panel data in ``data_dir`` (see the module docstring for the rules).
 
     Parameters

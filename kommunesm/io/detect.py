@@ -6,9 +6,9 @@ produces, the reader that loads it and the column names that identify it (its
 the best match wins, ties and files that match nothing are errors that say what was
 seen and what was expected.
 
-Other modules add their formats with :func:`register` (the Twitter/X and survey
-readers do), so the list of formats lives in one place and ``kommunesm ingest`` and
-:func:`kommunesm.io.dataset.load_dataset` pick new formats up automatically.
+:data:`FORMATS` is one literal table: a new reader is added by a line here (its module is
+imported only when a file of that format is read or sniffed), and ``kommunesm ingest``
+and :func:`kommunesm.io.dataset.read_dataset` pick it up.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from kommunesm.errors import InputError
 from kommunesm.io import tabular
 from kommunesm.io.tabular import LoadResult, normalise_header
 
-__all__ = ["FORMATS", "Format", "detect_format", "peek_columns", "read_file", "register"]
+__all__ = ["FORMATS", "Format", "detect_format", "peek_columns", "read_file"]
 
 
 @dataclass(frozen=True)
@@ -344,32 +344,81 @@ FORMATS: list[Format] = [
         min_hits=3,
         description="A page's feed or visitor posts from the Graph API (Facepager, netvizz)",
     ),
+    # --- Twitter/X archives (kommunesm.io.twitter)
+    Format(
+        "twitter_twarc2",
+        "activity",
+        "kommunesm.io.twitter:read_twarc2",
+        frozenset(),
+        suffixes=(".jsonl", ".ndjson", ".json"),
+        description="Twitter/X v2 API JSON lines from twarc2 (response pages or flattened)",
+        sniff=_lazy_sniff("kommunesm.io.twitter:sniff_twarc2"),
+    ),
+    Format(
+        "twitter_v1",
+        "activity",
+        "kommunesm.io.twitter:read_v1",
+        frozenset(),
+        suffixes=(".jsonl", ".ndjson", ".json"),
+        description="Twitter v1.1 API tweet objects, one per line (twarc 1.x and older archives)",
+        sniff=_lazy_sniff("kommunesm.io.twitter:sniff_v1"),
+    ),
+    Format(
+        "twitter_csv",
+        "activity",
+        "kommunesm.io.twitter:read_csv",
+        _sig(
+            "screen_name",
+            "is_retweet",
+            "is_quote",
+            "in_reply_to_status_id",
+            "in_reply_to_status_id_str",
+            "in_reply_to_screen_name",
+            "from_user",
+            "from_user_id_str",
+            "author.username",
+            "referenced_tweets.retweeted.id",
+            "referenced_tweets.replied_to.id",
+            "reply_to_status_id",
+            "status_id",
+            "id_str",
+            "retweet_count",
+            "favorite_count",
+            "retweeted_status_id",
+            "quoted_status_id",
+            "public_metrics.retweet_count",
+        ),
+        min_hits=2,
+        description="Flat CSV of tweets (twarc-csv, TAGS, rtweet, simple exports)",
+    ),
+    # --- surveys (kommunesm.io.survey)
+    Format(
+        "survey_codebook",
+        "survey",
+        "kommunesm.io.survey:read_codebook_file",
+        frozenset(),
+        description="survey codebook (question_id, text, scale, labels)",
+        sniff=_lazy_sniff("kommunesm.io.survey:sniff_codebook"),
+    ),
+    Format(
+        "survey_export",
+        "survey",
+        "kommunesm.io.survey:read_survey",
+        frozenset(),
+        description="survey export, one row per respondent and one column per question "
+        "(Enalyzer, Questback, CSV/XLSX)",
+        sniff=_lazy_sniff("kommunesm.io.survey:sniff_export"),
+    ),
+    Format(
+        "survey_spss",
+        "survey",
+        "kommunesm.io.survey:read_survey",
+        frozenset(),
+        suffixes=(".sav", ".zsav"),
+        description="survey in SPSS format (.sav) with variable and value labels",
+        sniff=_lazy_sniff("kommunesm.io.survey:sniff_sav"),
+    ),
 ]
-
-
-def register(fmt: Format) -> None:
-    """Add (or replace, by name) a format in :data:`FORMATS`.
-
-    Parameters
-    ----------
-    fmt : Format
-        The format to add to the known formats.
-    """
-    for i, existing in enumerate(FORMATS):
-        if existing.name == fmt.name:
-            FORMATS[i] = fmt
-            return
-    FORMATS.append(fmt)
-
-
-def _ensure_plugins() -> None:
-    """Import modules that register formats of their own (if they exist)."""
-    for module in ("kommunesm.io.twitter", "kommunesm.io.survey"):
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as exc:  # not written yet in this checkout
-            if exc.name != module:
-                raise
 
 
 def peek_columns(path: str | Path, max_rows: int = 15) -> list[list[str]]:
@@ -447,7 +496,6 @@ def detect_format(path: str | Path) -> Format:
         When no known format matches (the message lists the columns seen and the known
         formats) or two formats match equally well.
     """
-    _ensure_plugins()
     path = Path(path)
     if path.name.lower().endswith((".csv.gz", ".parquet")):
         table = _canonical_table(path, [])
@@ -528,7 +576,6 @@ def read_file(path: str | Path) -> LoadResult:
 
 def describe_formats() -> str:
     """A table of the formats kommunesm reads (for help texts)."""
-    _ensure_plugins()
     return "\n".join(f"{f.name:28s} -> {f.table:12s} {f.description}" for f in FORMATS)
 
 

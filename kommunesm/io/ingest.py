@@ -1,6 +1,6 @@
 """Ingest export files into canonical Parquet tables (``kommunesm ingest`` / ``validate``).
 
-:func:`load_files` detects each file's format (:func:`kommunesm.io.detect.read_file`:
+:func:`read_files` detects each file's format (:func:`kommunesm.io.detect.read_file`:
 Facebook Insights posts/pages, CrowdTangle / Meta Content Library, Socialbakers, Graph
 API comments, Twitter/X, survey, or a canonical table), loads, validates and
 pseudonymises it, then combines the files table by table. A row that appears in two
@@ -21,7 +21,7 @@ ingest.
 Examples
 --------
 >>> from kommunesm.io import ingest
->>> result = ingest.load_files(["tests/fixtures/crowdtangle_posts.csv"])  # doctest: +SKIP
+>>> result = ingest.read_files(["tests/fixtures/crowdtangle_posts.csv"])  # doctest: +SKIP
 >>> result.summary[["file", "table", "rows_in", "written", "quarantined"]]  # doctest: +SKIP
                     file  table  rows_in  written  quarantined
 0  crowdtangle_posts.csv  posts        5        3            2
@@ -39,11 +39,11 @@ import pandas as pd
 from kommunesm import safe, schema
 from kommunesm.errors import InputError
 from kommunesm.io import canonical, detect
-from kommunesm.io.dataset import sha256
+from kommunesm.io.cache import sha256
 from kommunesm.io.tabular import LoadResult
 from kommunesm.metrics.response import with_question_flags
 
-__all__ = ["QUARANTINE_FILE", "IngestResult", "load_files", "write"]
+__all__ = ["QUARANTINE_FILE", "IngestResult", "read_files", "write"]
 
 #: File name of the quarantine written next to the Parquet tables.
 QUARANTINE_FILE = "quarantine.csv"
@@ -144,7 +144,7 @@ def _cross_file_duplicates(
     return combined[~dup].reset_index(drop=True), quarantine, counts
 
 
-def load_files(paths: Iterable[str | Path]) -> IngestResult:
+def read_files(paths: Iterable[str | Path]) -> IngestResult:
     """Detect, load, validate and pseudonymise export files and combine them by table.
 
     Parameters
@@ -243,7 +243,7 @@ def write(result: IngestResult, out_dir: str | Path) -> list[Path]:
     Parameters
     ----------
     result : IngestResult
-        What :func:`load_files` read.
+        What :func:`read_files` read.
     out_dir : str or Path
         The output directory.
 

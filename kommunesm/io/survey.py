@@ -540,7 +540,7 @@ def read_codebook_file(path: str | Path) -> LoadResult:
     """Reader registered for codebook files found in a data directory.
 
     A codebook holds no answers: it yields an empty ``survey`` table (so that
-    :func:`kommunesm.io.dataset.load_dataset` accepts it next to the export) and the
+    :func:`kommunesm.io.dataset.read_dataset` accepts it next to the export) and the
     checked codebook in ``meta["codebook"]``. :func:`read_survey` picks it up.
     """
     book = read_codebook(path)
@@ -1354,7 +1354,7 @@ def wide(survey: pd.DataFrame, *, values: str = "answer") -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- detection
-def _is_sav(path: Path) -> bool:
+def sniff_sav(path: Path) -> bool:
     try:
         with Path(path).open("rb") as fh:
             head = fh.read(4)
@@ -1372,7 +1372,7 @@ def _header_rows(path: Path) -> list[list[str]]:
         return []
 
 
-def _sniff_export(path: Path) -> bool:
+def sniff_export(path: Path) -> bool:
     """A wide survey export: a respondent marker or Enalyzer/Questback metadata column and
     at least two question-like headers, matching no other format's signature."""
     from kommunesm.io import detect
@@ -1394,7 +1394,7 @@ def _sniff_export(path: Path) -> bool:
     return False
 
 
-def _sniff_codebook(path: Path) -> bool:
+def sniff_codebook(path: Path) -> bool:
     rows = _header_rows(Path(path))
     if not rows:
         return False
@@ -1403,43 +1403,3 @@ def _sniff_codebook(path: Path) -> bool:
     has_text = bool(keys & {"text", "tekst", "spørsmål", "question", "spørsmålstekst"})
     has_scale = bool(keys & {"scale", "skala", "labels", "verdier", "value labels", "svartype"})
     return has_id and has_text and has_scale
-
-
-def _register() -> None:
-    from kommunesm.io import detect
-
-    detect.register(
-        detect.Format(
-            "survey_codebook",
-            "survey",
-            "kommunesm.io.survey:read_codebook_file",
-            frozenset(),
-            description="survey codebook (question_id, text, scale, labels)",
-            sniff=_sniff_codebook,
-        )
-    )
-    detect.register(
-        detect.Format(
-            "survey_export",
-            "survey",
-            "kommunesm.io.survey:read_survey",
-            frozenset(),
-            description="survey export, one row per respondent and one column per question "
-            "(Enalyzer, Questback, CSV/XLSX)",
-            sniff=_sniff_export,
-        )
-    )
-    detect.register(
-        detect.Format(
-            "survey_spss",
-            "survey",
-            "kommunesm.io.survey:read_survey",
-            frozenset(),
-            suffixes=_SAV_SUFFIXES,
-            description="survey in SPSS format (.sav) with variable and value labels",
-            sniff=_is_sav,
-        )
-    )
-
-
-_register()

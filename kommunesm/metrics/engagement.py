@@ -33,7 +33,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kommunesm.errors import InputError
+from kommunesm.errors import InputError, require
 from kommunesm.metrics._period import TZ, as_float, safe_ratio
 from kommunesm.metrics.wall import page_posts
 
@@ -50,17 +50,6 @@ __all__ = [
 #: Index names of :func:`bonson_indices`, in Bonsón et al.'s order.
 BONSON_INDICES = ["P1", "P2", "P3", "C1", "C2", "C3", "V1", "V2", "V3", "E"]
 _PARTS = ("likes", "comments", "shares")
-
-
-def _need(frame: pd.DataFrame, cols: tuple[str, ...], table: str, purpose: str) -> None:
-    missing = [c for c in cols if c not in frame.columns]
-    if missing:
-        raise InputError(
-            f"{purpose} needs the {table} column(s) {', '.join(missing)}",
-            file=table,
-            column=missing[0],
-            expected=f"the canonical {table} table (kommunesm.schema.FIELDS[{table!r}])",
-        )
 
 
 def interactions(posts: pd.DataFrame) -> pd.Series:
@@ -88,7 +77,7 @@ def interactions(posts: pd.DataFrame) -> pd.Series:
     >>> interactions(posts).tolist()
     [13.0, 1.0, nan]
     """
-    _need(posts, _PARTS, "posts", "interactions")
+    require(posts, _PARTS, table="posts", purpose="interactions")
     parts = pd.DataFrame({c: as_float(posts[c]) for c in _PARTS}, index=posts.index)
     return parts.sum(axis=1, min_count=1).rename("interactions")
 
@@ -221,7 +210,7 @@ def engagement_rate_per_post(posts: pd.DataFrame, page_days: pd.DataFrame | None
     >>> engagement_rate_per_post(posts, None).round(6).to_dict()
     {'A': 6.0}
     """
-    _need(posts, ("page_id", *_PARTS), "posts", "engagement_rate_per_post")
+    require(posts, ("page_id", *_PARTS), table="posts", purpose="engagement_rate_per_post")
     posts = page_posts(posts)  # visitor posts are not the page\'s posts
     rate = safe_ratio(interactions(posts), followers_at_posting(posts, page_days)) * 100.0
     return (
@@ -265,7 +254,9 @@ def engagement_rate_daily(posts: pd.DataFrame, page_days: pd.DataFrame | None) -
     >>> float(engagement_rate_daily(posts, None)["A"])  # mean(20/100, 5/100) * 100
     12.5
     """
-    _need(posts, ("page_id", "created_at", *_PARTS), "posts", "engagement_rate_daily")
+    require(
+        posts, ("page_id", "created_at", *_PARTS), table="posts", purpose="engagement_rate_daily"
+    )
     posts = page_posts(posts)  # visitor posts are not the page\'s posts
     created = pd.to_datetime(posts["created_at"])
     created = created.dt.tz_convert(TZ) if created.dt.tz is not None else created
@@ -299,9 +290,7 @@ def _bonson_one(counts: pd.DataFrame, followers: pd.Series) -> pd.DataFrame:
     return frame[BONSON_INDICES]
 
 
-def bonson_indices(
-    posts: pd.DataFrame, followers: pd.Series | float | None = None
-) -> pd.Series | pd.DataFrame:
+def bonson_indices(posts: pd.DataFrame, followers: pd.Series | float | None = None) -> pd.DataFrame:
     """Bonsón, Royo & Ratkai's (2015) popularity, commitment, virality and engagement.
 
     Parameters
@@ -316,9 +305,9 @@ def bonson_indices(
 
     Returns
     -------
-    Series or DataFrame
-        For one page a Series with index :data:`BONSON_INDICES`; for several a DataFrame
-        indexed by page_id with those columns. P1/C1/V1 are shares in 0–1 of the posts
+    DataFrame
+        One row per page (index ``page_id``; ``"page"`` when the posts have no page_id),
+        the columns :data:`BONSON_INDICES`, however many pages there are. P1/C1/V1 are shares in 0–1 of the posts
         whose count is known; P2/C2/V2 are means over those posts; P3/C3/V3 =
         P2/C2/V2 / followers × 1000; E = P3 + C3 + V3.
 
@@ -333,10 +322,10 @@ def bonson_indices(
     --------
     >>> import pandas as pd
     >>> posts = pd.DataFrame({"likes": [10, 0], "comments": [2, 0], "shares": [0, 0]})
-    >>> bonson_indices(posts, followers=1000)[["P1", "P2", "P3", "C3", "V1", "E"]].tolist()
+    >>> bonson_indices(posts, followers=1000).loc["page", ["P1", "P2", "P3", "C3", "V1", "E"]].tolist()
     [0.5, 5.0, 5.0, 1.0, 0.0, 6.0]
     """
-    _need(posts, _PARTS, "posts", "bonson_indices")
+    require(posts, _PARTS, table="posts", purpose="bonson_indices")
     posts = page_posts(posts)  # visitor posts are not the page\'s posts
     pid = (
         posts["page_id"].astype("str")
@@ -344,7 +333,6 @@ def bonson_indices(
         else pd.Series("page", index=posts.index, dtype="str")
     )
     counts = pd.DataFrame({"page_id": pid, **{c: as_float(posts[c]) for c in _PARTS}})
-    single = pid.nunique() <= 1
     if followers is None:
         if "followers_at_posting" not in posts.columns:
             raise InputError(
@@ -360,10 +348,5 @@ def bonson_indices(
     else:
         fol = pd.Series(float(followers), index=pd.Index(pid.unique(), dtype="str"))
     frame = _bonson_one(counts, fol)
-    if single:
-        if not len(frame):
-            return pd.Series(np.nan, index=BONSON_INDICES, name="bonson")
-        row = frame.iloc[0].rename(frame.index[0])
-        return row
     frame.index.name = "page_id"
     return frame

@@ -91,7 +91,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from kommunesm.errors import InputError
+from kommunesm.errors import InputError, require
 from kommunesm.metrics.wall import is_visitor_post
 
 __all__ = [
@@ -206,17 +206,6 @@ RESPONSE_COLUMNS = [
 ]
 
 
-def _require(comments: pd.DataFrame, cols: tuple[str, ...], purpose: str) -> None:
-    missing = [c for c in cols if c not in comments.columns]
-    if missing:
-        raise InputError(
-            f"{purpose} needs the comments column(s) {', '.join(missing)}",
-            file="comments",
-            column=missing[0],
-            expected="the canonical comments table (kommunesm.schema.FIELDS['comments'])",
-        )
-
-
 def _page_mask(comments: pd.DataFrame) -> pd.Series:
     return comments["is_page_reply"].astype("boolean").fillna(False).astype(bool)
 
@@ -259,7 +248,7 @@ def detect_questions(comments: pd.DataFrame) -> pd.Series:
     >>> detect_questions(c).tolist()
     [True, True, False, False, False]
     """
-    _require(comments, ("message", "is_page_reply"), "detect_questions")
+    require(comments, ("message", "is_page_reply"), table="comments", purpose="detect_questions")
     if not len(comments):
         return pd.Series([], index=comments.index, dtype=bool)
     hit = _match_question(comments["message"])
@@ -865,11 +854,12 @@ def response_times(
     has_c = comments is not None and len(comments) > 0
     has_p = posts is not None and len(posts) > 0 and "author_kind" in posts.columns
     if has_c:
-        _require(
+        require(
             comments,
             ("comment_id", "post_id", "page_id", "created_at", "is_page_reply")
             + (() if "is_question" in comments.columns else ("message",)),
-            "response_times",
+            table="comments",
+            purpose="response_times",
         )
         cq, c_first, replies = _comment_questions(comments)
     else:

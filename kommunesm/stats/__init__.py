@@ -11,7 +11,7 @@ The package is a lower layer: it imports nothing from :mod:`kommunesm.io`,
 * :mod:`~kommunesm.stats.inference` — correlations, proportions, group comparisons,
   Fisher / chi-square tests, p-value adjustment;
 * :mod:`~kommunesm.stats.models` — OLS, negative binomial, GLMs and their diagnostics;
-* :mod:`~kommunesm.stats.grim` — consistency of published percentages (GRIM);
+* :mod:`~kommunesm.stats.consistency` — consistency of published percentages (GRIM);
   :mod:`~kommunesm.stats.factchecks` — published numbers checked against each other;
 * :mod:`~kommunesm.stats.survey` — survey answer tables with Wilson intervals;
 * :mod:`~kommunesm.stats.descriptive` — coverage, quarantine and period tables.
@@ -28,9 +28,7 @@ Examples
 
 from __future__ import annotations
 
-from kommunesm.stats.descriptive import coverage_by_county, data_periods, quarantine_summary
-from kommunesm.stats.factchecks import FACT_CHECKS, FactCheck, fact_checks
-from kommunesm.stats.grim import (
+from kommunesm.stats.consistency import (
     ROUNDING_RULES,
     describe_grim,
     grim,
@@ -39,6 +37,8 @@ from kommunesm.stats.grim import (
     nearest_consistent_n,
     published_proportions,
 )
+from kommunesm.stats.descriptive import coverage_by_county, data_periods, quarantine_summary
+from kommunesm.stats.factchecks import FACT_CHECKS, FactCheck, fact_checks
 from kommunesm.stats.inference import (
     adjust_pvalues,
     chi_square,

@@ -1,6 +1,6 @@
 """Do the published numbers agree with each other? Arithmetic checks of ``facts.csv``.
 
-GRIM (:mod:`kommunesm.stats.grim`) asks whether a percentage is possible with its base.
+GRIM (:mod:`kommunesm.stats.consistency`) asks whether a percentage is possible with its base.
 Many published numbers can be checked against each other as well: parts that must add
 up to a total, a stated share that must equal the ratio of two stated counts, a stated
 mean that must equal a total over a count. :data:`FACT_CHECKS` declares these relations

@@ -148,7 +148,7 @@ def survey_table(
     confidence : float, default 0.95
         Level of the Wilson intervals.
     small_n : int, default 30
-        Bases below this get ``small_n = True`` and the table's ``attrs["warning"]``.
+        Bases below this get ``small_n = True`` (and a sentence in :func:`describe_survey_table`).
 
     Returns
     -------
@@ -236,7 +236,6 @@ def survey_table(
     out = table[cols].reset_index(drop=True)
     for c in ("k", "n", "n_dont_know", "n_missing"):
         out[c] = out[c].astype("int64")
-    out.attrs["warning"] = small_n_note(out["n"], small_n=small_n, confidence=confidence)
     return out
 
 
@@ -317,5 +316,5 @@ def describe_survey_table(table: pd.DataFrame) -> str:
     dk = int(per_q["n_dont_know"].sum())
     miss = int(per_q["n_missing"].sum())
     text += f"; {dk} 'vet ikke' and {miss} missing answers kept out of the bases."
-    warn = table.attrs.get("warning") or small_n_note(table["n"])
+    warn = small_n_note(table["n"])
     return text + (" " + warn if warn else "")

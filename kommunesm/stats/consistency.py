@@ -242,7 +242,8 @@ def grim_table(
         One row per percentage with a base: study, table, item, value (as published),
         n_base, decimals, ``testable`` (False for values such as ``">50"``, which are
         bounds, not numbers: they stay in the table with a note), ``consistent`` (under
-        ``rounding``), ``consistent_half_up`` / ``_half_even`` / ``_truncation``,
+        ``rounding``), ``rounding`` (the rule used for ``consistent`` and ``k``),
+        ``consistent_half_up`` / ``_half_even`` / ``_truncation``,
         ``rules`` (the rules under which it is consistent), ``k`` (the count under
         ``rounding``), ``counts`` (counts per rule), ``verbal`` (the report's words when
         the value is a verbal fraction such as "Åtte av ti", which is approximate by
@@ -268,6 +269,7 @@ def grim_table(
         decimals = _decimals_of(value)
         row: dict[str, object] = {
             "study": rec.study,
+            "rounding": rounding,
             "table": rec.table,
             "item": rec.item,
             "value": value,
@@ -366,6 +368,7 @@ def grim_table(
         "precision",
         "testable",
         "consistent",
+        "rounding",
         "consistent_half_up",
         "consistent_half_even",
         "consistent_truncation",
@@ -389,7 +392,6 @@ def grim_table(
     out["testable"] = out["testable"].astype(bool)
     for c in ("rules", "counts", "verbal", "note", "precision"):
         out[c] = out[c].astype("str")
-    out.attrs["rounding"] = rounding
     return out
 
 
@@ -413,7 +415,8 @@ def describe_grim(table: pd.DataFrame) -> str:
     str
         The paragraph (English).
     """
-    rule = _RULE_LABEL.get(table.attrs.get("rounding", "half_up"), "half-up")
+    used = table["rounding"].iloc[0] if "rounding" in table.columns and len(table) else "half_up"
+    rule = _RULE_LABEL.get(used, "half-up")
     testable = table[table["testable"]]
     bad = testable[testable["consistent"].fillna(False).astype(bool) == False]  # noqa: E712
     parts = [
