@@ -105,6 +105,7 @@ def read_comments(
         tz=tz,
         derive=derive,
         required_sources=("comment_id", "post_id", "created_at"),
+        meta={"scrubbed": True},
     )
 
 

@@ -807,6 +807,29 @@ def _typed_extra(values: pd.Series, decimal: str) -> pd.Series:
     return numbers
 
 
+#: Canonical columns that identify a person, per table (hashed unless already pseudonyms).
+PERSON_ID_COLUMNS: Mapping[str, tuple[str, ...]] = {
+    "comments": ("author_id",),
+    "activity": ("actor_id",),
+}
+#: Canonical columns holding citizens' free text (scrubbed of personal data).
+FREE_TEXT_COLUMNS: Mapping[str, tuple[str, ...]] = {
+    "comments": ("message",),
+    "activity": ("text",),
+}
+_PSEUDONYM = r"^(?:p_[0-9a-f]{16}|page:.+)$"
+
+
+def pseudonymise_ids(values: pd.Series) -> pd.Series:
+    """Person ids with every value that is not already a kommunesm pseudonym (``p_`` +
+    16 hex digits, or ``page:<page id>`` for the page itself) replaced by its pseudonym."""
+    s = values.astype("str")
+    done = s.str.match(_PSEUDONYM, na=False)
+    if bool(done.all()):
+        return s
+    return s.where(done, privacy.pseudonymise(s.where(~done)))
+
+
 _PARSERS: dict[str, str] = {
     "count": "count",
     "number": "number",
@@ -960,11 +983,18 @@ def build_table(
     extras = [c for c in frame.columns if c not in mapped_sources and c not in out.columns]
     for col in extras:
         out[col] = _typed_extra(frame[col], decimal)
-    personal = [c for c in extras if c.strip().casefold() in privacy.PERSONAL_COLUMNS]
-    if personal:
-        salt = privacy.get_salt()
-        for col in personal:
-            out[col] = privacy.pseudonymise(out[col], salt=salt)
+    personal = [c for c in extras if privacy.is_personal_column(c)]
+    for col in personal:
+        out[col] = privacy.pseudonymise(out[col].astype("str"))
+    # person ids in every input shape (canonical files too): a value that is not
+    # already a kommunesm pseudonym is hashed
+    for col in PERSON_ID_COLUMNS.get(table, ()):
+        if col in out.columns:
+            out[col] = pseudonymise_ids(out[col])
+    # citizens' free text
+    for col in FREE_TEXT_COLUMNS.get(table, ()):
+        if col in out.columns and not (meta or {}).get("scrubbed"):
+            out[col] = privacy.scrub_text(out[col])
 
     out = schema.coerce_dtypes(out, table)
 
@@ -972,6 +1002,11 @@ def build_table(
     pre = schema.quarantine_frame()
     if problems:
         allp = pd.concat(problems)
+        personal_sources = {mapping[c] for c in PERSON_ID_COLUMNS.get(table, ()) if c in mapping}
+        personal_sources |= {c for c in frame.columns if privacy.is_personal_column(c)}
+        hide = allp["column"].isin(personal_sources)
+        allp["value"] = allp["value"].mask(hide, "[personopplysning fjernet]")
+        allp["value"] = privacy.scrub_text(allp["value"].astype("str"))
         grouped = allp.groupby(level=0, sort=True).agg(
             {"column": "; ".join, "value": "; ".join, "reason": "; ".join}
         )
