@@ -288,7 +288,8 @@ def _drop_unknown_columns(result: LoadResult, keep: set[str]) -> list[str]:
     """Drop the columns of ``result.data`` that are not canonical and not in ``keep``;
     return their names (they are listed in the summary, never dropped silently)."""
     known = set(schema.FIELDS[result.table])
-    extra = [c for c in result.data.columns if c not in known]
+    from_file = set(result.meta.get("columns_kept_unmapped") or ())
+    extra = [c for c in result.data.columns if c not in known and c in from_file]
     dropped = [c for c in extra if c not in keep]
     if dropped:
         result.data = result.data.drop(columns=dropped)
