@@ -139,6 +139,8 @@ def _ingest_summary(
                 markup=False,
                 highlight=False,
             )
+    for note in result.notes:
+        console.print(f"note: {note}", markup=False, highlight=False)
     return result
 
 

@@ -106,6 +106,10 @@ class IngestResult:
     summary: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=_SUMMARY_COLUMNS))
     errors: list[str] = field(default_factory=list)
     sources: list[dict] = field(default_factory=list)
+    #: What a careful reader should know about how files were read ("file: note"):
+    #: mixed encodings by line, day/month evidence, date-only values, ambiguous
+    #: municipality names with their candidates …
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -208,6 +212,7 @@ def load_files(paths: Iterable[str | Path], *, keep_columns: Iterable[str] = ())
         else:
             expanded.append(path)
     persons: dict[str, str] = {}
+    notes: list[str] = []
     for path in expanded:
         try:
             if not path.is_file():
@@ -223,6 +228,7 @@ def load_files(paths: Iterable[str | Path], *, keep_columns: Iterable[str] = ())
             )
             continue
         persons.update(result.meta.pop("_persons", None) or {})
+        notes += [f"{path.name}: {n}" for n in result.meta.get("notes") or []]
         dropped = _drop_unknown_columns(result, keep)
         loaded.append((path, result))
         row = result.summary()
@@ -281,6 +287,7 @@ def load_files(paths: Iterable[str | Path], *, keep_columns: Iterable[str] = ())
         summary=frame,
         errors=errors,
         sources=sources,
+        notes=notes,
     )
 
 
