@@ -63,6 +63,7 @@ PLANTED = [
     "912 34 567",
     "01010100050",
     "ola.hansen.77",
+    "91234567",
 ]
 
 
@@ -800,6 +801,18 @@ def cases() -> list[Case]:
             ]
         ),
         "expected a date",
+    )
+    survey = (
+        "Respondent ID;Mobilnr;Bruker kommunen Facebook?;Hva savner du på kommunens side?\n"
+        "1;91234567;Ja;Ring Kari Nordmann på 912 34 567\n"
+        "2;41234567;Nei;<script>alert(1)</script>\n"
+        "3;;Ja;Mer info\n"
+    )
+    add(
+        "survey_phone_column_and_free_text",
+        "ok",
+        _write("questback_export.csv", survey),
+        check=lambda res: "survey" in res.tables or (_ for _ in ()).throw(AssertionError()),
     )
     add("ok_reference_ct", "ok", ct_ok, check=_n_kept(2))
     return c

@@ -159,11 +159,34 @@ def test_canonical_comments_and_activity_are_pseudonymised(tmp_path):
         "comment_id,post_id,page_id,created_at,author_id,is_page_reply,message\n"
         "c1,1_2,1,2013-04-02T10:00:00+02:00,555001,False,Hei Kari Nordmann\n"
         "c2,1_2,1,2013-04-02T10:05:00+02:00,Ola Hansen,False,ring 912 34 567\n"
-        "c3,1_2,1,2013-04-02T10:06:00+02:00,@kari_n,False,se kari@example.no\n",
+        "c3,1_2,1,2013-04-02T10:06:00+02:00,@kari_n,False,se kari@example.no\n"
+        "c4,1_2,1,2013-04-02T10:07:00+02:00,Eksempel kommune,True,Hilsen Ola i kommunen\n",
         encoding="utf-8",
     )
     res = ingest.load_files([comments])
     text = res.tables["comments"].astype("str").to_csv()
     for planted in ("555001", "Ola Hansen", "kari_n", "Kari", "912 34 567", "kari@example.no"):
         assert planted not in text
-    assert res.tables["comments"]["author_id"].str.match(r"p_[0-9a-f]{16}$").all()
+    authors = res.tables["comments"]["author_id"]
+    assert authors.iloc[:3].str.match(r"p_[0-9a-f]{16}$").all()
+    assert authors.iloc[3] == "page:1"  # the page's reply is the page, not a citizen
+    assert res.tables["comments"]["message"].iloc[3] == "Hilsen Ola i kommunen"
+
+
+def test_cli_names_the_file_and_the_lock(tmp_path):
+    import gzip
+
+    from typer.testing import CliRunner
+
+    from kommunesm.cli import app
+
+    runner = CliRunner()
+    cut = tmp_path / "posts.csv.gz"
+    cut.write_bytes(gzip.compress(POSTS.read_bytes())[:40])
+    result = runner.invoke(app, ["ingest", str(cut), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "posts.csv.gz" in result.output and "truncated" in result.output
+    assert "Traceback" not in result.output and not (tmp_path / "out").exists()
+    with FileLock(str(tmp_path / ".out.lock")):
+        result = runner.invoke(app, ["ingest", str(POSTS), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1 and "another kommunesm ingest" in result.output

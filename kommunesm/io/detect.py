@@ -569,7 +569,27 @@ def read_file(path: str | Path) -> LoadResult:
     result = fmt.load(path)
     result.meta.setdefault("format", fmt.name)
     result.meta["detected_format"] = fmt.name
+    if result.table == "survey":
+        _scrub_free_text_answers(result)
     return result
+
+
+def _scrub_free_text_answers(result: LoadResult) -> None:
+    """Free-text survey answers may name people or give phone numbers: scrubbed
+    (:func:`kommunesm.io.privacy.scrub_text`)."""
+    from kommunesm.io import privacy
+
+    codebook = result.meta.get("codebook")
+    data = result.data
+    if codebook is None or "scale" not in getattr(codebook, "columns", ()) or not len(data):
+        return
+    # free text, and "single" choice that may be inferred free text in a small file;
+    # option labels of closed scales are not personal and stay as they are
+    open_scale = codebook["scale"].isin(["text", "single"])
+    text_questions = set(codebook.loc[open_scale, "question_id"].astype("str"))
+    mask = data["question_id"].astype("str").isin(text_questions)
+    if mask.any():
+        data.loc[mask, "answer"] = privacy.scrub_text(data.loc[mask, "answer"])
 
 
 def describe_formats() -> str:

@@ -1402,6 +1402,10 @@ def build_table(
         out[col] = privacy.pseudonymise(out[col].astype("str"))
     # person ids in every input shape (canonical files too): a value that is not
     # already a kommunesm pseudonym is hashed
+    if table == "comments" and {"author_id", "is_page_reply", "page_id"} <= set(out.columns):
+        # the page's own replies are the page, never a citizen
+        page = out["is_page_reply"].astype("str").str.strip().str.lower().isin(["true", "1"])
+        out["author_id"] = out["author_id"].mask(page, "page:" + out["page_id"].astype("str"))
     for col in PERSON_ID_COLUMNS.get(table, ()):
         if col in out.columns:
             out[col] = pseudonymise_ids(out[col])
