@@ -109,3 +109,26 @@ def test_scrub_mentions():
     out = privacy.scrub_mentions(pd.Series(["RT @Ola_N: bra @kari", "ingen"]), salt="s")
     assert "Ola_N" not in out.iloc[0] and "kari" not in out.iloc[0]
     assert out.iloc[1] == "ingen"
+
+
+def test_reading_pseudonymised_data_needs_no_key(monkeypatch, tmp_path):
+    """The demo panel and processed snapshots hold pseudonyms only: reading them never
+    generates a key (and never prints the key's location into a report)."""
+    from kommunesm.io import canonical
+
+    for env in ("KOMMUNESM_KEY", "KOMMUNESM_KEY_FILE", "KOMMUNESM_SALT", "KOMMUNESM_SALT_FILE"):
+        monkeypatch.delenv(env, raising=False)
+
+    def no_key():
+        raise AssertionError("a key was looked up")
+
+    monkeypatch.setattr(privacy, "key_path", no_key)
+    path = tmp_path / "comments.csv"
+    path.write_text(
+        "comment_id,post_id,page_id,created_at,author_id,is_page_reply,message\n"
+        "c1,1_2,1,2013-04-02T10:00:00+02:00,p_0123456789abcdef,False,Takk for info!\n"
+        "c2,1_2,1,2013-04-02T10:01:00+02:00,page:1,True,Hilsen Ola i kommunen\n",
+        encoding="utf-8",
+    )
+    result = canonical.read_table(path, "comments")
+    assert result.data["author_id"].tolist() == ["p_0123456789abcdef", "page:1"]

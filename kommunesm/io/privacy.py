@@ -441,13 +441,27 @@ def _sentence_start(text: str, start: int) -> bool:
     return not before or before[-1] in ".!?:\n" or before.endswith(("-", "–", "•"))
 
 
-def _scrub_one(text: str, names: _Names, key: bytes) -> str:
+class _LazyKey:
+    """The key, looked up only when a handle has to be pseudonymised (so that scrubbing
+    text without handles never needs, or generates, a key)."""
+
+    def __init__(self, salt: str | None) -> None:
+        self.salt = salt
+        self._key: bytes | None = None
+
+    def get(self) -> bytes:
+        if self._key is None:
+            self._key = _resolve(self.salt)
+        return self._key
+
+
+def _scrub_one(text: str, names: _Names, key: _LazyKey) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _PROFILE.sub("[profil]", text)
     text = _EMAIL.sub("[e-post]", text)
     text = _FNR.sub(lambda m: "[fnr]" if _valid_fnr(m.group(1) + m.group(2)) else m.group(0), text)
     text = _scrub_phones(text)
-    text = _HANDLE.sub(lambda m: "@p_" + _digest(key, m.group(1).casefold(), 16), text)
+    text = _HANDLE.sub(lambda m: "@p_" + _digest(key.get(), m.group(1).casefold(), 16), text)
     # known full names anywhere, any case → that author's pseudonym
     if names.known:
         text = _known_pattern(tuple(sorted(names.known, key=len, reverse=True))).sub(
@@ -573,7 +587,9 @@ def scrub_text(
     ...                       "Hilsen Ola i kommunen", "Bor i Hansen-veien 3"]), salt=key).tolist()
     ['Takk til [navn]!', 'Per dag er det 10 kr.', 'Hilsen Ola i kommunen', 'Bor i Hansen-veien 3']
     """
-    key = _resolve(salt)
+    if salt is not None:
+        _resolve(salt)  # an explicit key is checked even when no handle needs it
+    key = _LazyKey(salt)
     names = _Names(dict(known or {}))
     s = messages.astype("str")
     present = s.dropna()

@@ -257,7 +257,7 @@ def decode_text(raw: bytes, display: str) -> tuple[str, str, list[str]]:
     that is UTF-8 with a cp1252 tail (two exports pasted together) is read correctly
     and the cp1252 lines are listed in the notes.
 
-    >>> decode_text("Bø;1\n".encode() + "Å;2\n".encode("cp1252"), "x.csv")[1:]
+    >>> decode_text("Bø;1\\n".encode() + "Å;2\\n".encode("cp1252"), "x.csv")[1:]
     ('utf-8+cp1252', ['mixed encodings: line 2 is not valid UTF-8 and was read as cp1252 (the rest as UTF-8)'])
     """
     notes: list[str] = []
@@ -1067,8 +1067,8 @@ def pseudonymise_ids(values: pd.Series) -> pd.Series:
     """Person ids with every value that is not already a kommunesm pseudonym (``p_`` +
     16 hex digits, or ``page:<page id>`` for the page itself) replaced by its pseudonym."""
     s = values.astype("str")
-    done = s.str.match(_PSEUDONYM, na=False)
-    if bool(done.all()):
+    done = s.str.match(_PSEUDONYM, na=False) | s.isna()
+    if bool(done.all()):  # nothing to hash: no key needed
         return s
     return s.where(done, privacy.pseudonymise(s.where(~done)))
 
