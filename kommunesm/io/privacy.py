@@ -35,7 +35,7 @@ Free text
 numbers (``phonenumbers``, Norwegian numbering plan), fødselsnummer (checksums by
 ``python-stdnum``), profile links, ``@handles`` (replaced by their pseudonym), every
 author name seen in the whole ingest (replaced by that author's pseudonym) and any
-Norwegian first name or surname (the bundled lists in ``kommunesm/io/names/``, from
+Norwegian first name or surname (the bundled lists in ``kommunesm/data/names/``, from
 the ``names-dataset`` package, Apache-2.0), replaced by ``[navn]``. Text is Unicode
 NFKC-normalised first (an NFD-decomposed "Bjørn" or a full-width "＠" match too);
 matching is whole-word, handles genitive ``-s`` and surnames next to a pseudonym, and
@@ -389,7 +389,7 @@ _PSEUDONYM_SURNAME = re.compile(r"(p_[0-9a-f]{8,64})((?:\s+" + _NAME_TOKEN + r")
 
 @cache
 def _name_list(kind: str) -> frozenset[str]:
-    ref = resources.files("kommunesm.io").joinpath("names", f"{kind}_no.txt")
+    ref = resources.files("kommunesm").joinpath("data", "names", f"{kind}_no.txt")
     with ref.open("r", encoding="utf-8") as fh:
         return frozenset(
             unicodedata.normalize("NFC", ln.strip())
