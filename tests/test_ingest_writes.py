@@ -43,6 +43,15 @@ def test_reingest_replaces_whole_snapshot(tmp_path):
     )
 
 
+def test_hidden_files_like_gitkeep_survive_the_swap(tmp_path):
+    out = tmp_path / "processed"
+    out.mkdir()
+    (out / ".gitkeep").write_text("")
+    ingest.write(ingest.load_files([POSTS]), out)
+    ingest.write(ingest.load_files([POSTS]), out)
+    assert (out / ".gitkeep").exists() and (out / "posts.parquet").exists()
+
+
 def test_append_keeps_previous_and_lists_every_file(tmp_path):
     out = tmp_path / "processed"
     ingest.write(ingest.load_files([POSTS]), out)

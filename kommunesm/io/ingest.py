@@ -418,6 +418,10 @@ def write(
             "quarantined": len(quarantine),
             "appended": bool(append and previous is not None),
         }
+        if out.is_dir():  # hidden files that are not ours (.gitkeep) stay
+            for hidden in out.iterdir():
+                if hidden.name.startswith(".") and hidden.is_file():
+                    shutil.copy2(hidden, tmp / hidden.name)
         _fsync_dir(tmp)
         safe.atomic_write_bytes(
             tmp / MANIFEST_FILE, (json.dumps(manifest, indent=2) + "\n").encode("utf-8")
