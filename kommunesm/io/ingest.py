@@ -264,7 +264,7 @@ def load_files(paths: Iterable[str | Path], *, keep_columns: Iterable[str] = ())
             ok_rows[i]["duplicates"] = n
 
     frame = pd.DataFrame(summary).reindex(columns=[*_SUMMARY_COLUMNS, "kept"])
-    frame["dropped_columns"] = frame["dropped_columns"].fillna("").astype("str")
+    frame["dropped_columns"] = frame["dropped_columns"].astype("object").fillna("").astype("str")
     for col in ("rows_in", "kept", "quarantined", "duplicates", "skipped_non_data"):
         frame[col] = pd.to_numeric(frame[col]).astype("Int64")
     frame["written"] = frame["kept"] - frame["duplicates"]
