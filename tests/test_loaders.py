@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import write_variant
 
+from conftest import write_variant
 from kommunesm.errors import InputError
 from kommunesm.io import crowdtangle, facebook_graph, facebook_insights, socialbakers
 
