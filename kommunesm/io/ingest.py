@@ -188,7 +188,7 @@ def load_files(paths: Iterable[str | Path], *, keep_columns: Iterable[str] = ())
     paths : iterable of str or Path
         Export files, in order of precedence (a row given by two files is kept from the
         first); a folder stands for the files in it (sorted by name).
-    keep_columns
+    keep_columns : Iterable[str], optional
         Columns kommunesm does not know that should nevertheless be kept (by their
         name in the file). All other unknown columns are dropped and listed.
 

@@ -193,6 +193,18 @@ def is_personal_column(name: str) -> bool:
     """True if a column's name says it identifies a person (``from.link``, ``Mobilnr``,
     ``user.screen_name`` …).
 
+    Parameters
+    ----------
+    name : str
+        The column name as in the file.
+
+    Returns
+    -------
+    bool
+        Whether the column is treated as personal (pseudonymised or dropped).
+
+    Examples
+    --------
     >>> is_personal_column("from.link"), is_personal_column("Mobilnr"), is_personal_column("likes")
     (True, True, False)
     """
@@ -213,7 +225,13 @@ DefaultSaltWarning = NewKeyWarning
 
 
 def key_path() -> Path:
-    """Where the generated key is stored: ``<user config dir>/kommunesm/pseudonym.key``."""
+    """Where the generated key is stored.
+
+    Returns
+    -------
+    pathlib.Path
+        ``<user config dir>/kommunesm/pseudonym.key`` (platformdirs).
+    """
     import platformdirs
 
     return Path(platformdirs.user_config_dir("kommunesm", appauthor=False)) / "pseudonym.key"
@@ -239,6 +257,11 @@ def _check(key: str, origin: str, *, strict: bool = True) -> str:
 
 def get_key() -> str:
     """The secret key for pseudonyms (see the module docstring for where it comes from).
+
+    Returns
+    -------
+    str
+        The key (generated and stored on first use).
 
     Raises
     ------
