@@ -366,6 +366,10 @@ def write(
         What :func:`load_files` read.
     out_dir : str or Path
         The output directory.
+    append : bool, default False
+        Add to the snapshot in ``out_dir`` instead of replacing it.
+    lock_timeout : float, default 0
+        Seconds to wait for another ingest's lock before giving up.
 
     Returns
     -------
