@@ -260,6 +260,15 @@ FORMATS: list[Format] = [
         sniff=_lazy_sniff("kommunesm.io.instagram:sniff_graph_media"),
     ),
     Format(
+        "instagram_graph_comments",
+        "comments",
+        "kommunesm.io.instagram:read_graph_comments",
+        frozenset(),
+        suffixes=_JSON,
+        description="Instagram Graph API comments JSON (comments and replies on media)",
+        sniff=_lazy_sniff("kommunesm.io.instagram:sniff_graph_comments"),
+    ),
+    Format(
         "x_timeline",
         "posts",
         "kommunesm.io.x_account:read_timeline",
