@@ -230,16 +230,21 @@ def read_graph_comments(
 
     Parameters
     ----------
-    path
+    path : str or Path
         JSON or JSON lines (one response per media, or pages).
-    account
+    account : str, optional
         The municipality's username (its replies are page replies). Default: the
         username that writes most of the replies in the file (``meta["account_from"]``
         says which), else the file's stem.
-    media_id
+    media_id : str, optional
         The media commented on, when the responses do not carry ``media``.
-    salt
+    salt : str, optional
         Salt for pseudonyms (default :func:`kommunesm.io.privacy.get_salt`).
+
+    Returns
+    -------
+    LoadResult
+        The canonical ``comments`` table (``platform="instagram"``) and its quarantine.
     """
     raw, bad, info = _jsonapi.read_items(path, _comments)
     raw = _jsonapi.ensure_columns(raw, ("id", "timestamp", "username", "media.id", "_parent"))
@@ -290,8 +295,19 @@ def read_graph_comments(
 
 
 def sniff_graph_comments(path: Path) -> bool:
-    """True if the first responses hold IG Comment objects (``text``, ``timestamp``,
-    ``username``; no ``media_type``)."""
+    """Whether a file holds Instagram Graph API comment responses.
+
+    Parameters
+    ----------
+    path : Path
+        The JSON / JSON-lines file.
+
+    Returns
+    -------
+    bool
+        True if the first responses hold IG Comment objects (``text``, ``timestamp``,
+        ``username``; no ``media_type``).
+    """
     for obj in _jsonapi.head_objects(path):
         items = obj.get("data") if isinstance(obj, dict) else None
         for item in (items if isinstance(items, list) else [])[:3]:

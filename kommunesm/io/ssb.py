@@ -363,7 +363,13 @@ SHIPPED_LABELS = {"Folkemengde": "population", "Areal (km²)": "area_km2"}
 
 
 def shipped_file() -> Path:
-    """Path of the shipped StatBank-format covariate file (population and area, 2015)."""
+    """Path of the shipped StatBank-format covariate file (population and area, 2015).
+
+    Returns
+    -------
+    Path
+        ``kommunesm/data/register/ssb_kommunefakta_2015.csv``.
+    """
     from kommunesm import registry
 
     return Path(registry.register_dir()) / SHIPPED_FILE

@@ -71,16 +71,16 @@ def mixed_model(
 
     Parameters
     ----------
-    data
+    data : DataFrame
         The panel (one row per page and year).
-    formula
+    formula : str
         A patsy formula, e.g. ``"engagement_per_1000 ~ log_population + C(platform)"``.
-    groups
+    groups : str, default "kommunenummer_2024"
         Column of the grouping factor (default: the municipality's 2024 code).
-    method
+    method : {"mixedlm", "gee"}
         ``"mixedlm"`` (random intercept, REML) or ``"gee"`` (exchangeable correlation,
         robust standard errors).
-    alpha
+    alpha : float, default 0.05
         1 − confidence level of the intervals.
 
     Returns
