@@ -221,7 +221,7 @@ def load_dataset(
     include_demo : bool, default True
         Fall back to the synthetic demo panel (``data_dir/demo`` if it exists, else the
         one embedded in the package) when no user files are found.
-    platforms
+    platforms : bool, default False
         With the demo panel, add its accounts on other platforms than Facebook
         (``demo/instagram_*.csv.gz``, synthetic; see :data:`kommunesm.demo.INSTAGRAM_FILES`).
         The 2013 chapters leave them out: those studies measured Facebook pages. User

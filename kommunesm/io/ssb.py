@@ -435,6 +435,8 @@ def write_statbank_csv(
         The table title, written as the value column's header.
     variable_labels : dict of str to str
         Column → SSB variable label.
+    decimals : int, default 2
+        Decimals written for values that are not whole numbers.
 
     Returns
     -------
