@@ -111,13 +111,15 @@ def _print_chapters(result: BuildResult) -> None:
     _print_frame(pd.DataFrame(rows), "chapters")
 
 
-def _ingest_summary(files: list[Path], title: str) -> IngestResult:
+def _ingest_summary(
+    files: list[Path], title: str, keep_columns: list[str] | None = None
+) -> IngestResult:
     from kommunesm.io import ingest as ingest_module
 
-    result = ingest_module.read_files(files)
+    result = ingest_module.read_files(files, keep_columns=keep_columns or ())
     for message in result.errors:
-        err_console.print(f"[bold red]error:[/] {message}")
-    shown = result.summary.copy()
+        err_console.print(f"[bold red]error:[/] {message}", markup=False, highlight=False)
+    shown = result.summary.drop(columns="dropped_columns").copy()
     shown["status"] = shown["status"].where(shown["status"] == "ok", "error")
     shown = shown.rename(
         columns={
@@ -129,6 +131,16 @@ def _ingest_summary(files: list[Path], title: str) -> IngestResult:
     )
     shown = shown.astype("object").where(shown.notna(), "")
     _print_frame(shown, title)
+    for row in result.summary.itertuples(index=False):
+        if row.dropped_columns:
+            console.print(
+                f"{row.file}: columns not written (unknown to kommunesm; keep one with "
+                f"--keep-column NAME): {row.dropped_columns}",
+                markup=False,
+                highlight=False,
+            )
+    for note in result.notes:
+        console.print(f"note: {note}", markup=False, highlight=False)
     return result
 
 
@@ -143,7 +155,9 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Export files.")])
     if len(result.quarantine):
         console.print(
             f"{len(result.quarantine)} rows would be quarantined; first reasons: "
-            + "; ".join(result.quarantine["reason"].drop_duplicates().head(3))
+            + "; ".join(result.quarantine["reason"].drop_duplicates().head(3)),
+            markup=False,
+            highlight=False,
         )
     if not result.ok:
         raise typer.Exit(1)
@@ -153,26 +167,47 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Export files.")])
 def ingest(
     files: Annotated[list[Path], typer.Argument(help="Export files.")],
     out: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("data/processed"),
+    append: Annotated[
+        bool,
+        typer.Option(
+            "--append",
+            help="Add to the snapshot in OUT instead of replacing it (the manifest lists "
+            "every file of both).",
+        ),
+    ] = False,
+    keep_column: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--keep-column",
+            help="Keep this column although kommunesm does not know it (repeatable). "
+            "Unknown columns are otherwise not written; they are listed.",
+        ),
+    ] = None,
 ) -> None:
     """Detect, load, validate and pseudonymise FILES; write canonical Parquet tables to OUT,
     the quarantined rows (with reasons) to OUT/quarantine.csv and the sources (SHA-256) to
     OUT/ingest.json.
 
     A row given by two files is kept from the first file named and quarantined in the
-    others. If any file cannot be read, nothing is written (exit code 1). Tables present
-    in OUT but not produced by FILES are left as they are.
+    others. If any file cannot be read, nothing is written (exit code 1). The new
+    snapshot replaces the one in OUT as a whole (atomically; an interrupted ingest leaves
+    the old one intact), or is added to it with --append. Two ingests into one OUT at
+    the same time: the second stops with a message.
     """
     from kommunesm.errors import InputError
     from kommunesm.io import ingest as ingest_module
 
-    result = _ingest_summary(files, f"ingest into {out}")
     try:
-        written = ingest_module.write(result, out)
-    except InputError:
-        err_console.print("[bold red]nothing was written:[/] fix or leave out the files above")
+        result = _ingest_summary(files, f"ingest into {out}", keep_column)
+        if not result.ok:
+            err_console.print("[bold red]nothing was written:[/] fix or leave out the files above")
+            raise typer.Exit(1)
+        written = ingest_module.write(result, out, append=append)
+    except InputError as exc:
+        err_console.print(f"[bold red]nothing was written:[/] {exc}", highlight=False)
         raise typer.Exit(1) from None
     for path in written:
-        console.print(f"wrote {path}")
+        console.print(f"wrote {path}", markup=False, highlight=False)
 
 
 @app.command()

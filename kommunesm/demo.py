@@ -1336,6 +1336,217 @@ def generate(
         tables[name] = kept
     if out_dir is not None:
         _write(tables, Path(out_dir), seed, cal, traits["counts"])
+        _write_instagram(generate_instagram(tables, seed), Path(out_dir))
+    return tables
+
+
+# --------------------------------------------------------------------------- instagram
+#: Files of the synthetic Instagram accounts (issue 14), beside the Facebook panel. They
+#: have their own names so that the 2013 Facebook chapters read exactly the tables they
+#: always did; :func:`kommunesm.io.dataset.read_dataset` with ``platforms=True`` adds
+#: them.
+INSTAGRAM_FILES: dict[str, str] = {
+    "pages": "instagram_pages.csv",
+    "page_days": "instagram_page_days.csv.gz",
+    "posts": "instagram_posts.csv.gz",
+    "comments": "instagram_comments.csv.gz",
+}
+_IG_SHARE = 0.35  # share of the demo municipalities with an Instagram account
+_IG_FOLLOWER_RATIO = 0.45  # Instagram followers / Facebook followers (median)
+_IG_POSTS_PER_WEEK = 1.3
+_IG_LIKE_RATE = 0.045  # likes per follower per post (median)
+_IG_COMMENT_RATE = 0.0025
+_IG_VIDEO_SHARE = 0.3
+_IG_QUESTION_SHARE = 0.2
+_IG_P_ANSWER = 0.55
+_IG_REPLY_MEDIAN_MIN = 300.0
+_IG_CAPTIONS = (
+    "Sommerstemning ved fjorden i dag.",
+    "Husk at biblioteket har sommeråpent fra neste uke.",
+    "Nytt fortau ved skolen er ferdig. Takk for tålmodigheten!",
+    "Bli med på ryddedugnad lørdag kl. 11.",
+    "Se bildene fra 17. mai-feiringen.",
+    "Brannvesenet øvde i sentrum i dag.",
+)
+_IG_QUESTIONS = (
+    "Når åpner badeplassen?",
+    "Hvor kan jeg levere hageavfall?",
+    "Er biblioteket åpent i juli?",
+    "Kommer det flere slike arrangementer?",
+)
+_IG_COMMENTS = ("Så fint!", "Flott bilde.", "Bra jobba!", "Heia kommunen!")
+_IG_REPLIES = (
+    "Takk for spørsmålet! Se nettsiden vår for detaljer.",
+    "Hei! Det stemmer, velkommen.",
+)
+
+
+def generate_instagram(
+    facebook: dict[str, pd.DataFrame], seed: int = 2013
+) -> dict[str, pd.DataFrame]:
+    """Synthetic Instagram accounts for part of the demo municipalities.
+
+    About a third of the municipalities in the Facebook panel (:data:`_IG_SHARE`, chosen
+    with probability rising with population) get an account in every year of the panel
+    (1 April – 1 August), with fewer followers than their Facebook page, about
+    :data:`_IG_POSTS_PER_WEEK` posts a week, likes and comments but no shares (the
+    Instagram API gives none), views on videos, and citizen comments with questions of
+    which the account answers fewer (about half) than the Facebook pages do. The stream of random numbers
+    is its own (``SeedSequence([seed, 14])``), so the Facebook panel is unchanged.
+    Everything is labelled synthetic; names are pseudonyms ("Demo-kommune 105
+    (Instagram)").
+    """
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 14]))
+    fb_pages = facebook["pages"].sort_values("page_id", kind="stable").reset_index(drop=True)
+    fb_days = facebook["page_days"]
+    years = sorted(int(y) for y in fb_days["date"].dt.year.unique())
+    pop = fb_pages["population"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    pop = np.where(np.isnan(pop), np.nanmedian(pop), pop)
+    keys = 0.8 * np.log(pop) + rng.gumbel(size=len(fb_pages))
+    n_ig = int(round(_IG_SHARE * len(fb_pages)))
+    chosen = np.sort(np.argsort(-keys, kind="stable")[:n_ig])
+    base = fb_pages.iloc[chosen].reset_index(drop=True)
+    label = base["page_id"].str.removeprefix("demo-")
+    page_id = ("instagram:demo-" + label).to_numpy(dtype=object)
+    pages = pd.DataFrame(
+        {
+            "page_id": page_id,
+            "platform": "instagram",
+            "name": ("Demo-kommune " + label + " (Instagram)").to_numpy(dtype=object),
+            "kommunenummer": base["kommunenummer"].to_numpy(),
+            "kommunenummer_2024": base["kommunenummer_2024"].to_numpy(),
+            "population": base["population"].to_numpy(),
+            "about_text": "Kommunens offisielle Instagram-konto (syntetisk demo).",
+            "synthetic": True,
+        }
+    )
+    last_fb = fb_days.sort_values("date").groupby("page_id")["followers"].last()
+    fb_followers = last_fb.reindex(base["page_id"]).to_numpy(dtype=float, na_value=np.nan)
+    fb_followers = np.where(np.isnan(fb_followers), np.nanmedian(fb_followers), fb_followers)
+    ratio = rng.lognormal(np.log(_IG_FOLLOWER_RATIO), 0.5, n_ig)
+    engagement = rng.lognormal(np.log(_IG_LIKE_RATE), 0.4, n_ig)
+    rate = rng.gamma(2.0, _IG_POSTS_PER_WEEK / 2.0, n_ig)
+    p_answer = rng.beta(_IG_P_ANSWER * 8, (1 - _IG_P_ANSWER) * 8, n_ig)
+    parts = {"page_days": [], "posts": [], "comments": []}
+    for year in years:
+        growth = 1.0 / (1.6 ** (max(years) - year))
+        followers = np.maximum(np.round(fb_followers * ratio * growth), 30).astype(np.int64)
+        start = pd.Timestamp(f"{year}-04-01")
+        n_days = (pd.Timestamp(f"{year}-08-01") - start).days
+        end_followers = np.round(followers * rng.lognormal(0.05, 0.03, n_ig)).astype(np.int64)
+        parts["page_days"].append(
+            pd.DataFrame(
+                {
+                    "page_id": np.repeat(page_id, 2),
+                    "date": np.tile(np.array([start, start + pd.Timedelta(days=n_days - 1)]), n_ig),
+                    "followers": np.column_stack([followers, end_followers]).ravel(),
+                    "synthetic": True,
+                }
+            )
+        )
+        n_posts = rng.poisson(rate * n_days / 7)
+        p = np.repeat(np.arange(n_ig), n_posts)
+        n = len(p)
+        # posting days at random, daytime hours (07-20); numbered per account in time order
+        sec = rng.integers(0, n_days, n) * 86400 + rng.integers(7 * 3600, 20 * 3600, n)
+        sec = sec[np.lexsort((sec, p))]
+        latent = rng.gamma(2.5, 0.4, n)
+        f_post = followers[p]
+        likes = rng.poisson(f_post * engagement[p] * latent)
+        citizen = rng.poisson(f_post * _IG_COMMENT_RATE * latent * 1.5)
+        video = rng.random(n) < _IG_VIDEO_SHARE
+        views = np.where(video, rng.poisson(f_post * 1.2 * latent), -1)
+        first = np.searchsorted(p, p, side="left")
+        seq = np.arange(n) - first + 1
+        post_id = (
+            pd.Series(page_id[p], dtype="str")
+            + f"_{year}"
+            + pd.Series(seq).astype("str").str.zfill(4)
+        ).to_numpy(dtype=object)
+        created = _to_oslo(start, sec)
+        # citizen comments, some of them questions; the account answers some
+        crow = np.repeat(np.arange(n), citizen)
+        nc = len(crow)
+        c_sec = sec[crow] + np.round(
+            np.clip(rng.lognormal(np.log(120.0), 1.2, nc), 1, 3 * 1440) * 60
+        ).astype(np.int64)
+        is_q = rng.random(nc) < _IG_QUESTION_SHARE
+        c_msg = np.where(
+            is_q,
+            rng.choice(np.array(_IG_QUESTIONS, dtype=object), nc),
+            rng.choice(np.array(_IG_COMMENTS, dtype=object), nc),
+        )
+        author = _hex_ids(rng, nc)
+        c_id = (
+            pd.Series(np.arange(1, nc + 1)).astype("str").str.zfill(6).radd(f"demo-igc{year}-")
+        ).to_numpy(dtype=object)
+        q = np.flatnonzero(is_q)
+        answered = q[rng.random(len(q)) < p_answer[p[crow[q]]]]
+        r_sec = c_sec[answered] + np.round(
+            rng.lognormal(np.log(_IG_REPLY_MEDIAN_MIN), 1.0, len(answered)) * 60
+        ).astype(np.int64)
+        na = len(answered)
+        parts["comments"].append(
+            pd.DataFrame(
+                {
+                    "comment_id": np.concatenate([c_id, c_id[answered] + "-r"]),
+                    "post_id": np.concatenate([post_id[crow], post_id[crow[answered]]]),
+                    "page_id": np.concatenate([page_id[p[crow]], page_id[p[crow[answered]]]]),
+                    "parent_id": np.concatenate(
+                        [np.full(nc, np.nan, dtype=object), c_id[answered]]
+                    ),
+                    "created_at": _to_oslo(start, np.concatenate([c_sec, r_sec])),
+                    "author_id": np.concatenate(
+                        [
+                            author,
+                            ("page:" + pd.Series(page_id[p[crow[answered]]], dtype="str")).to_numpy(
+                                dtype=object
+                            ),
+                        ]
+                    ),
+                    "is_page_reply": np.concatenate([np.zeros(nc, bool), np.ones(na, bool)]),
+                    "message": np.concatenate(
+                        [c_msg, rng.choice(np.array(_IG_REPLIES, dtype=object), na)]
+                    ),
+                    "platform": "instagram",
+                    "synthetic": True,
+                }
+            )
+        )
+        n_comments = citizen + np.bincount(crow[answered], minlength=n)
+        parts["posts"].append(
+            pd.DataFrame(
+                {
+                    "post_id": post_id,
+                    "page_id": page_id[p],
+                    "created_at": created,
+                    "platform": "instagram",
+                    "type": np.where(video, "REELS", "FEED").astype(object),
+                    "message": rng.choice(np.array(_IG_CAPTIONS, dtype=object), n),
+                    "likes": likes,
+                    "comments": n_comments,
+                    "views": pd.Series(views).where(views >= 0).astype("Int64").to_numpy(),
+                    "followers_at_posting": f_post,
+                    "synthetic": True,
+                }
+            )
+        )
+    tables = {
+        "pages": pages,
+        "page_days": pd.concat(parts["page_days"]).sort_values(["page_id", "date"], kind="stable"),
+        "posts": pd.concat(parts["posts"]).sort_values(
+            ["page_id", "created_at", "post_id"], kind="stable"
+        ),
+        "comments": pd.concat(parts["comments"]).sort_values(
+            ["post_id", "created_at", "comment_id"], kind="stable"
+        ),
+    }
+    for name in tables:
+        frame = schema.coerce_dtypes(tables[name].reset_index(drop=True), name)
+        kept, quarantine = schema.validate(frame, name, source=f"demo instagram {name}")
+        if len(quarantine):
+            raise RuntimeError(f"demo instagram {name!r} fails its schema:\n{quarantine.head()}")
+        tables[name] = kept
     return tables
 
 
@@ -1398,3 +1609,39 @@ def describe_built_in_effects(names: Sequence[str] | None = None) -> str:
         "(kommunesm.demo.BUILT_IN_EFFECTS): " + " ".join(parts) + " Estimates below recover "
         "the generator's settings; they are not findings about Norwegian municipalities."
     )
+
+
+def _write_instagram(tables: dict[str, pd.DataFrame], out: Path) -> None:
+    """Write the Instagram tables, list them in MANIFEST.json and describe them in the
+    README (after :func:`_write`)."""
+    manifest_path = out / "MANIFEST.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    for table, name in INSTAGRAM_FILES.items():
+        path = canonical.write_table(tables[table], out / name, table)
+        manifest["files"][name] = {
+            "rows": len(tables[table]),
+            "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+            "table": table,
+        }
+    posts = tables["posts"]
+    per_year = posts.groupby(posts["created_at"].dt.year).size()
+    lines = [
+        "",
+        "## Instagram (issue 14)",
+        "",
+        f"`instagram_*.csv(.gz)`: {len(tables['pages'])} synthetic Instagram accounts of "
+        "municipalities that also have a demo Facebook page (about a third, more likely the "
+        "larger ones), generated by `kommunesm.demo.generate_instagram` from its own random "
+        "stream (the Facebook files do not change). Posts per year: "
+        + ", ".join(f"{y}: {n}" for y, n in per_year.items())
+        + f"; {len(tables['comments'])} comments and replies. Followers are given on the first "
+        "and last day of each period. Likes, comments and views (videos), no shares (the "
+        "Instagram API gives none). Read them with `read_dataset(..., platforms=True)`.",
+        "",
+    ]
+    readme_path = out / "README.md"
+    readme = readme_path.read_text(encoding="utf-8").rstrip("\n") + "\n" + "\n".join(lines)
+    readme_path.write_text(readme, encoding="utf-8", newline="\n")
+    manifest["readme_sha256"] = hashlib.sha256(readme.encode("utf-8")).hexdigest()
+    text = json.dumps(manifest, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    manifest_path.write_text(text, encoding="utf-8", newline="\n")

@@ -15,14 +15,17 @@ Columns (all computed by :mod:`kommunesm.metrics`):
     comments + shares.
 ``followers``
     The last ``page_days`` value in the year, else the largest ``followers_at_posting``.
-``engagement_per_1000``
+``engagement_per_1000``, ``log_engagement_per_1000``
     Interactions per post per 1,000 followers (Bonsón et al. 2015, E); see
-    :func:`kommunesm.metrics.platforms.platform_engagement`.
+    :func:`kommunesm.metrics.platforms.platform_engagement`; its natural log (missing
+    when E is 0 or unknown), the scale on which the models of notebooks 06 and 07 are
+    fitted.
 ``questions``, ``answered``, ``response_rate``, ``median_response_minutes``
     Citizen questions of the year and the page's answers
     (:func:`kommunesm.metrics.response.response_times`).
 ``open_wall``
-    From ``pages`` where known.
+    Whether citizens can post on the wall: declared in ``pages``, else observed from
+    visitor posts (:func:`kommunesm.metrics.wall.open_wall`); missing when unknown.
 covariates
     Every column of ``covariates`` (joined on ``kommunenummer_2024``, and on ``year``
     when the covariates have a year column and ``match_year`` is True), plus
@@ -36,7 +39,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kommunesm.metrics import platforms, response
+from kommunesm.metrics import platforms, response, wall
 
 __all__ = ["PANEL_KEYS", "page_years"]
 
@@ -100,9 +103,7 @@ def page_years(
         platform=platforms._platform(posts, pages),
         year=posts["created_at"].dt.year.astype("Int64"),
     )
-    frame = frame[frame["year"].notna()]
-    if "type" in frame.columns:
-        frame = frame[frame["type"].astype("str").fillna("") != "retweet"]
+    frame = platforms._own_posts(frame[frame["year"].notna()])
     frame = frame.assign(_inter=platforms._interactions(frame))
     panel = (
         frame.groupby(["page_id", "year"])
@@ -123,6 +124,8 @@ def page_years(
         .where(panel["followers"] > 0)
         .astype("float64")
     )
+    e = panel["engagement_per_1000"]
+    panel["log_engagement_per_1000"] = np.log(e.where(e > 0))
 
     panel["questions"] = 0
     panel["answered"] = 0
@@ -150,11 +153,14 @@ def page_years(
         if pages is not None and len(pages)
         else pd.DataFrame()
     )
-    for col in ("kommunenummer_2024", "open_wall", "synthetic"):
+    for col in ("kommunenummer_2024", "synthetic"):
         if col in by_page.columns:
             panel[col] = panel["page_id"].map(by_page[col])
         else:
             panel[col] = pd.NA
+    # declared in pages, else observed from visitor posts (kommunesm.metrics.wall)
+    walls = wall.open_wall(pages, posts)
+    panel["open_wall"] = panel["page_id"].map(walls["open_wall"]).astype("boolean")
     panel["kommunenummer_2024"] = panel["kommunenummer_2024"].astype("str")
 
     if covariates is not None and len(covariates):

@@ -81,7 +81,7 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 FIXED_TIME = pd.Timestamp("2013-08-01 00:00:00").to_pydatetime()
 
 # a plain number: sign, digits with optional decimal point/comma, optional exponent
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?\s?%?")
 # what Markdown/MyST gives a meaning to
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:$])")
 # leading characters some spreadsheet apps skip before looking for a formula
@@ -205,6 +205,8 @@ def is_formula_like(value: Any) -> bool:
         return False
     stripped = value.lstrip(_LEADING_SPACE)
     if not stripped or not stripped.startswith(FORMULA_PREFIXES):
+        return False
+    if stripped in ("-", "+", "–"):  # a dash for "none" is text in every spreadsheet
         return False
     return not _NUMBER.fullmatch(stripped)
 

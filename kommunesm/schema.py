@@ -251,7 +251,7 @@ FIELDS: dict[str, dict[str, Field]] = {
         Field("post_id", "id", required=True, nullable=False),
         Field("page_id", "id", required=True, nullable=False),
         Field("parent_id", "text", description="comment_id of the comment replied to, if a reply."),
-        Field("created_at", "datetime", required=True),
+        Field("created_at", "datetime", required=True, nullable=False),
         Field("author_id", "id", required=True, nullable=False, description="Pseudonymised."),
         Field("is_page_reply", "bool", required=True, nullable=False),
         Field("message", "text"),
@@ -274,7 +274,7 @@ FIELDS: dict[str, dict[str, Field]] = {
         Field("actor_id", "id", required=True, nullable=False, description="Pseudonymised."),
         Field("community", "id", required=True, nullable=False),
         Field("action", "category", required=True, nullable=False, allowed=ACTIONS),
-        Field("created_at", "datetime", required=True),
+        Field("created_at", "datetime", required=True, nullable=False),
         Field("item_id", "text", description="The tweet/post/comment the action produced."),
         _SYNTH,
     ),
@@ -454,6 +454,22 @@ def coerce_dtypes(df: pd.DataFrame, table: str) -> pd.DataFrame:
     return out[canonical + [c for c in out.columns if c not in fields]]
 
 
+def differing_columns(df: pd.DataFrame, a: object, b: object) -> list[str]:
+    """Columns in which rows ``a`` and ``b`` of ``df`` differ (missing equals missing)."""
+    out = []
+    for col in df.columns:
+        x, y = df.at[a, col], df.at[b, col]
+        if (pd.isna(x) and pd.isna(y)) if not isinstance(x, list | tuple) else False:
+            continue
+        try:
+            same = bool(x == y)
+        except (TypeError, ValueError):
+            same = False
+        if not same:
+            out.append(str(col))
+    return out
+
+
 def validate(
     df: pd.DataFrame,
     table: str,
@@ -539,15 +555,21 @@ def validate(
                 .groupby([df[k] for k in keys], dropna=False)
                 .transform("first")
             )
+            first_idx = (
+                pd.Series(df.index, index=df.index)
+                .groupby([df[k] for k in keys], dropna=False)
+                .transform("first")
+            )
             for idx in df.index[dup.to_numpy()]:
                 value = ", ".join(str(df.at[idx, k]) for k in keys)
-                problems.setdefault(idx, []).append(
-                    (
-                        "+".join(keys),
-                        value,
-                        f"duplicate {'+'.join(keys)} (same as row {int(first_row.at[idx])})",
-                    )
+                differ = differing_columns(df, idx, first_idx.at[idx])
+                what = (
+                    f"conflicting duplicate {'+'.join(keys)}: differs from row "
+                    f"{int(first_row.at[idx])} in {', '.join(differ)}"
+                    if differ
+                    else f"duplicate {'+'.join(keys)} (same as row {int(first_row.at[idx])})"
                 )
+                problems.setdefault(idx, []).append(("+".join(keys), value, what))
 
     if not problems:
         return df, quarantine_frame()

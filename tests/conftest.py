@@ -11,7 +11,7 @@ import pytest
 from kommunesm._resources import data_path
 
 matplotlib.use("Agg")
-os.environ.setdefault("KOMMUNESM_SALT", "test-salt-not-secret")
+os.environ.setdefault("KOMMUNESM_SALT", "test-salt-not-secret")  # legacy name, still read
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

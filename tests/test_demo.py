@@ -15,7 +15,9 @@ from kommunesm.io import canonical, published
 
 COMMITTED = demo.DEFAULT_DIR
 TABLE_FILES = demo.FILES
-ALL_FILES = sorted([*TABLE_FILES.values(), "README.md", "MANIFEST.json"])
+ALL_FILES = sorted(
+    [*TABLE_FILES.values(), *demo.INSTAGRAM_FILES.values(), "README.md", "MANIFEST.json"]
+)
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +67,9 @@ def test_manifest(generated):
     assert manifest["seed"] == 2013
     assert manifest["demo_version"] == demo.DEMO_VERSION
     assert manifest["generator"] == "kommunesm.demo.generate"
-    assert sorted(manifest["files"]) == sorted(TABLE_FILES.values())
+    assert sorted(manifest["files"]) == sorted(
+        [*TABLE_FILES.values(), *demo.INSTAGRAM_FILES.values()]
+    )
     for table, name in TABLE_FILES.items():
         entry = manifest["files"][name]
         assert entry["sha256"] == hashlib.sha256((out / name).read_bytes()).hexdigest()

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import write_variant
 
+from conftest import write_variant
 from kommunesm.errors import InputError
 from kommunesm.io import crowdtangle, facebook_graph, facebook_insights, socialbakers
 
@@ -245,5 +245,7 @@ def test_graph_comments_pseudonymised(fixtures):
     assert comments["is_page_reply"].tolist() == [False, True, False]
     assert comments["author_id"].iloc[1] == "page:100000000000001"
     assert comments["author_id"].iloc[0].startswith("p_")
-    # the reply addresses Kari by first name: replaced by her pseudonym
-    assert comments["author_id"].iloc[0] in comments["message"].iloc[1]
+    # a first name alone could be anyone called Kari: removed, not tagged with a pseudonym
+    assert comments["message"].iloc[1] == "Hei [navn]! Vannet er tilbake kl. 12."
+    # a full name of an author is replaced by that author's pseudonym
+    assert comments["author_id"].iloc[0] in comments["message"].iloc[2]

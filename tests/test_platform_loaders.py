@@ -35,6 +35,7 @@ def _accounted(result):
     [
         ("instagram_insights_posts.csv", "instagram_insights_csv"),
         ("instagram_graph_media.json", "instagram_graph_media"),
+        ("instagram_graph_comments.json", "instagram_graph_comments"),
         ("x_user_timeline.json", "x_timeline"),
         ("x_mentions.jsonl", "x_conversation"),
         ("x_tweet_activity.csv", "x_analytics_csv"),
@@ -186,3 +187,34 @@ def test_page_insights_mixed(tmp_path):
     path.write_text(a.replace("\n", " ") + "\n" + b.replace("\n", " ") + "\n")
     result = page_insights.read_api_json(path)
     assert set(result.data["metric_basis"]) == {"mixed"}
+
+
+def test_classic_insights_export_is_flagged_legacy(fixtures):
+    from kommunesm.io import facebook_insights
+
+    days = facebook_insights.read_page_days(fixtures / "insights_page_old_layout.csv").data
+    assert set(days["metric_basis"]) == {"legacy"}
+
+
+def test_new_pages_export_is_flagged_current(tmp_path):
+    from kommunesm.io import facebook_insights
+
+    path = tmp_path / "page.csv"
+    path.write_text("Date,Followers,Reach\n2025-11-20,9120,2380\n", encoding="utf-8")
+    days = facebook_insights.read_page_days(path).data
+    assert days["metric_basis"].tolist() == ["current"] and days["followers"].tolist() == [9120]
+
+
+def test_instagram_comments_pseudonymised_and_replies_found():
+    result = instagram.read_graph_comments(FIX / "instagram_graph_comments.json")
+    comments, q = result
+    assert result.meta["account_from"] == "most frequent replier"
+    assert comments["is_page_reply"].tolist() == [False, True, False]
+    reply = comments[comments["is_page_reply"]].iloc[0]
+    assert reply["parent_id"] == "instagram:17858893269000001"
+    assert reply["author_id"] == "page:instagram:demokommune999"
+    assert set(comments["post_id"]) == {"instagram:17900000000000002"}
+    blob = comments.astype("str").to_csv()
+    for secret in ("ola.innbygger", "kari_n", "per_p"):
+        assert secret not in blob
+    assert q.loc[0, "value"] == "i går"

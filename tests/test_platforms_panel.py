@@ -169,3 +169,19 @@ def test_page_years_panel_joins_covariates():
     assert out.loc[("fb", 2014), "posts"] == 1 and out.loc[("fb", 2014), "followers"] == 1100
     assert out.loc[("x", 2013), "log_population"] == pytest.approx(np.log(10))
     assert bool(out.loc[("ig", 2013), "open_wall"]) is True
+
+
+def test_demo_has_two_platforms_and_two_years(repo):
+    from kommunesm.io.dataset import read_dataset
+
+    facebook_only = read_dataset(repo / "data" / "raw")
+    assert set(facebook_only.pages["platform"]) == {"facebook"}
+    both = read_dataset(repo / "data" / "raw", platforms=True)
+    assert set(both.pages["platform"]) == {"facebook", "instagram"}
+    ig = both.posts[both.posts["platform"] == "instagram"]
+    assert set(ig["created_at"].dt.year) == {2012, 2013}
+    assert ig["synthetic"].all() and both.synthetic
+    names = both.pages.loc[both.pages["platform"] == "instagram", "name"]
+    assert names.str.startswith("Demo-kommune ").all()
+    years = panel.page_years(both.posts, page_days=both.page_days, pages=both.pages)
+    assert set(years["platform"]) == {"facebook", "instagram"}

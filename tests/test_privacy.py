@@ -20,21 +20,75 @@ def test_pseudonyms_are_stable_salted_and_distinct():
     assert a.dropna().str.fullmatch(r"p_[0-9a-f]{16}").all()
 
 
-def test_default_salt_warns(monkeypatch, tmp_path):
-    monkeypatch.delenv("KOMMUNESM_SALT", raising=False)
-    monkeypatch.delenv("KOMMUNESM_SALT_FILE", raising=False)
-    monkeypatch.chdir(tmp_path)
-    with pytest.warns(privacy.DefaultSaltWarning):
-        assert privacy.get_salt() == privacy.DEFAULT_SALT
+@pytest.fixture
+def no_key(monkeypatch, tmp_path):
+    """No key configured; the generated one goes to a temporary config folder."""
+    for env in ("KOMMUNESM_KEY", "KOMMUNESM_KEY_FILE", "KOMMUNESM_SALT", "KOMMUNESM_SALT_FILE"):
+        monkeypatch.delenv(env, raising=False)
+    path = tmp_path / "config" / "kommunesm" / "pseudonym.key"
+    monkeypatch.setattr(privacy, "key_path", lambda: path)
+    return path
 
 
-def test_salt_from_file(monkeypatch, tmp_path):
-    monkeypatch.delenv("KOMMUNESM_SALT", raising=False)
-    (tmp_path / ".kommunesm_salt").write_text("hemmelig\n", encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
+def test_key_is_generated_once_announced_and_found_from_anywhere(no_key, tmp_path, monkeypatch):
+    with pytest.warns(privacy.NewKeyWarning, match="linked"):
+        key = privacy.get_key()
+    assert len(bytes.fromhex(key)) == 32  # 256 bits
+    assert no_key.read_text().strip() == key
+    assert (no_key.stat().st_mode & 0o777) == 0o600
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
     with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        assert privacy.get_salt() == "hemmelig"
+        warnings.simplefilter("error")  # announced once only
+        assert privacy.get_key() == key
+
+
+@pytest.mark.parametrize(
+    "bad", ["", "   ", "kommunesm-default-salt-change-me", "salt", "short-key"]
+)
+def test_empty_short_and_known_keys_are_refused(no_key, monkeypatch, bad):
+    monkeypatch.setenv("KOMMUNESM_KEY", bad)
+    with pytest.raises(privacy.KeyRefusedError):
+        privacy.get_key()
+    if bad != "short-key":  # an explicit key (tests) may be short, never empty or known
+        with pytest.raises(privacy.KeyRefusedError):
+            privacy.pseudonymise(pd.Series(["Ola"]), salt=bad)
+
+
+def test_key_file_env(no_key, monkeypatch, tmp_path):
+    path = tmp_path / "k.txt"
+    path.write_text("0123456789abcdef0123456789abcdef\n", encoding="utf-8")
+    monkeypatch.setenv("KOMMUNESM_KEY_FILE", str(path))
+    assert privacy.get_key() == "0123456789abcdef0123456789abcdef"
+
+
+def test_pseudonyms_are_hmac_not_plain_hash():
+    """With a plain hash of (public salt + value) a dictionary of names reverses every
+    pseudonym; with HMAC and a secret key it does not."""
+    import hashlib
+    import hmac
+
+    key = "a-secret-key-of-enough-length"
+    got = privacy.pseudonymise(pd.Series(["555001"]), salt=key).iloc[0]
+    want = "p_" + hmac.new(key.encode(), b"555001", hashlib.sha256).hexdigest()[:16]
+    assert got == want
+    for salt in ("", privacy.DEFAULT_SALT):
+        assert hashlib.sha256(f"{salt}\x1f555001".encode()).hexdigest()[:16] not in got
+
+
+def test_blank_authors_do_not_share_a_pseudonym():
+    out = privacy.pseudonymise(pd.Series(["", "  ", None, "Ola"]), salt="k" * 20)
+    assert out.iloc[:3].isna().all() and out.iloc[3].startswith("p_")
+
+
+def test_nfd_and_nfc_names_are_one_person():
+    import unicodedata
+
+    nfc = "Bjørn Ærø"
+    nfd = unicodedata.normalize("NFD", nfc)
+    out = privacy.pseudonymise(pd.Series([nfc, nfd]), salt="k" * 20)
+    assert out.iloc[0] == out.iloc[1]
 
 
 def test_personal_extra_columns_are_hashed(tmp_path):
@@ -55,3 +109,26 @@ def test_scrub_mentions():
     out = privacy.scrub_mentions(pd.Series(["RT @Ola_N: bra @kari", "ingen"]), salt="s")
     assert "Ola_N" not in out.iloc[0] and "kari" not in out.iloc[0]
     assert out.iloc[1] == "ingen"
+
+
+def test_reading_pseudonymised_data_needs_no_key(monkeypatch, tmp_path):
+    """The demo panel and processed snapshots hold pseudonyms only: reading them never
+    generates a key (and never prints the key's location into a report)."""
+    from kommunesm.io import canonical
+
+    for env in ("KOMMUNESM_KEY", "KOMMUNESM_KEY_FILE", "KOMMUNESM_SALT", "KOMMUNESM_SALT_FILE"):
+        monkeypatch.delenv(env, raising=False)
+
+    def no_key():
+        raise AssertionError("a key was looked up")
+
+    monkeypatch.setattr(privacy, "key_path", no_key)
+    path = tmp_path / "comments.csv"
+    path.write_text(
+        "comment_id,post_id,page_id,created_at,author_id,is_page_reply,message\n"
+        "c1,1_2,1,2013-04-02T10:00:00+02:00,p_0123456789abcdef,False,Takk for info!\n"
+        "c2,1_2,1,2013-04-02T10:01:00+02:00,page:1,True,Hilsen Ola i kommunen\n",
+        encoding="utf-8",
+    )
+    result = canonical.read_table(path, "comments")
+    assert result.data["author_id"].tolist() == ["p_0123456789abcdef", "page:1"]

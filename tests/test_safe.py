@@ -30,7 +30,9 @@ def test_formula_led_strings_are_neutralised(payload):
     assert safe.neutralise(payload) == "'" + payload
 
 
-@pytest.mark.parametrize("value", ["-12", "+3.5", "-1,5", "-1e-3", "Ørsta", "", "a=b", -7, 2.5])
+@pytest.mark.parametrize(
+    "value", ["-12", "+3.5", "-1,5", "-1e-3", "-12 %", "-", "Ørsta", "", "a=b", -7, 2.5]
+)
 def test_numbers_and_plain_text_are_left_alone(value):
     assert safe.neutralise(value) == value
 

@@ -32,9 +32,18 @@ def test_negative_count_and_duplicate_id_are_quarantined():
     kept, quarantine = schema.validate(df, "posts", source="x.csv")
     assert kept["post_id"].tolist() == ["a"]
     assert quarantine["source_row"].tolist() == [3, 4]
-    assert "duplicate post_id (same as row 2)" in quarantine.loc[0, "reason"]
+    # the same id with other values is a conflict, and the differing columns are named
+    assert (
+        "conflicting duplicate post_id: differs from row 2 in likes" in quarantine.loc[0, "reason"]
+    )
     assert ">= 0" in quarantine.loc[1, "reason"]
     assert len(kept) + len(quarantine) == len(df)
+
+
+def test_identical_duplicate_is_not_called_a_conflict():
+    df = _posts(post_id=["a", "a", "b"], likes=[1, 1, 2])
+    _, quarantine = schema.validate(df, "posts", source="x.csv")
+    assert quarantine.loc[0, "reason"] == "duplicate post_id (same as row 2)"
 
 
 def test_missing_required_column_raises_with_file_and_column():

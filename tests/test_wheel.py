@@ -131,4 +131,4 @@ def test_wheel_installs_and_runs_from_anywhere(tmp_path):
         timeout=900,
     )
     assert run.returncode == 0, run.stdout + run.stderr
-    assert run.stdout.startswith("OK 12 ")
+    assert run.stdout.startswith("OK 13 ")

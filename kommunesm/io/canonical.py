@@ -27,6 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from kommunesm import schema
+from kommunesm.errors import InputError
 from kommunesm.io import tabular
 
 __all__ = ["SUFFIXES", "find_table", "read_table", "write_table"]
@@ -164,7 +165,22 @@ def read_table(path: str | Path, table: str) -> tabular.LoadResult:
     path = Path(path)
     suffix = _suffix(path)
     if suffix == ".parquet":
-        frame = pd.read_parquet(path)
+        try:
+            frame = pd.read_parquet(path)
+        except Exception as exc:  # pyarrow raises ArrowInvalid, OSError …
+            raise InputError(
+                f"not a readable Parquet file ({type(exc).__name__}: {exc})",
+                file=path.name,
+                expected="a Parquet file written by kommunesm or pandas",
+            ) from None
+        missing = [n for n, f in schema.FIELDS[table].items() if f.required and n not in frame]
+        if missing:
+            raise InputError(
+                f"the Parquet file has no column {missing[0]!r}",
+                file=path.name,
+                column=missing[0],
+                expected=f"the canonical {table} columns",
+            )
         frame = schema.coerce_dtypes(frame, table)
         rows = pd.Series(range(2, len(frame) + 2), index=frame.index)
         kept, quarantine = schema.validate(frame, table, source=path.name, row_numbers=rows)
@@ -176,22 +192,7 @@ def read_table(path: str | Path, table: str) -> tabular.LoadResult:
             n_in=len(frame),
             meta={"format": "canonical"},
         )
-    if suffix == ".csv.gz":
-        text_path = path
-        raw_bytes = gzip.decompress(path.read_bytes())
-        tmp = io.BytesIO(raw_bytes)
-        frame = pd.read_csv(tmp, dtype=str, keep_default_na=False)
-        raw = tabular.RawTable(
-            frame=frame.astype("str"),
-            rows=pd.Series(range(2, len(frame) + 2), index=frame.index),
-            path=text_path.name,
-            encoding="utf-8",
-            delimiter=",",
-            header_row=1,
-            skipped=tabular.skipped_frame(),
-        )
-    else:
-        raw = tabular.read_raw(path)
+    raw = tabular.read_raw(path)  # .csv and .csv.gz alike (robust reader, checked gzip)
     mapping = {c: c for c in raw.frame.columns if c in schema.FIELDS[table]}
     required = [n for n, f in schema.FIELDS[table].items() if f.required]
     return tabular.build_table(

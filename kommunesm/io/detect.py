@@ -56,7 +56,7 @@ class Format:
     reader: str
     signature: frozenset[str]
     min_hits: int = 2
-    suffixes: tuple[str, ...] = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
+    suffixes: tuple[str, ...] = (".csv", ".tsv", ".tab", ".txt", ".xlsx", ".xlsm", ".xls", ".gz")
     description: str = ""
     sniff: Callable[[Path], bool] | None = field(default=None, compare=False)
 
@@ -260,6 +260,15 @@ FORMATS: list[Format] = [
         sniff=_lazy_sniff("kommunesm.io.instagram:sniff_graph_media"),
     ),
     Format(
+        "instagram_graph_comments",
+        "comments",
+        "kommunesm.io.instagram:read_graph_comments",
+        frozenset(),
+        suffixes=_JSON,
+        description="Instagram Graph API comments JSON (comments and replies on media)",
+        sniff=_lazy_sniff("kommunesm.io.instagram:sniff_graph_comments"),
+    ),
+    Format(
         "x_timeline",
         "posts",
         "kommunesm.io.x_account:read_timeline",
@@ -437,11 +446,25 @@ def peek_columns(path: str | Path, max_rows: int = 15) -> list[list[str]]:
         The first rows as text cells (header candidates).
     """
     path = Path(path)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
+    if path.stat().st_size == 0:
+        raise InputError("the file is empty", file=path.name, expected="a header row and data rows")
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        problem = tabular.spreadsheet_problem(path)
+        if problem:
+            raise InputError(problem, file=path.name, expected="a valid .xlsx workbook")
         from openpyxl import load_workbook
 
-        wb = load_workbook(path, read_only=True, data_only=True)
         try:
+            wb = load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds
+            raise InputError(
+                f"could not read the Excel file ({type(exc).__name__}: {exc})",
+                file=path.name,
+                expected="a valid .xlsx",
+            ) from None
+        try:
+            if not wb.worksheets:
+                raise InputError("the workbook has no sheet", file=path.name)
             ws = wb.worksheets[0]
             rows = []
             for i, row in enumerate(ws.iter_rows(values_only=True)):
@@ -451,16 +474,27 @@ def peek_columns(path: str | Path, max_rows: int = 15) -> list[list[str]]:
             return rows
         finally:
             wb.close()
-    raw = path.open("rb").read(65536)
-    if not raw:
+    if path.name.lower().endswith(".gz"):
+        raw = tabular.read_bytes(path, path.name)[:65536]
+    else:
+        with path.open("rb") as fh:
+            raw = fh.read(65536)
+    if not raw.strip(b"\x00 \r\n\t"):
         raise InputError("the file is empty", file=path.name, expected="a header row and data rows")
     encoding = tabular.sniff_encoding(raw)
-    text = raw.decode(encoding, errors="ignore").lstrip("\ufeff")
+    text = raw.decode(encoding, errors="replace").lstrip("\ufeff").replace("\x00", "")
     lines = text.splitlines()[: max_rows + 1]
     if len(lines) > max_rows:
         lines = lines[:max_rows]
     delimiter = tabular._sniff_delimiter([ln for ln in lines if ln.strip()] or [""])
-    return list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
+    try:
+        return list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
+    except csv.Error as exc:
+        raise InputError(
+            f"the file could not be parsed as delimited text ({exc})",
+            file=path.name,
+            expected="a CSV/TSV export",
+        ) from None
 
 
 def _canonical_table(path: Path, rows: list[list[str]]) -> str | None:
@@ -501,10 +535,18 @@ def detect_format(path: str | Path) -> Format:
         table = _canonical_table(path, [])
         if table:
             return _canonical_format(table)
-    for fmt in FORMATS:
-        if fmt.sniff is not None and path.suffix.lower() in fmt.suffixes and fmt.sniff(path):
-            return fmt
-    if path.suffix.lower() in (".json", ".jsonl", ".ndjson", ".sav", ".zsav", ".js"):
+    suffix = path.suffix.lower()
+    if path.name.lower().endswith(".parquet"):
+        raise InputError(
+            "a Parquet file that is not named after a canonical table",
+            file=path.name,
+            expected="posts.parquet, comments.parquet … (kommunesm canonical tables)",
+        )
+    sniffers = [f for f in FORMATS if f.sniff is not None and suffix in f.suffixes]
+    if suffix in (".json", ".jsonl", ".ndjson", ".sav", ".zsav", ".js"):
+        for fmt in sniffers:
+            if _sniffs(fmt, path):
+                return fmt
         raise InputError(
             "no reader recognises this file",
             file=path.name,
@@ -514,14 +556,19 @@ def detect_format(path: str | Path) -> Format:
     table = _canonical_table(path, rows)
     if table:
         return _canonical_format(table)
+    # column signatures first: a file whose header is an Insights/CrowdTangle/…
+    # header is that export, whatever a sniffer might think of the rows below it
     scores: list[tuple[int, Format]] = []
     for fmt in FORMATS:
-        if fmt.sniff is not None or path.suffix.lower() not in fmt.suffixes:
+        if fmt.sniff is not None or suffix not in fmt.suffixes:
             continue
         best = max((len({normalise_header(c) for c in r} & fmt.signature) for r in rows), default=0)
         if best >= fmt.min_hits:
             scores.append((best, fmt))
     if not scores:
+        for fmt in sniffers:
+            if _sniffs(fmt, path):
+                return fmt
         seen = rows[0] if rows else []
         raise InputError(
             "unknown format: the columns match none of the exports kommunesm reads",
@@ -541,6 +588,14 @@ def detect_format(path: str | Path) -> Format:
             "format's reader directly",
         )
     return scores[0][1]
+
+
+def _sniffs(fmt: Format, path: Path) -> bool:
+    """A format's sniff function; one that fails says no (detection never crashes)."""
+    try:
+        return bool(fmt.sniff(path)) if fmt.sniff is not None else False
+    except Exception:  # a sniffer must never fail: other formats get their chance
+        return False
 
 
 def _canonical_format(table: str) -> Format:
@@ -571,7 +626,27 @@ def read_file(path: str | Path) -> LoadResult:
     result = fmt.load(path)
     result.meta.setdefault("format", fmt.name)
     result.meta["detected_format"] = fmt.name
+    if result.table == "survey":
+        _scrub_free_text_answers(result)
     return result
+
+
+def _scrub_free_text_answers(result: LoadResult) -> None:
+    """Free-text survey answers may name people or give phone numbers: scrubbed
+    (:func:`kommunesm.io.privacy.scrub_text`)."""
+    from kommunesm.io import privacy
+
+    codebook = result.meta.get("codebook")
+    data = result.data
+    if codebook is None or "scale" not in getattr(codebook, "columns", ()) or not len(data):
+        return
+    # free text, and "single" choice that may be inferred free text in a small file;
+    # option labels of closed scales are not personal and stay as they are
+    open_scale = codebook["scale"].isin(["text", "single"])
+    text_questions = set(codebook.loc[open_scale, "question_id"].astype("str"))
+    mask = data["question_id"].astype("str").isin(text_questions)
+    if mask.any():
+        data.loc[mask, "answer"] = privacy.scrub_text(data.loc[mask, "answer"])
 
 
 def describe_formats() -> str:
@@ -582,7 +657,12 @@ def describe_formats() -> str:
 def _json_lines_head(path: Path, n: int = 5) -> list[dict]:
     """First JSON objects of a JSON-lines file (helper for readers' sniff functions)."""
     out = []
-    with path.open("r", encoding="utf-8", errors="ignore") as fh:
+    with path.open("rb") as fh:
+        head = fh.read(1 << 20)
+    encoding = tabular.sniff_encoding(head)
+    if encoding in ("utf-16", "utf-16-le", "utf-16-be") and len(head) % 2:
+        head = head[:-1]
+    with io.StringIO(head.decode(encoding, errors="ignore").lstrip("\ufeff")) as fh:
         for line in fh:
             line = line.strip()
             if not line:

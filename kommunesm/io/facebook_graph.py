@@ -69,6 +69,7 @@ def read_comments(
         )
     salt = privacy.get_salt() if salt is None else salt
     names = {n.casefold() for n in page_names}
+    info: dict = {"scrubbed": True}
 
     def derive(out: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
         if "page_id" not in out.columns:
@@ -90,9 +91,13 @@ def read_comments(
         page_author = out["is_page_reply"].fillna(False).astype(bool)
         out["author_id"] = pseud.mask(page_author, "page:" + out["page_id"].astype("str"))
         if raw_name is not None:
+            citizens = raw_name[~page_author].str.strip()
+            info["_persons"] = dict(
+                zip(citizens.dropna(), pseud[~page_author][citizens.notna()], strict=True)
+            )
             if "message" in out.columns:
                 out["message"] = privacy.scrub_names(
-                    out["message"], raw_name[~page_author], pseud[~page_author]
+                    out["message"], raw_name[~page_author], pseud[~page_author], salt=salt
                 )
             out = out.drop(columns="author_name")
         return out
@@ -105,6 +110,7 @@ def read_comments(
         tz=tz,
         derive=derive,
         required_sources=("comment_id", "post_id", "created_at"),
+        meta=info,
     )
 
 

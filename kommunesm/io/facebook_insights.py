@@ -36,6 +36,7 @@ import pandas as pd
 
 from kommunesm.io import tabular
 from kommunesm.io._common import default_page_id, header_keys, row_ids
+from kommunesm.io.tabular import normalise_header
 
 __all__ = ["FORMAT", "INSIGHTS_TZ", "read_page_days", "read_posts"]
 
@@ -140,9 +141,18 @@ def read_page_days(
     raw = tabular.drop_description_row(raw, numeric)
     pid = page_id or default_page_id(path)
 
+    # which generation of Meta's definitions the file follows (issue 14): likes ("fans"),
+    # "people talking about" and impressions are the classic Insights metrics; a file
+    # whose followers column is "Followers" comes from the new Pages experience
+    follows = normalise_header(mapping.get("followers", "")) == "followers"
+    classic = "talking_about" in mapping or ("followers" in mapping and not follows)
+    basis = "current" if follows and not classic else ("legacy" if classic else None)
+
     def derive(out: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
         if "page_id" not in out.columns:
             out["page_id"] = pid
+        if basis is not None and "metric_basis" not in out.columns:
+            out["metric_basis"] = basis
         return out
 
     return tabular.build_table(

@@ -18,6 +18,19 @@ found) is reported with an error that names the file; :func:`write` refuses to w
 anything while such errors remain, so that ``data/processed`` never holds half an
 ingest.
 
+Privacy: columns kommunesm does not know are **not written** unless named in
+``keep_columns`` (``--keep-column``); the dropped ones are listed by name in the
+summary (``dropped_columns``). Person ids are pseudonymised by the loaders in every
+input shape, and citizens' free text is scrubbed again with every author name seen in
+the *whole* ingest (:func:`kommunesm.io.privacy.scrub_text`).
+
+Writes are atomic, locked and complete: :func:`write` builds the new snapshot in a
+temporary folder beside ``out_dir`` (tables, quarantine, manifest last) and swaps it in
+whole; a lock file (``.<out_dir>.lock``) makes a second concurrent ingest fail with a
+clear message; an ingest replaces the whole previous snapshot (no stale tables) or,
+with ``append=True``, adds to it, the manifest listing every source file. An ingest
+interrupted at any point (even SIGKILL) leaves the previous snapshot readable.
+
 Examples
 --------
 >>> from kommunesm.io import ingest
@@ -30,6 +43,8 @@ Examples
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,9 +53,9 @@ import pandas as pd
 
 from kommunesm import safe, schema
 from kommunesm.errors import InputError
-from kommunesm.io import canonical, detect
+from kommunesm.io import canonical, detect, privacy
 from kommunesm.io.cache import sha256
-from kommunesm.io.tabular import LoadResult
+from kommunesm.io.tabular import FREE_TEXT_COLUMNS, LoadResult
 from kommunesm.metrics.response import with_question_flags
 
 __all__ = ["QUARANTINE_FILE", "IngestResult", "read_files", "write"]
@@ -59,6 +74,7 @@ _SUMMARY_COLUMNS = [
     "quarantined",
     "duplicates",
     "skipped_non_data",
+    "dropped_columns",
     "status",
 ]
 
@@ -77,7 +93,8 @@ class IngestResult:
         :data:`kommunesm.schema.QUARANTINE_COLUMNS`), duplicates across files included.
     summary
         One row per file given: file, format, table, rows_in, written, quarantined,
-        duplicates, skipped_non_data, status (``ok`` or ``error: …``).
+        duplicates, skipped_non_data, dropped_columns (unknown columns not written,
+        by name), status (``ok`` or ``error: …``).
     errors
         One message per file that could not be read (each names the file).
     sources
@@ -89,6 +106,10 @@ class IngestResult:
     summary: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=_SUMMARY_COLUMNS))
     errors: list[str] = field(default_factory=list)
     sources: list[dict] = field(default_factory=list)
+    #: What a careful reader should know about how files were read ("file: note"):
+    #: mixed encodings by line, day/month evidence, date-only values, ambiguous
+    #: municipality names with their candidates …
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -130,21 +151,36 @@ def _cross_file_duplicates(
         return combined, schema.quarantine_frame(), counts
     rows = combined[dup]
     key_cols = _keys(table)[0]
+    first_idx = (
+        pd.Series(combined.index, index=combined.index)
+        .groupby([combined[k] for k in key_cols], dropna=False)
+        .transform("first")
+    )
+
+    def reason(i: int) -> str:
+        differ = schema.differing_columns(combined, i, first_idx.at[i])
+        where = names[first_file.at[i]] if first_file.at[i] >= 0 else "an earlier file"
+        if differ:
+            return (
+                f"conflicting duplicate {'+'.join(key_cols)}: already in {where} with other "
+                f"values in {', '.join(differ)} (the first file given is kept)"
+            )
+        return f"duplicate {'+'.join(key_cols)}: already in {where} (the first file given is kept)"
+
     quarantine = schema.quarantine_frame(
         {
             "source_file": names[origin.at[i]],
             "source_row": pd.NA,
             "column": "+".join(key_cols),
             "value": ", ".join(str(rows.at[i, k]) for k in key_cols),
-            "reason": f"duplicate {'+'.join(key_cols)}: already in {names[first_file.at[i]]} "
-            "(the first file given is kept)",
+            "reason": reason(i),
         }
         for i in rows.index
     )
     return combined[~dup].reset_index(drop=True), quarantine, counts
 
 
-def read_files(paths: Iterable[str | Path]) -> IngestResult:
+def read_files(paths: Iterable[str | Path], *, keep_columns: Iterable[str] = ()) -> IngestResult:
     """Detect, load, validate and pseudonymise export files and combine them by table.
 
     Parameters
@@ -152,6 +188,9 @@ def read_files(paths: Iterable[str | Path]) -> IngestResult:
     paths : iterable of str or Path
         Export files, in order of precedence (a row given by two files is kept from the
         first); a folder stands for the files in it (sorted by name).
+    keep_columns : Iterable[str], optional
+        Columns kommunesm does not know that should nevertheless be kept (by their
+        name in the file). All other unknown columns are dropped and listed.
 
     Returns
     -------
@@ -159,6 +198,7 @@ def read_files(paths: Iterable[str | Path]) -> IngestResult:
         Files that cannot be read are listed in ``errors`` (and in ``summary`` with
         status ``error``); the others are loaded.
     """
+    keep = set(keep_columns)
     loaded: list[tuple[Path, LoadResult]] = []
     summary: list[dict] = []
     errors: list[str] = []
@@ -171,12 +211,14 @@ def read_files(paths: Iterable[str | Path]) -> IngestResult:
             )
         else:
             expanded.append(path)
+    persons: dict[str, str] = {}
+    notes: list[str] = []
     for path in expanded:
         try:
             if not path.is_file():
                 raise InputError("file not found", file=str(path), expected="an export file")
             result = detect.read_file(path)
-        except (InputError, OSError, UnicodeError) as exc:
+        except (InputError, OSError, UnicodeError, EOFError) as exc:
             message = str(exc)
             if path.name not in message:
                 message = f"{path.name}: {message}"
@@ -185,10 +227,24 @@ def read_files(paths: Iterable[str | Path]) -> IngestResult:
                 {"file": path.name, "format": "?", "table": "?", "status": f"error: {message}"}
             )
             continue
+        persons.update(result.meta.pop("_persons", None) or {})
+        notes += [f"{path.name}: {n}" for n in result.meta.get("notes") or []]
+        dropped = _drop_unknown_columns(result, keep)
         loaded.append((path, result))
         row = result.summary()
         row["file"] = path.name
-        summary.append({**row, "duplicates": 0, "status": "ok"})
+        summary.append(
+            {**row, "duplicates": 0, "dropped_columns": ", ".join(dropped), "status": "ok"}
+        )
+    if persons:  # names seen anywhere in the ingest are scrubbed everywhere
+        for _, r in loaded:
+            for col in FREE_TEXT_COLUMNS.get(r.table, ()):
+                if col in r.data.columns:
+                    r.data[col] = privacy.scrub_text(r.data[col], known=persons)
+            if len(r.quarantine):
+                r.quarantine["value"] = privacy.scrub_text(
+                    r.quarantine["value"].astype("str"), known=persons
+                )
 
     tables: dict[str, pd.DataFrame] = {}
     quarantines = [r.quarantine for _, r in loaded]
@@ -208,6 +264,7 @@ def read_files(paths: Iterable[str | Path]) -> IngestResult:
             ok_rows[i]["duplicates"] = n
 
     frame = pd.DataFrame(summary).reindex(columns=[*_SUMMARY_COLUMNS, "kept"])
+    frame["dropped_columns"] = frame["dropped_columns"].astype("object").fillna("").astype("str")
     for col in ("rows_in", "kept", "quarantined", "duplicates", "skipped_non_data"):
         frame[col] = pd.to_numeric(frame[col]).astype("Int64")
     frame["written"] = frame["kept"] - frame["duplicates"]
@@ -230,15 +287,78 @@ def read_files(paths: Iterable[str | Path]) -> IngestResult:
         summary=frame,
         errors=errors,
         sources=sources,
+        notes=notes,
     )
 
 
-def write(result: IngestResult, out_dir: str | Path) -> list[Path]:
-    """Write the tables of ``result`` as ``<out_dir>/<table>.parquet``, the quarantine
-    as ``<out_dir>/quarantine.csv`` and the manifest ``<out_dir>/ingest.json``.
+def _drop_unknown_columns(result: LoadResult, keep: set[str]) -> list[str]:
+    """Drop the columns of ``result.data`` that are not canonical and not in ``keep``;
+    return their names (they are listed in the summary, never dropped silently)."""
+    known = set(schema.FIELDS[result.table])
+    from_file = set(result.meta.get("columns_kept_unmapped") or ())
+    extra = [c for c in result.data.columns if c not in known and c in from_file]
+    dropped = [c for c in extra if c not in keep]
+    if dropped:
+        result.data = result.data.drop(columns=dropped)
+    result.meta["columns_dropped"] = dropped
+    return dropped
 
-    Tables not in ``result`` are left as they are; the quarantine and the manifest
-    describe this ingest only.
+
+LOCK_SUFFIX = ".lock"
+
+
+def _lock_path(out: Path) -> Path:
+    return out.parent / f".{out.name}{LOCK_SUFFIX}"
+
+
+def _recover(out: Path) -> None:
+    """Finish or undo a swap that was interrupted (the only non-atomic moment is
+    between the two renames of :func:`write`)."""
+    olds = sorted(out.parent.glob(f".{out.name}.old-*"))
+    if not out.exists() and olds:
+        os.replace(olds[-1], out)
+        olds = olds[:-1]
+    for stale in [*olds, *out.parent.glob(f".{out.name}.tmp-*")]:
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def _existing_manifest(out: Path) -> dict | None:
+    manifest = out / MANIFEST_FILE
+    if not out.exists():
+        return None
+    if manifest.is_file():
+        try:
+            return json.loads(manifest.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            pass
+    visible = [p for p in out.iterdir() if not p.name.startswith(".")]
+    if visible:
+        raise InputError(
+            f"{out} holds files that no kommunesm ingest wrote (no valid {MANIFEST_FILE}); "
+            "refusing to replace them",
+            file=str(out),
+            expected="an empty folder or one written by `kommunesm ingest`",
+            got=", ".join(sorted(p.name for p in visible)[:5]),
+        )
+    return None
+
+
+def write(
+    result: IngestResult,
+    out_dir: str | Path,
+    *,
+    append: bool = False,
+    lock_timeout: float = 0,
+) -> list[Path]:
+    """Write the tables of ``result`` as ``<out_dir>/<table>.parquet``, the quarantine
+    as ``<out_dir>/quarantine.csv`` and the manifest ``<out_dir>/ingest.json``,
+    atomically.
+
+    The new snapshot is written into a temporary folder beside ``out_dir`` (manifest
+    last) and swapped in whole. Without ``append`` it replaces the previous snapshot
+    entirely; with ``append`` the previous snapshot's tables come first (their rows
+    win over repeated keys), the new files' rows are added, the quarantine is
+    extended, and the manifest lists every source file of both.
 
     Parameters
     ----------
@@ -246,6 +366,10 @@ def write(result: IngestResult, out_dir: str | Path) -> list[Path]:
         What :func:`read_files` read.
     out_dir : str or Path
         The output directory.
+    append : bool, default False
+        Add to the snapshot in ``out_dir`` instead of replacing it.
+    lock_timeout : float, default 0
+        Seconds to wait for another ingest's lock before giving up.
 
     Returns
     -------
@@ -255,32 +379,112 @@ def write(result: IngestResult, out_dir: str | Path) -> list[Path]:
     Raises
     ------
     InputError
-        If some file could not be read (nothing is written).
+        If some file could not be read (nothing is written), if another ingest holds
+        the lock on ``out_dir``, or if ``out_dir`` holds files no ingest wrote.
     """
+    from filelock import FileLock, Timeout
+
     if not result.ok:
         raise InputError(
             "nothing was written because some files could not be read: "
             + " | ".join(result.errors),
             expected="only files kommunesm can read (see `kommunesm formats`)",
         )
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for table, frame in sorted(result.tables.items()):
-        written.append(canonical.write_table(frame, out / f"{table}.parquet", table))
-    quarantine = out / QUARANTINE_FILE
-    safe.write_csv(result.quarantine, quarantine)
-    manifest = out / MANIFEST_FILE
-    manifest.write_text(
-        json.dumps(
-            {
-                "sources": result.sources,
-                "tables": {t: len(f) for t, f in sorted(result.tables.items())},
-                "quarantined": len(result.quarantine),
-            },
-            indent=2,
+    out = Path(out_dir).absolute()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(_lock_path(out)))
+    try:
+        lock.acquire(timeout=lock_timeout)
+    except Timeout:
+        raise InputError(
+            f"another kommunesm ingest is writing to {out} right now (lock file "
+            f"{_lock_path(out)}); nothing was written. Wait for it to finish and run again",
+            file=str(out),
+        ) from None
+    try:
+        _recover(out)
+        previous = _existing_manifest(out)
+        tables = dict(result.tables)
+        quarantine = result.quarantine
+        sources = list(result.sources)
+        if append and previous is not None:
+            tables, quarantine, sources = _merge_previous(out, previous, result)
+        tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir()
+        for table, frame in sorted(tables.items()):
+            canonical.write_table(frame, tmp / f"{table}.parquet", table)
+        safe.write_csv(quarantine, tmp / QUARANTINE_FILE)
+        manifest = {
+            "sources": sources,
+            "tables": {t: len(f) for t, f in sorted(tables.items())},
+            "files": sorted([f"{t}.parquet" for t in tables] + [QUARANTINE_FILE]),
+            "quarantined": len(quarantine),
+            "appended": bool(append and previous is not None),
+        }
+        if out.is_dir():  # hidden files that are not ours (.gitkeep) stay
+            for hidden in out.iterdir():
+                if hidden.name.startswith(".") and hidden.is_file():
+                    shutil.copy2(hidden, tmp / hidden.name)
+        _fsync_dir(tmp)
+        safe.atomic_write_bytes(
+            tmp / MANIFEST_FILE, (json.dumps(manifest, indent=2) + "\n").encode("utf-8")
         )
-        + "\n",
-        encoding="utf-8",
+        _fsync_dir(tmp)
+        if out.exists():
+            old = out.parent / f".{out.name}.old-{os.getpid()}"
+            os.replace(out, old)
+            os.replace(tmp, out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, out)
+        _fsync_dir(out.parent)
+    finally:
+        lock.release()
+    return [out / name for name in manifest["files"]] + [out / MANIFEST_FILE]
+
+
+def _merge_previous(
+    out: Path, previous: dict, result: IngestResult
+) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, list[dict]]:
+    tables: dict[str, pd.DataFrame] = {}
+    quarantines = []
+    old_q = out / QUARANTINE_FILE
+    if old_q.is_file():
+        quarantines.append(pd.read_csv(old_q, dtype=str, keep_default_na=False))
+    names = sorted(set(previous.get("tables", {})) | set(result.tables))
+    for table in names:
+        frames, labels = [], []
+        path = out / f"{table}.parquet"
+        if path.is_file():
+            frames.append(schema.coerce_dtypes(pd.read_parquet(path), table))
+            labels.append(f"the existing {table}.parquet")
+        if table in result.tables:
+            frames.append(result.tables[table])
+            labels.append("this ingest")
+        combined, dupes, _ = _cross_file_duplicates(frames, labels, table)
+        tables[table] = schema.coerce_dtypes(combined, table)
+        if len(dupes):
+            quarantines.append(dupes)
+    quarantines.append(result.quarantine)
+    quarantine = (
+        pd.concat([q.astype("str") for q in quarantines if len(q)], ignore_index=True)
+        if any(len(q) for q in quarantines)
+        else schema.quarantine_frame()
     )
-    return [*written, quarantine, manifest]
+    seen = {s["sha256"] for s in result.sources}
+    sources = [s for s in previous.get("sources", []) if s.get("sha256") not in seen]
+    return tables, quarantine, sources + list(result.sources)
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -18,6 +18,13 @@ Two shapes, both into the canonical ``posts`` table with ``platform="instagram"`
     ``views``, ``saved``, ``shares``); each insight's lifetime value becomes a column
     ``insights.<name>``.
 
+:func:`read_graph_comments`
+    Comments on the account's media (``GET /<IG_MEDIA_ID>/comments`` with
+    ``fields=id,text,timestamp,username,like_count,replies{…},media``) into
+    ``comments``: one row per comment and per reply; ``is_page_reply`` when the author's
+    username is the account's. Commenters' usernames are pseudonymised here and never
+    kept; usernames and @handles in texts become pseudonyms.
+
 Column and field names are mapped by ``aliases/instagram.csv``, which cites where each
 comes from. ``views`` and ``impressions`` are kept apart: Meta replaced impressions by
 views (which also counts repeated displays and plays) on 21 April 2025, so the two are
@@ -37,10 +44,17 @@ from typing import Any
 
 import pandas as pd
 
-from kommunesm.io import _jsonapi, tabular
+from kommunesm.io import _jsonapi, privacy, tabular
 from kommunesm.io._common import default_page_id, header_keys
 
-__all__ = ["FORMAT", "read_graph_media", "read_insights_csv", "sniff_graph_media"]
+__all__ = [
+    "FORMAT",
+    "read_graph_comments",
+    "read_graph_media",
+    "read_insights_csv",
+    "sniff_graph_comments",
+    "sniff_graph_media",
+]
 
 FORMAT = "instagram"
 PLATFORM = "instagram"
@@ -182,6 +196,125 @@ def sniff_graph_media(path: Path) -> bool:
             if isinstance(item, dict) and (
                 ("media_type" in item or "media_product_type" in item)
                 and ("timestamp" in item or "permalink" in item)
+            ):
+                return True
+    return False
+
+
+def _comments(value: Any) -> Iterable[dict]:
+    items = value.get("data", []) if isinstance(value, dict) and "data" in value else [value]
+    for item in items:
+        if not isinstance(item, dict) or "text" not in item:
+            continue
+        media = (item.get("media") or {}).get("id") if isinstance(item.get("media"), dict) else None
+        top = {k: v for k, v in item.items() if k not in ("replies", "media")}
+        top["media.id"] = media
+        yield top
+        replies = item.get("replies")
+        for reply in (replies.get("data") or []) if isinstance(replies, dict) else []:
+            if isinstance(reply, dict):
+                row = {k: v for k, v in reply.items() if k != "media"}
+                row["media.id"] = media
+                row["_parent"] = item.get("id")
+                yield row
+
+
+def read_graph_comments(
+    path: str | Path,
+    *,
+    account: str | None = None,
+    media_id: str | None = None,
+    salt: str | None = None,
+) -> tabular.LoadResult:
+    """Read Instagram Graph API comment responses into ``comments``.
+
+    Parameters
+    ----------
+    path : str or Path
+        JSON or JSON lines (one response per media, or pages).
+    account : str, optional
+        The municipality's username (its replies are page replies). Default: the
+        username that writes most of the replies in the file (``meta["account_from"]``
+        says which), else the file's stem.
+    media_id : str, optional
+        The media commented on, when the responses do not carry ``media``.
+    salt : str, optional
+        Salt for pseudonyms (default :func:`kommunesm.io.privacy.get_salt`).
+
+    Returns
+    -------
+    LoadResult
+        The canonical ``comments`` table (``platform="instagram"``) and its quarantine.
+    """
+    raw, bad, info = _jsonapi.read_items(path, _comments)
+    raw = _jsonapi.ensure_columns(raw, ("id", "timestamp", "username", "media.id", "_parent"))
+    mapping = tabular.resolve_columns(raw.frame.columns, tabular.aliases(FORMAT, "comments"))
+    salt = privacy.get_salt() if salt is None else salt
+    if account is None:
+        # the account answers in reply threads: the username most often found there
+        replies = raw.frame.loc[raw.frame["_parent"].notna(), "username"].dropna()
+        counts = replies.str.casefold().value_counts()
+        account = str(counts.index[0]) if len(counts) else default_page_id(path)
+        info["account_from"] = "most frequent replier" if len(counts) else "file name"
+    else:
+        info["account_from"] = "parameter"
+    own = account.lstrip("@").casefold()
+
+    def derive(out: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
+        name = out["author_name"].astype("str")
+        is_page = (name.str.casefold() == own).fillna(False)
+        out["is_page_reply"] = is_page.astype("boolean")
+        pseud = privacy.pseudonymise("instagram:@" + name.str.casefold(), salt=salt)
+        out["author_id"] = pseud.mask(is_page, "page:instagram:" + own)
+        if "message" in out.columns:
+            text = privacy.scrub_names(out["message"], name[~is_page], pseud[~is_page])
+            out["message"] = privacy.scrub_mentions(text, salt=salt)
+        media = out["post_id"] if "post_id" in out.columns else pd.Series(pd.NA, index=out.index)
+        if media_id is not None:
+            media = media.fillna(media_id)
+        out["post_id"] = "instagram:" + media.astype("str")
+        out["comment_id"] = "instagram:" + out["comment_id"].astype("str")
+        parent = frame["_parent"]
+        out["parent_id"] = ("instagram:" + parent.astype("str")).where(parent.notna())
+        out["page_id"] = "instagram:" + own
+        out["platform"] = PLATFORM
+        return out.drop(columns=["author_name", "_parent"], errors="ignore")
+
+    result = tabular.build_table(
+        raw,
+        "comments",
+        mapping,
+        fmt=FORMAT,
+        tz="UTC",
+        decimal=".",
+        derive=derive,
+        required_sources=("comment_id", "created_at", "author_name"),
+        meta={"platform": PLATFORM, "variant": "graph_api_comments", **info},
+    )
+    return _jsonapi.compose(result, bad)
+
+
+def sniff_graph_comments(path: Path) -> bool:
+    """Whether a file holds Instagram Graph API comment responses.
+
+    Parameters
+    ----------
+    path : Path
+        The JSON / JSON-lines file.
+
+    Returns
+    -------
+    bool
+        True if the first responses hold IG Comment objects (``text``, ``timestamp``,
+        ``username``; no ``media_type``).
+    """
+    for obj in _jsonapi.head_objects(path):
+        items = obj.get("data") if isinstance(obj, dict) else None
+        for item in (items if isinstance(items, list) else [])[:3]:
+            if (
+                isinstance(item, dict)
+                and {"text", "timestamp", "username"} <= set(item)
+                and "media_type" not in item
             ):
                 return True
     return False

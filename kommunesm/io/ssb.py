@@ -33,6 +33,11 @@ one 2024 municipality are summed for counts (population, area) as
 
 :func:`shipped_covariates` gives the covariates that ship with kommunesm from open data
 (SSB via the register): population, area, density, county and official language form.
+The same population and area figures ship in StatBank's CSV layout as
+``register/ssb_kommunefakta_2015.csv`` (written by :func:`write_statbank_csv` from
+:func:`shipped_covariates`), so that the notebooks read covariates from an SSB-format
+file and a user can drop in a fresh StatBank download (e.g. table 07459, population,
+and 09280, area) instead.
 """
 
 from __future__ import annotations
@@ -54,6 +59,7 @@ __all__ = [
     "read_jsonstat",
     "read_statbank_csv",
     "shipped_covariates",
+    "shipped_file",
     "write_statbank_csv",
 ]
 
@@ -314,7 +320,9 @@ def covariates(
         Output of :func:`read_statbank_csv` / :func:`read_jsonstat` (several may be
         concatenated).
     rename : dict of str to str, optional
-        Variable label → column name (e.g. ``{"Personer": "population"}``).
+        Variable label → column name (e.g. ``{"Personer": "population"}``). When the
+        result has ``population`` and ``area_km2``, ``density`` (inhabitants per km²) is
+        added, computed after harmonising.
     year : int, optional
         Keep one year only.
 
@@ -344,7 +352,27 @@ def covariates(
     summed = grouped.sum(min_count=1).where(grouped.count() == grouped.size())
     wide = summed.unstack("variable").reset_index()
     wide.columns.name = None
+    if {"population", "area_km2"} <= set(wide.columns):
+        wide["density"] = (wide["population"] / wide["area_km2"]).where(wide["area_km2"] > 0)
     return wide
+
+
+#: The SSB-format covariate file that ships in the register folder, and its labels.
+SHIPPED_FILE = "ssb_kommunefakta_2015.csv"
+SHIPPED_LABELS = {"Folkemengde": "population", "Areal (km²)": "area_km2"}
+
+
+def shipped_file() -> Path:
+    """Path of the shipped StatBank-format covariate file (population and area, 2015).
+
+    Returns
+    -------
+    Path
+        ``kommunesm/data/register/ssb_kommunefakta_2015.csv``.
+    """
+    from kommunesm import registry
+
+    return Path(registry.register_dir()) / SHIPPED_FILE
 
 
 def shipped_covariates() -> pd.DataFrame:
@@ -384,7 +412,12 @@ def shipped_covariates() -> pd.DataFrame:
 
 
 def write_statbank_csv(
-    frame: pd.DataFrame, path: str | Path, *, title: str, variable_labels: dict[str, str]
+    frame: pd.DataFrame,
+    path: str | Path,
+    *,
+    title: str,
+    variable_labels: dict[str, str],
+    decimals: int = 2,
 ) -> Path:
     """Write covariates in StatBank's Norwegian long CSV layout (semicolons, decimal
     comma, ``"0301 Oslo"`` labels, title as the value column's header).
@@ -402,6 +435,8 @@ def write_statbank_csv(
         The table title, written as the value column's header.
     variable_labels : dict of str to str
         Column → SSB variable label.
+    decimals : int, default 2
+        Decimals written for values that are not whole numbers.
 
     Returns
     -------
@@ -418,7 +453,7 @@ def write_statbank_csv(
     long = long.sort_values(["kommunenummer", "variable", "year"], kind="stable")
     value = long["value"].astype("float64")
     is_int = (value.round() == value) | value.isna()
-    text = value.map(lambda v: "" if pd.isna(v) else f"{v:.1f}".replace(".", ","))
+    text = value.map(lambda v: "" if pd.isna(v) else f"{v:.{decimals}f}".replace(".", ","))
     text = text.where(~is_int, value.round().astype("Int64").astype("str"))
     text = text.where(value.notna(), "..")
     out = pd.DataFrame(

@@ -37,9 +37,12 @@ precedes it).
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import re
+import sys
 import unicodedata
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -77,6 +80,17 @@ __all__ = [
 
 
 _EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+#: Spreadsheet endings whose content is checked before reading (an HTML page or a CSV
+#: saved under such a name is reported as what it is).
+_SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
+
+#: Dates kept by default: from 2004 (Facebook's start) to tomorrow. A value outside is
+#: quarantined. Change it for a study that needs other dates, e.g.
+#: ``tabular.DATE_WINDOW = ("1990-01-01", "2030-12-31")``; ``None`` as the end means
+#: "today + 1 day".
+DATE_WINDOW: tuple[str, str | None] = ("2004-01-01", None)
+
+csv.field_size_limit(sys.maxsize)  # a 1 MB message is a message, not an error
 
 
 # --------------------------------------------------------------------------- results
@@ -156,6 +170,9 @@ class RawTable:
     delimiter: str | None
     header_row: int
     skipped: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+    #: header name as in the file → the names of its repeated columns after renaming
+    duplicate_headers: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def n_in(self) -> int:
@@ -182,16 +199,177 @@ def sniff_encoding(raw: bytes) -> str:
         return "utf-8-sig"
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
-    head = raw[:4000]
-    if len(head) >= 4 and head.count(b"\x00") > len(head) // 4:
-        even_nuls = head[0::2].count(b"\x00")
-        odd_nuls = head[1::2].count(b"\x00")
-        return "utf-16-be" if even_nuls > odd_nuls else "utf-16-le"
+    utf16 = _utf16_without_bom(raw)
+    if utf16:
+        return utf16
     try:
-        raw.decode("utf-8")
+        raw.rstrip(b"\x00").decode("utf-8")
     except UnicodeDecodeError:
         return "cp1252"
     return "utf-8"
+
+
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """UTF-16 without BOM: NUL bytes in (almost) only one of the two byte positions,
+    spread over the text — not a run of NUL padding."""
+    head = raw[:4000]
+    nuls = head.count(b"\x00")
+    if len(head) < 4 or nuls <= len(head) // 4:
+        return None
+    even, odd = head[0::2].count(b"\x00"), head[1::2].count(b"\x00")
+    if max(even, odd) < 0.9 * nuls:
+        return None
+    other = head[1::2] if even > odd else head[0::2]
+    if other.count(b"\x00") > len(other) // 10:  # both positions NUL: padding, not text
+        return None
+    return "utf-16-be" if even > odd else "utf-16-le"
+
+
+def _line_ranges(numbers: list[int]) -> str:
+    parts: list[str] = []
+    start = prev = numbers[0]
+    for n in [*numbers[1:], None]:
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        parts.append(str(start) if start == prev else f"{start}–{prev}")
+        if n is not None:
+            start = prev = n
+    return ", ".join(parts[:12]) + (" …" if len(parts) > 12 else "")
+
+
+def _cp1252(data: bytes) -> str:
+    # the five bytes cp1252 leaves undefined are read as Latin-1 (control characters)
+    return data.decode("cp1252", errors="strict") if _cp1252_ok(data) else data.decode("latin-1")
+
+
+def _cp1252_ok(data: bytes) -> bool:
+    return not any(b in data for b in (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d"))
+
+
+def decode_text(raw: bytes, display: str) -> tuple[str, str, list[str]]:
+    """Decode an export's bytes on evidence; return ``text, encoding, notes``.
+
+    BOMs decide first; UTF-16 without BOM is recognised by NUL bytes in one byte
+    position. NUL bytes at the end of a file (padding) are dropped with a note; NUL
+    bytes inside the text are an :class:`InputError` naming the line. Otherwise each
+    line is decoded as UTF-8 if it is valid UTF-8 and as cp1252 if it is not: a file
+    that is UTF-8 with a cp1252 tail (two exports pasted together) is read correctly
+    and the cp1252 lines are listed in the notes.
+
+    >>> decode_text("Bø;1\\n".encode() + "Å;2\\n".encode("cp1252"), "x.csv")[1:]
+    ('utf-8+cp1252', ['mixed encodings: line 2 is not valid UTF-8 and was read as cp1252 (the rest as UTF-8)'])
+    """
+    notes: list[str] = []
+    encoding = sniff_encoding(raw)
+    if encoding.startswith("utf-16"):
+        try:
+            return raw.decode(encoding), encoding, notes
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"the file looks like UTF-16 but is not valid UTF-16 ({exc.reason} at byte "
+                f"{exc.start})",
+                file=display,
+                expected="a text export in UTF-8, UTF-16 or cp1252",
+            ) from None
+    data = raw
+    if encoding == "utf-8-sig":
+        data = raw[3:]
+    stripped = data.rstrip(b"\x00")
+    if len(stripped) < len(data):
+        notes.append(f"{len(data) - len(stripped)} NUL bytes at the end of the file ignored")
+    if b"\x00" in stripped:
+        at = stripped.index(b"\x00")
+        raise InputError(
+            f"the file contains NUL bytes (first at byte {at}): it is damaged or not a text file",
+            file=display,
+            row=stripped[:at].count(b"\n") + 1,
+            expected="a text export (CSV/TSV)",
+        )
+    try:
+        return (
+            stripped.decode("utf-8"),
+            ("utf-8-sig" if encoding == "utf-8-sig" else "utf-8"),
+            notes,
+        )
+    except UnicodeDecodeError:
+        pass
+    lines = stripped.splitlines(keepends=True)
+    utf8_nonascii = 0
+    bad: list[int] = []
+    decoded: list[str] = []
+    for i, line in enumerate(lines, start=1):
+        try:
+            decoded.append(line.decode("utf-8"))
+            if not line.isascii():
+                utf8_nonascii += 1
+        except UnicodeDecodeError:
+            decoded.append(_cp1252(line))
+            bad.append(i)
+    if not utf8_nonascii:
+        return _cp1252(stripped), "cp1252", notes
+    several = len(bad) > 1
+    notes.append(
+        f"mixed encodings: line{'s' if several else ''} {_line_ranges(bad)} "
+        f"{'are' if several else 'is'} not valid UTF-8 and {'were' if several else 'was'} "
+        "read as cp1252 (the rest as UTF-8)"
+    )
+    return "".join(decoded), "utf-8+cp1252", notes
+
+
+def spreadsheet_problem(path: Path) -> str | None:
+    """Why a file named ``.xlsx``/``.xlsm``/``.xls`` cannot be read as a workbook, or
+    None if it looks like one (a zip with ``xl/workbook.xml``)."""
+    import zipfile
+
+    with path.open("rb") as fh:
+        head = fh.read(2048)
+    suffix = path.suffix.lower()
+    if not head:
+        return "the file is empty"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        if suffix == ".xls":
+            return (
+                "an Excel 97–2003 workbook (.xls), which kommunesm does not read; save it "
+                "as .xlsx or CSV"
+            )
+        return f"an old Office (OLE2) file, not an Excel workbook, although it ends in {suffix}"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(path) as z:
+                names = set(z.namelist())
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            return f"a damaged or truncated zip/Excel file ({exc})"
+        if "xl/workbook.xml" not in names:
+            return f"a zip archive without an Excel workbook inside, although it ends in {suffix}"
+        return None
+    low = head.lstrip().lower()
+    if low.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml", b"<head")):
+        return f"an HTML/XML page, not an Excel workbook, although it ends in {suffix}"
+    if suffix == ".xls" and b"\x00" not in head:
+        return (
+            "a text file (probably CSV/TSV) named .xls; rename it to .csv (or .tsv) and "
+            "read it again"
+        )
+    if b"\x00" not in head:
+        return f"a text file (probably CSV), not an Excel workbook, although it ends in {suffix}"
+    return f"not an Excel workbook, although it ends in {suffix}"
+
+
+def read_bytes(path: Path, display: str) -> bytes:
+    """The bytes of a file, gunzipped if it ends in ``.gz`` (a truncated or damaged
+    gzip file is an :class:`InputError`)."""
+    raw = path.read_bytes()
+    if path.name.lower().endswith(".gz"):
+        try:
+            return gzip.decompress(raw)
+        except (EOFError, OSError, zlib.error) as exc:
+            raise InputError(
+                f"the gzip file is truncated or damaged ({exc})",
+                file=display,
+                expected="a complete .gz file (download or copy it again)",
+            ) from None
+    return raw
 
 
 def _sniff_delimiter(lines: list[str]) -> str:
@@ -256,6 +434,10 @@ def _records_from_text(
     return records, list(range(1, len(records) + 1))
 
 
+_CUT = "\x00CUT:"
+_TOO_MANY = "\x00TOO_MANY:"
+
+
 def read_raw(
     path: str | Path,
     *,
@@ -293,29 +475,44 @@ def read_raw(
 
     encoding: str | None = None
     delimiter: str | None = None
-    if path.suffix.lower() in _EXCEL_SUFFIXES:
+    notes: list[str] = []
+    cut_reason: str | None = None
+    if path.suffix.lower() in _SPREADSHEET_SUFFIXES:
+        problem = spreadsheet_problem(path)
+        if problem:
+            raise InputError(problem, file=display, expected="a valid .xlsx workbook")
         try:
             sheets = pd.read_excel(
                 path, sheet_name=sheet if sheet is not None else 0, header=None, dtype=str
             )
         except Exception as exc:  # openpyxl raises many kinds
             raise InputError(
-                f"could not read the Excel file ({exc})", file=display, expected="a valid .xlsx"
+                f"could not read the Excel file ({type(exc).__name__}: {exc})",
+                file=display,
+                expected="a valid .xlsx",
             ) from None
         grid = sheets.fillna("")
         records = [[str(v) for v in row] for row in grid.itertuples(index=False, name=None)]
         numbers = list(range(1, len(records) + 1))
     else:
-        raw = path.read_bytes()
-        encoding = sniff_encoding(raw)
-        text = raw.decode(encoding, errors="strict")
+        raw = read_bytes(path, display)
+        text, encoding, notes = decode_text(raw, display)
         text = text.lstrip("\ufeff")
+        if "\n" in text and re.search(r"\r(?!\n)", text):
+            n_cr = len(re.findall(r"\r(?!\n)", text))
+            text = re.sub(r"\r(?!\n)", " ", text)
+            notes.append(f"{n_cr} bare carriage returns (CR) inside lines read as spaces")
         lines = [ln for ln in text.splitlines() if ln.strip()][:30]
         if not lines:
             raise InputError(
                 "the file has no content", file=display, expected="a header row and data rows"
             )
         delimiter = _sniff_delimiter(lines)
+        if text and not text.endswith(("\n", "\r")):
+            if text.count('"') % 2:
+                cut_reason = "the file ends inside a quoted field: this row is cut short"
+            else:
+                cut_reason = "the file ends in the middle of this row (no line end)"
         records, numbers = _records_from_text(text, delimiter, display)
 
     wanted = set(header_names)
@@ -340,21 +537,31 @@ def read_raw(
         raise InputError("the file has no header row", file=display, row=1, expected="column names")
     header = _dedupe_headers(records[header_idx])
     width = len(header)
+    duplicates: dict[str, list[str]] = {}
+    for original, renamed in zip(records[header_idx], header, strict=True):
+        key = str(original).replace("\ufeff", "").strip()
+        if key and key != renamed:
+            duplicates.setdefault(key, [key]).append(renamed)
 
     body: list[list[str]] = []
     body_rows: list[int] = []
-    for record, number in zip(records[header_idx + 1 :], numbers[header_idx + 1 :], strict=True):
+    data_records = records[header_idx + 1 :]
+    last = len(data_records) - 1
+    for i, (record, number) in enumerate(zip(data_records, numbers[header_idx + 1 :], strict=True)):
         if not any(str(c).strip() for c in record):
             skipped.append({"source_row": number, "reason": "blank row"})
             continue
+        cut = cut_reason if i == last else None
         if len(record) < width:
             record = list(record) + [""] * (width - len(record))
         elif len(record) > width:
             extra = record[width:]
             if any(str(c).strip() for c in extra):
-                record = list(record[:width]) + ["\x00TOO_MANY:" + str(len(record))]
+                record = list(record[:width]) + [_TOO_MANY + str(len(record))]
             else:
                 record = list(record[:width])
+        if cut:
+            record = list(record[:width]) + [_CUT + cut]
         body.append(list(record))
         body_rows.append(number)
 
@@ -370,6 +577,8 @@ def read_raw(
         delimiter=delimiter,
         header_row=numbers[header_idx],
         skipped=skipped_frame(skipped),
+        notes=notes,
+        duplicate_headers=duplicates,
     )
 
 
@@ -461,6 +670,8 @@ def drop_description_row(raw: RawTable, numeric_columns: Iterable[str]) -> RawTa
             delimiter=raw.delimiter,
             header_row=raw.header_row,
             skipped=skipped,
+            notes=raw.notes,
+            duplicate_headers=raw.duplicate_headers,
         )
     return raw
 
@@ -532,6 +743,7 @@ def parse_numbers(values: pd.Series, *, decimal: str = ".") -> tuple[pd.Series, 
     if slow.any():
         numbers.loc[slow] = _parse_numbers_slow(s[slow], decimal)
     numbers = numbers.where(~missing)
+    numbers = numbers.where(np.isfinite(numbers.fillna(0)))  # 1e400 is not a number we keep
     bad = ~missing & numbers.isna()
     return numbers, bad
 
@@ -571,6 +783,9 @@ def _parse_numbers_slow(s: pd.Series, decimal: str) -> pd.Series:
     return numbers.astype("float64")
 
 
+_OVERFLOW = "integer overflow: larger than 9223372036854775807 (the largest count stored)"
+
+
 def parse_counts(
     values: pd.Series, *, decimal: str = "."
 ) -> tuple[pd.Series, pd.Series, pd.Series]:
@@ -584,8 +799,24 @@ def parse_counts(
     reason = pd.Series("", index=values.index, dtype="str")
     reason = reason.mask(bad, "expected a whole number, got text that is not a number")
     reason = reason.mask(fractional, "expected a whole number, got a fraction")
-    counts = numbers.where(~fractional).round().astype("Int64")
-    return counts, bad | fractional, reason
+    big = numbers.abs() >= 2.0**53  # beyond float64's exact integers
+    too_big = pd.Series(False, index=values.index)
+    if bad.any():  # 1e400 and "inf" parse to infinity, which is not kept
+        text = values.astype("str").str.strip()
+        infinite = bad & text.str.contains(
+            r"^[-+]?(?:inf|\d[\d.,]*e\+?\d{3,})", case=False, na=False
+        )
+        reason = reason.mask(infinite, _OVERFLOW)
+    counts = numbers.where(~fractional & ~big).round().astype("Int64")
+    for idx in big[big].index:  # rare: parsed exactly from the text, or quarantined
+        digits = re.sub(r"[\s\u00a0\u202f.,']", "", str(values.at[idx]).strip())
+        value = int(digits) if re.fullmatch(r"[-+]?\d+", digits) else None
+        if value is None or abs(value) >= 2**63 or float(value) != numbers.at[idx]:
+            too_big.at[idx] = True
+            reason.at[idx] = _OVERFLOW
+        else:
+            counts.at[idx] = value
+    return counts, bad | fractional | too_big, reason
 
 
 #: Zone abbreviations seen in exports, as fixed UTC offsets (hours). A standard-time
@@ -715,6 +946,16 @@ def parse_datetimes(
         utc = naive[with_abbr] - pd.to_timedelta(offsets, unit="h")
         result.loc[with_abbr] = utc.dt.tz_localize("UTC")
     plain = naive_mask & ~known_abbr & naive.notna()
+    # a bare date is that calendar date (00:00 Oslo), not midnight in another zone
+    date_only = plain & body.str.fullmatch(
+        r"\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{4}|\d{1,2}/\d{1,2}/\d{4}", na=False
+    )
+    if date_only.any():
+        local_dates = naive[date_only].dt.tz_localize(
+            schema.TZ, ambiguous="NaT", nonexistent="shift_forward"
+        )
+        result.loc[date_only] = local_dates.dt.tz_convert("UTC")
+        plain &= ~date_only
     if plain.any():
         local = naive[plain].dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
         dst = local.isna()
@@ -725,7 +966,9 @@ def parse_datetimes(
 
     bad = ~missing & result.isna()
     reason = reason.mask(bad & (reason == ""), "expected a date and time (e.g. 2013-04-02 10:15)")
-    return result.dt.tz_convert(schema.TZ), bad, reason
+    stamps = result.dt.tz_convert(schema.TZ)
+    stamps.attrs["date_only"] = int(date_only.sum())
+    return stamps, bad, reason
 
 
 def parse_dates(values: pd.Series, *, dayfirst: bool | None = None) -> tuple[pd.Series, pd.Series]:
@@ -807,6 +1050,29 @@ def _typed_extra(values: pd.Series, decimal: str) -> pd.Series:
     return numbers
 
 
+#: Canonical columns that identify a person, per table (hashed unless already pseudonyms).
+PERSON_ID_COLUMNS: Mapping[str, tuple[str, ...]] = {
+    "comments": ("author_id",),
+    "activity": ("actor_id",),
+}
+#: Canonical columns holding citizens' free text (scrubbed of personal data).
+FREE_TEXT_COLUMNS: Mapping[str, tuple[str, ...]] = {
+    "comments": ("message",),
+    "activity": ("text",),
+}
+_PSEUDONYM = r"^(?:p_[0-9a-f]{16}|page:.+)$"
+
+
+def pseudonymise_ids(values: pd.Series) -> pd.Series:
+    """Person ids with every value that is not already a kommunesm pseudonym (``p_`` +
+    16 hex digits, or ``page:<page id>`` for the page itself) replaced by its pseudonym."""
+    s = values.astype("str")
+    done = s.str.match(_PSEUDONYM, na=False) | s.isna()
+    if bool(done.all()):  # nothing to hash: no key needed
+        return s
+    return s.where(done, privacy.pseudonymise(s.where(~done)))
+
+
 _PARSERS: dict[str, str] = {
     "count": "count",
     "number": "number",
@@ -814,6 +1080,126 @@ _PARSERS: dict[str, str] = {
     "date": "date",
     "bool": "bool",
 }
+
+
+def _date_window(window: tuple[str, str | None] | None) -> tuple[pd.Timestamp, pd.Timestamp]:
+    first, last = window or DATE_WINDOW
+    start = pd.Timestamp(first)
+    end = (
+        pd.Timestamp(last)
+        if last is not None
+        else pd.Timestamp.now(tz=schema.TZ).tz_localize(None).normalize() + pd.Timedelta(days=1)
+    )
+    return start, end
+
+
+def _outside(parsed: pd.Series, window: tuple[pd.Timestamp, pd.Timestamp]) -> pd.Series:
+    values = parsed
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        values = values.dt.tz_convert(schema.TZ).dt.tz_localize(None)
+    day = values.dt.normalize()
+    return (day.notna() & ((day < window[0]) | (day > window[1]))).fillna(False).astype(bool)
+
+
+def day_month_order(
+    values: pd.Series, *, column: str = "?", file: str | None = None
+) -> tuple[bool | None, str]:
+    """Decide from the data whether ``a/b/yyyy`` dates in one column are day/month.
+
+    Returns ``(dayfirst, evidence)``: True when some first field is above 12 (and no
+    second field is), False for the reverse, None when no value decides (the format's
+    documented order is then used). Values that point both ways make the column
+    ambiguous: :class:`InputError` naming the column and an example of each.
+
+    >>> day_month_order(pd.Series(["13/02/2013", "01/02/2013"]), column="Posted")[0]
+    True
+    """
+    s = values.astype("str").str.strip()
+    parts = s.str.extract(r"^(\d{1,2})/(\d{1,2})/\d{2,4}")
+    first = pd.to_numeric(parts[0], errors="coerce")
+    second = pd.to_numeric(parts[1], errors="coerce")
+    day_first = first > 12
+    month_first = second > 12
+    if day_first.any() and month_first.any():
+        a, b = s[day_first].iloc[0], s[month_first].iloc[0]
+        raise InputError(
+            f"the dates in this column are written both day/month ({a!r}, "
+            f"{int(day_first.sum())} values) and month/day ({b!r}, {int(month_first.sum())} "
+            "values); kommunesm cannot tell which order the other values use",
+            file=file,
+            column=column,
+            expected="one order in the whole column (or ISO dates, 2013-04-02)",
+        )
+    if day_first.any():
+        return True, (
+            f"column {column!r}: dates read as day/month because {int(day_first.sum())} "
+            f"values such as {s[day_first].iloc[0]!r} have a first field above 12"
+        )
+    if month_first.any():
+        return False, (
+            f"column {column!r}: dates read as month/day because {int(month_first.sum())} "
+            f"values such as {s[month_first].iloc[0]!r} have a second field above 12"
+        )
+    return None, ""
+
+
+_CODE_TYPOS = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "S": "5", "B": "8"})
+
+
+def check_municipality_codes(codes: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Flag municipality codes that are not codes SSB used 1994–2024.
+
+    Returns ``(unknown, reason)``; the reason names candidates where one is likely (a
+    letter O typed for a zero: ``03O1`` → ``0301``).
+    """
+    from kommunesm import registry
+    from kommunesm.errors import UnknownMunicipalityError
+
+    s = codes.astype("str").str.strip()
+    missing = s.isna() | s.str.lower().isin(NA_TOKENS)
+    unknown = pd.Series(False, index=s.index)
+    reason = pd.Series("", index=s.index, dtype="str")
+    for code in pd.unique(s[~missing]):
+        try:
+            registry.to_2024_candidates(code)
+            continue
+        except (UnknownMunicipalityError, ValueError) as exc:
+            message = str(exc)
+        fixed = str(code).translate(_CODE_TYPOS)
+        candidates = []
+        if fixed != code:
+            try:
+                registry.to_2024_candidates(fixed)
+                candidates.append(fixed)
+            except (UnknownMunicipalityError, ValueError):
+                pass
+        text = "unknown municipality code: " + message
+        if candidates:
+            text += f"; did you mean {', '.join(candidates)}?"
+        hit = s == code
+        unknown |= hit
+        reason = reason.mask(hit, text)
+    return unknown, reason
+
+
+def ambiguous_municipality_names(names: pd.Series) -> list[str]:
+    """Notes for page names that match several municipalities (Våler, Herøy, Nes, Bø,
+    Os, Sande …), with the candidates, when the file gives no municipality code."""
+    from kommunesm import registry
+    from kommunesm.errors import AmbiguousMunicipalityError, UnknownMunicipalityError
+
+    notes = []
+    for name in pd.unique(names.dropna().astype("str")):
+        try:
+            registry.match_name(name)
+        except AmbiguousMunicipalityError as exc:
+            notes.append(
+                f"page name {name!r} matches several municipalities ({', '.join(exc.candidates)}); "
+                "give 'kommunenummer' (or a county) to choose"
+            )
+        except (UnknownMunicipalityError, ValueError):
+            continue
+    return notes
 
 
 def build_table(
@@ -830,6 +1216,7 @@ def build_table(
     durations: Iterable[str] = (),
     required_sources: Iterable[str | tuple[str, ...]] = (),
     meta: Mapping[str, Any] | None = None,
+    date_window: tuple[str, str | None] | None = None,
 ) -> LoadResult:
     """Turn a :class:`RawTable` into a validated canonical table plus quarantine.
 
@@ -859,6 +1246,9 @@ def build_table(
     required_sources : iterable of str or tuple, default ()
         Canonical columns that the file itself must provide (a tuple means "at least
         one of"); a missing one raises :class:`InputError` naming the aliases accepted.
+    date_window
+        ``(first, last)`` dates kept (default :data:`DATE_WINDOW`); dates outside are
+        quarantined.
 
     Returns
     -------
@@ -915,7 +1305,35 @@ def build_table(
                     index=n.index,
                 )
             )
+        cut = frame["\x00overflow"].astype("str").str.startswith(_CUT, na=False)
+        if cut.any():
+            why = frame.loc[cut, "\x00overflow"].str.replace(_CUT, "", regex=False)
+            problems.append(pd.DataFrame({"column": "(row)", "value": "", "reason": why}))
         frame = frame.drop(columns="\x00overflow")
+
+    notes = list(raw.notes)
+    for source in set(mapping.values()):
+        twins = raw.duplicate_headers.get(source)
+        if not twins:
+            continue
+        cols = [c for c in twins if c in frame.columns]
+        differs = [c for c in cols[1:] if not frame[c].fillna("").equals(frame[source].fillna(""))]
+        positions = [list(frame.columns).index(c) + 1 for c in cols]
+        if differs:
+            raise InputError(
+                f"{len(cols)} columns are called {source!r} (columns "
+                f"{', '.join(map(str, positions))}) and hold different values; kommunesm "
+                "cannot tell which one is meant",
+                file=display,
+                row=raw.header_row,
+                column=source,
+                expected="each column name once (rename or delete the extra column)",
+            )
+        notes.append(
+            f"columns {', '.join(map(str, positions))} are all called {source!r} and hold the "
+            "same values; the first is used"
+        )
+    window = _date_window(date_window)
 
     for canonical, source in mapping.items():
         f = fields.get(canonical)
@@ -933,12 +1351,31 @@ def build_table(
         elif kind == "number":
             parsed, bad = parse_numbers(values, decimal=decimal)
             note(bad, source, "expected a number")
-        elif kind == "datetime":
-            parsed, bad, why = parse_datetimes(values, tz=tz, dayfirst=dayfirst)
+        elif kind in ("datetime", "date"):
+            order = dayfirst
+            if order is None:
+                order, evidence = day_month_order(values, column=source, file=display)
+                if evidence:
+                    notes.append(evidence)
+            if kind == "datetime":
+                parsed, bad, why = parse_datetimes(values, tz=tz, dayfirst=order)
+                n_dates = int(parsed.attrs.get("date_only", 0))
+                if n_dates:
+                    notes.append(
+                        f"column {source!r}: {n_dates} values are dates without a time; kept as "
+                        f"that date (00:00 {schema.TZ}), not shifted from another zone"
+                    )
+            else:
+                parsed, bad = parse_dates(values, dayfirst=order)
+                why = "expected a date (e.g. 2013-04-02)"
             note(bad, source, why)
-        elif kind == "date":
-            parsed, bad = parse_dates(values, dayfirst=dayfirst)
-            note(bad, source, "expected a date (e.g. 2013-04-02)")
+            outside = _outside(parsed, window) & ~bad
+            note(
+                outside,
+                source,
+                f"date outside the plausible window {window[0]:%Y-%m-%d} – {window[1]:%Y-%m-%d} "
+                "(kommunesm.io.tabular.DATE_WINDOW)",
+            )
         elif kind == "bool":
             parsed, bad = parse_bools(values)
             note(bad, source, "expected true/false, yes/no or 1/0")
@@ -960,11 +1397,40 @@ def build_table(
     extras = [c for c in frame.columns if c not in mapped_sources and c not in out.columns]
     for col in extras:
         out[col] = _typed_extra(frame[col], decimal)
-    personal = [c for c in extras if c.strip().casefold() in privacy.PERSONAL_COLUMNS]
-    if personal:
-        salt = privacy.get_salt()
-        for col in personal:
-            out[col] = privacy.pseudonymise(out[col], salt=salt)
+    personal = [c for c in extras if privacy.is_personal_column(c)]
+    for col in personal:
+        out[col] = privacy.pseudonymise(out[col].astype("str"))
+    # person ids in every input shape (canonical files too): a value that is not
+    # already a kommunesm pseudonym is hashed
+    if table == "comments" and {"author_id", "is_page_reply", "page_id"} <= set(out.columns):
+        # the page's own replies are the page, never a citizen
+        page = out["is_page_reply"].astype("str").str.strip().str.lower().isin(["true", "1"])
+        out["author_id"] = out["author_id"].mask(page, "page:" + out["page_id"].astype("str"))
+    for col in PERSON_ID_COLUMNS.get(table, ()):
+        if col in out.columns:
+            out[col] = pseudonymise_ids(out[col])
+    # citizens' free text
+    for col in FREE_TEXT_COLUMNS.get(table, ()):
+        if col in out.columns and not (meta or {}).get("scrubbed"):
+            out[col] = privacy.scrub_text(out[col])
+
+    if "kommunenummer" in out.columns:
+        codes = out["kommunenummer"]
+        unknown, why = check_municipality_codes(codes)
+        if unknown.any():
+            idx = unknown[unknown].index
+            problems.append(
+                pd.DataFrame(
+                    {
+                        "column": mapping.get("kommunenummer", "kommunenummer"),
+                        "value": codes[idx].astype("str"),
+                        "reason": why[idx],
+                    },
+                    index=idx,
+                )
+            )
+    elif table == "pages" and "name" in out.columns:
+        notes += ambiguous_municipality_names(out["name"])
 
     out = schema.coerce_dtypes(out, table)
 
@@ -972,6 +1438,11 @@ def build_table(
     pre = schema.quarantine_frame()
     if problems:
         allp = pd.concat(problems)
+        personal_sources = {mapping[c] for c in PERSON_ID_COLUMNS.get(table, ()) if c in mapping}
+        personal_sources |= {c for c in frame.columns if privacy.is_personal_column(c)}
+        hide = allp["column"].isin(personal_sources)
+        allp["value"] = allp["value"].mask(hide, "[personopplysning fjernet]")
+        allp["value"] = privacy.scrub_text(allp["value"].astype("str"))
         grouped = allp.groupby(level=0, sort=True).agg(
             {"column": "; ".join, "value": "; ".join, "reason": "; ".join}
         )
@@ -1001,6 +1472,7 @@ def build_table(
         "columns_mapped": dict(mapping),
         "columns_kept_unmapped": extras,
         "columns_pseudonymised": personal,
+        "notes": notes,
     }
     info.update(meta or {})
     return LoadResult(

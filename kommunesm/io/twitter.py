@@ -939,7 +939,7 @@ def _deriver(
         helpers = ["actor_name", "display_name", "is_retweet", "is_quote", "tweet_type"]
         out = out.drop(columns=[c for c in helpers + ["_retweet", "_reply"] if c in out.columns])
         out["_manual_rt"] = manual
-        info.update({"community": name, "community_from": source})
+        info.update({"community": name, "community_from": source, "scrubbed": True})
         return out
 
     return derive

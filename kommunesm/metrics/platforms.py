@@ -15,7 +15,7 @@ Definitions
   shares per post per 1,000 followers. Followers are the last value in ``page_days``
   in the period, else the largest ``followers_at_posting`` of the account's posts.
   Retweets (``type == "retweet"``) are left out: their public metrics are the original
-  post's. Per municipality (:func:`municipality_engagement`) the accounts of one
+  post's; so are citizens' posts on a page's wall (``author_kind == "visitor"``). Per municipality (:func:`municipality_engagement`) the accounts of one
   municipality are pooled: all interactions / all posts / all followers × 1000, and the
   platforms are listed.
 * **Reactions by type** (:func:`reactions_by_type`): sums and shares of the
@@ -33,6 +33,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
+from kommunesm.metrics import wall
 
 __all__ = [
     "DEFINITION_CHANGES",
@@ -243,6 +245,15 @@ def _platform(posts: pd.DataFrame, pages: pd.DataFrame | None) -> pd.Series:
     return own.fillna("facebook").astype("str")
 
 
+def _own_posts(posts: pd.DataFrame) -> pd.DataFrame:
+    """The accounts' own posts: citizens' wall posts (:func:`kommunesm.metrics.wall.page_posts`)
+    and retweets (their public metrics are the original post's) left out."""
+    own = wall.page_posts(posts)
+    if "type" in own.columns:
+        own = own[own["type"].astype("str").fillna("") != "retweet"]
+    return own
+
+
 def account_followers(posts: pd.DataFrame, page_days: pd.DataFrame | None = None) -> pd.Series:
     """Followers per account (``page_id``): the last ``page_days`` value, else the
     largest ``followers_at_posting``; missing when neither is known.
@@ -306,9 +317,7 @@ def platform_engagement(
         ``engagement_per_1000`` (Bonsón et al. 2015, E), ``likes_per_post``,
         ``comments_per_post``, ``shares_per_post``.
     """
-    frame = posts.assign(platform=_platform(posts, pages))
-    if "type" in frame.columns:
-        frame = frame[frame["type"].astype("str").fillna("") != "retweet"]
+    frame = _own_posts(posts.assign(platform=_platform(posts, pages)))
     frame = frame.assign(
         _inter=_interactions(frame),
         _likes=frame["likes"].astype("Float64"),
@@ -463,7 +472,7 @@ def video_views(
                 "views_per_1000_followers",
             ]
         )
-    frame = posts.assign(platform=_platform(posts, pages))
+    frame = _own_posts(posts.assign(platform=_platform(posts, pages)))
     frame = frame[frame["views"].notna()].assign(_views=lambda f: f["views"].astype("float64"))
     table = (
         frame.groupby(["page_id", "platform"])

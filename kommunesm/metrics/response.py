@@ -306,6 +306,18 @@ def with_question_flags(frame: pd.DataFrame, kind: str = "comments") -> pd.DataF
 
     Detection runs once, when the canonical table is written, so that the metrics (and
     their SQL on DuckDB or Spark) read flags instead of applying a regular expression.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A canonical comments or posts table.
+    kind : {"comments", "posts"}, default "comments"
+        Which table ``frame`` is.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``frame`` with the two columns added (or replaced).
     """
     flags = question_flags(frame, kind=kind)
     return frame.assign(
@@ -322,6 +334,18 @@ def question_flags(table: object, *, kind: str = "comments") -> np.ndarray:
     flags are trusted as they are), else detected now: for ``kind="comments"`` :func:`detect_questions`
     (page replies are never questions), for ``kind="posts"``
     :func:`detect_visitor_questions` (only citizens' wall posts).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame or pyarrow.Table
+        A comments or posts table.
+    kind : {"comments", "posts"}, default "comments"
+        Which table ``table`` is.
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean flags, one per row.
     """
     import pyarrow as pa
 

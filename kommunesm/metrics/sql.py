@@ -453,6 +453,18 @@ def calendar_table(first_year: int, last_year: int, *, country: str = "NO") -> p
     :func:`kommunesm.metrics.response.working_minutes_between`,
     :func:`~kommunesm.metrics.response.office_minutes_between` and
     :func:`~kommunesm.metrics.response.same_working_day_deadline`.
+
+    Parameters
+    ----------
+    first_year, last_year : int
+        The first and last calendar year covered (inclusive).
+    country : str, default "NO"
+        Country code of the public holidays (``holidays`` package).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per day with the columns above.
     """
     from kommunesm.metrics.response import _holiday_array
 
@@ -485,6 +497,18 @@ def tz_table(first_us: int, last_us: int, tz: str = TZ) -> pd.DataFrame:
     start, µs), ``switch_us`` (the instant of the day's offset change, or the next
     midnight) and ``off1`` (the offset after it). Offsets are sampled hourly: zones whose
     changes fall on the hour (Europe/Oslo: 01:00 UTC) are exact.
+
+    Parameters
+    ----------
+    first_us, last_us : int
+        The first and last instant to cover, microseconds since the epoch (UTC).
+    tz : str, default "Europe/Oslo"
+        The IANA time zone.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per UTC day with ``utc_day``, ``off0``, ``switch_us`` and ``off1``.
     """
     d0 = int(first_us // _US_PER_DAY) - 2
     d1 = int(last_us // _US_PER_DAY) + 2
@@ -539,7 +563,36 @@ def metric_sql(
     few_hours: float = 3.0,
     dialect: str = "duckdb",
 ) -> str:
-    """:data:`METRIC_SQL` with its parameters filled in, in ``dialect`` (via sqlglot)."""
+    """:data:`METRIC_SQL` with its parameters filled in, in ``dialect`` (via sqlglot).
+
+    Parameters
+    ----------
+    first_no, last_no : int
+        First and last day of the period (days since 1970-01-01).
+    bounded : bool
+        Whether the period was given (else it is the data's own span).
+    n_days : int
+        Length of the period in days.
+    has_posts, has_days, has_resp : bool
+        Whether posts, page-days and question/response rows are present.
+    dated, posts_dated, any_page_posts : bool
+        Whether comments and posts carry timestamps, and whether any page post exists.
+    engagement : str, default "daily"
+        Engagement-rate variant that ranks the pages (see :func:`~kommunesm.metrics.page_table`).
+    questions : tuple of str, default ("comment", "visitor_post")
+        Which questions count.
+    office_hours : tuple, default ("08:00", "15:45")
+        Opening and closing time of the office clock.
+    few_hours : float, default 3.0
+        "Within a few hours", in office hours.
+    dialect : str, default "duckdb"
+        SQL dialect of the result (sqlglot name).
+
+    Returns
+    -------
+    str
+        The SQL text.
+    """
     from kommunesm.metrics.response import WORKDAY_LIMIT_MINUTES, _office_bounds
 
     opening, closing = _office_bounds(office_hours)
@@ -578,8 +631,23 @@ def metric_sql(
 
 
 def transpile(sql: str, dialect: str = "spark") -> str:
-    """DuckDB SQL → ``dialect`` with sqlglot; decimal literals become doubles (Spark reads
-    ``7.0`` as a DECIMAL, and decimal division would round where DuckDB does not)."""
+    """DuckDB SQL → ``dialect`` with sqlglot.
+
+    Decimal literals become doubles (Spark reads ``7.0`` as a DECIMAL, and decimal
+    division would round where DuckDB does not).
+
+    Parameters
+    ----------
+    sql : str
+        DuckDB SQL text.
+    dialect : str, default "spark"
+        Target dialect (sqlglot name).
+
+    Returns
+    -------
+    str
+        The SQL in ``dialect``.
+    """
     import sqlglot
     from sqlglot import exp
 
@@ -871,8 +939,37 @@ def page_table_sql(
     Each input may be a pandas DataFrame, a pyarrow Table, a path to a Parquet file, or
     None. Only the per-page table comes back to pandas. ``memory_limit`` (e.g. ``"1GB"``)
     and ``threads`` configure DuckDB (which spills to disk beyond the limit); ``spark`` is
-    the SparkSession for ``engine="spark"``. Arguments as for
-    :func:`~kommunesm.metrics.page_table`.
+    the SparkSession for ``engine="spark"``.
+
+    Parameters
+    ----------
+    pages, page_days, posts, comments : DataFrame, pyarrow.Table, path or None
+        The canonical tables.
+    start, end : date-like, optional
+        The period (as for :func:`~kommunesm.metrics.page_table`).
+    country : str, default "NO"
+        Country of the public holidays.
+    engagement : str, default "daily"
+        Engagement-rate variant.
+    questions : tuple of str, default ("comment", "visitor_post")
+        Which questions count.
+    office_hours : tuple, default ("08:00", "15:45")
+        Opening and closing time of the office clock.
+    few_hours : float, default 3.0
+        "Within a few hours", in office hours.
+    engine : {"duckdb", "spark"}, default "duckdb"
+        Which engine runs the SQL.
+    spark : pyspark.sql.SparkSession, optional
+        The session for ``engine="spark"``.
+    memory_limit : str, optional
+        DuckDB memory limit, e.g. ``"1GB"``.
+    threads : int, optional
+        DuckDB threads.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per page, the columns of :func:`~kommunesm.metrics.page_table`.
     """
     from kommunesm.metrics.table import EXTRA_COLUMNS, GAMBIT_METRICS
 

@@ -663,16 +663,18 @@ def page_table(
     office_hours : tuple, default ('08:00', '15:45')
     few_hours : float, default 3.0
         Office clock of KS Veikart's norm (:func:`kommunesm.metrics.response.response_times`).
-    engine
+    engine : {"duckdb", "pandas", "spark"}, default "duckdb"
         ``"duckdb"`` (default: the SQL of :mod:`kommunesm.metrics.sql` in embedded DuckDB;
         the inputs may then also be pyarrow Tables or Parquet paths, and only the per-page
         table enters pandas), ``"pandas"`` (the reference implementation, equal column for
         column) or ``"spark"`` (the same SQL transpiled by sqlglot and run on ``spark``, a
         SparkSession; the ``kommunesm[spark]`` extra).
-    spark
+    spark : pyspark.sql.SparkSession, optional
         The SparkSession for ``engine="spark"``.
-    memory_limit, threads
-        DuckDB settings (e.g. ``memory_limit="1GB"``; beyond it DuckDB spills to disk).
+    memory_limit : str, optional
+        DuckDB memory limit.
+    threads : int, optional
+        DuckDB threads (and ``memory_limit="1GB"`` style limits: beyond it DuckDB spills to disk).
 
     Returns
     -------

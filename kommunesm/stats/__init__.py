@@ -11,6 +11,8 @@ The package is a lower layer: it imports nothing from :mod:`kommunesm.io`,
 * :mod:`~kommunesm.stats.inference` — correlations, proportions, group comparisons,
   Fisher / chi-square tests, p-value adjustment;
 * :mod:`~kommunesm.stats.models` — OLS, negative binomial, GLMs and their diagnostics;
+* :mod:`~kommunesm.stats.mixed` — mixed models (municipality random effects) and GEE for
+  the page-year panel;
 * :mod:`~kommunesm.stats.consistency` — consistency of published percentages (GRIM);
   :mod:`~kommunesm.stats.factchecks` — published numbers checked against each other;
 * :mod:`~kommunesm.stats.survey` — survey answer tables with Wilson intervals;
@@ -51,6 +53,7 @@ from kommunesm.stats.inference import (
     proportion_ci,
     two_proportions,
 )
+from kommunesm.stats.mixed import MODEL_COLUMNS, describe_mixed, mixed_model
 from kommunesm.stats.models import (
     ModelResult,
     describe_regression,
@@ -70,6 +73,7 @@ from kommunesm.stats.survey import (
 )
 
 __all__ = [
+    "MODEL_COLUMNS",
     "ROUNDING_RULES",
     "ModelResult",
     "adjust_pvalues",
@@ -85,6 +89,7 @@ __all__ = [
     "FACT_CHECKS",
     "FactCheck",
     "fact_checks",
+    "describe_mixed",
     "describe_regression",
     "describe_survey_table",
     "describe_two_proportions",
@@ -94,6 +99,7 @@ __all__ = [
     "grim",
     "grim_counts",
     "grim_table",
+    "mixed_model",
     "nearest_consistent_n",
     "negbin",
     "numeric_summary",
