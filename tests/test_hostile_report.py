@@ -226,8 +226,9 @@ def test_no_planted_personal_data_in_the_site(built):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="known leak: posts.message is not scrubbed; in comments.message a bare numeric id "
-    "('555001') and a handle without '@' ('ola.hansen.77') pass the scrubber",
+    reason="known leak: posts.message is not scrubbed; in comments.message and survey "
+    "answers a bare numeric id ('555001'), and in comments a handle without '@' "
+    "('ola.hansen.77'), pass the scrubber",
 )
 def test_no_planted_personal_data_in_processed_or_quarantine(built):
     found = _planted_in(built["processed"])
