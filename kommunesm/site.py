@@ -116,6 +116,21 @@ bibtex_reference_style = "author_year"
 bibtex_default_style = "plain"
 numfig = True
 suppress_warnings = ["myst.header", "mystnb.unknown_mime_type", "misc.highlighting_failure"]
+
+
+def _escape_titles(app, pagename, templatename, context, doctree):
+    # sphinx-book-theme puts the page title into its print header as plain text
+    # (``<h1>{{{{ pagetitle }}}}</h1>``, no autoescape); a profile page is titled with a
+    # page name from data, so escape it (Markup: not escaped twice).
+    from markupsafe import escape
+
+    for key in ("pagetitle", "root_title"):
+        if isinstance(context.get(key), str):
+            context[key] = escape(context[key])
+
+
+def setup(app):
+    app.connect("html-page-context", _escape_titles, priority=900)
 """
 
 
@@ -484,7 +499,7 @@ def write_profiles(
             f"- **{_md(k)}:** {_md(v if isinstance(v, str) else narrate.value(v))}"
             for k, v in facts
         ]
-        lines += ["", profiles.describe(prof, page_id), ""]
+        lines += ["", _md(profiles.describe(prof, page_id)), ""]  # holds the page name
         head = [
             _("Måltall"),
             str(info.year),
