@@ -35,12 +35,8 @@ import numpy as np
 import pandas as pd
 
 from kommunesm.errors import InputError
-from kommunesm.metrics.table import (
-    ENGAGEMENT_VARIANTS,
-    GAMBIT_METRICS,
-    build_atoms,
-    gambit_arrays,
-)
+from kommunesm.metrics.columns import ENGAGEMENT_VARIANTS, GAMBIT_METRICS
+from kommunesm.metrics.table import build_atoms, gambit_arrays
 
 __all__ = [
     "ASCENDING_DEFAULT",
@@ -921,7 +917,7 @@ def engagement_variant_ranks(
         ``engagement_rate_per_post``).
     variants : sequence of str, optional
         Variants to rank under (keys of
-        :data:`kommunesm.metrics.table.ENGAGEMENT_VARIANTS`).
+        :data:`kommunesm.metrics.columns.ENGAGEMENT_VARIANTS`).
     reference : str, default 'daily'
         The variant places are counted from (default ``"daily"``, Socialbakers' and the
         ranking's default).

@@ -117,13 +117,6 @@ def test_lower_layers_import_no_higher_ones(layer):
     assert not offenders, "\n".join(offenders)
 
 
-#: Cycles on main when this test landed, each through a function-level import; the list
-#: only shrinks (the lib branch breaks the schemes one: the scheme registry in the catalogue). A new cycle fails the test, and so does a fixed one left here.
-KNOWN_CYCLES = {
-    "kommunesm.metrics.table -> kommunesm.metrics.sql -> kommunesm.metrics.table",
-}
-
-
 def test_no_import_cycles():
     cycles = []
     state: dict[str, int] = {}  # 1 = on the stack, 2 = done
@@ -142,10 +135,7 @@ def test_no_import_cycles():
     for module in sorted(GRAPH):
         if module not in state:
             visit(module, [])
-    new = sorted(set(cycles) - KNOWN_CYCLES)
-    assert not new, "import cycles:\n" + "\n".join(new)
-    fixed = sorted(KNOWN_CYCLES - set(cycles))
-    assert not fixed, "fixed cycles still listed in KNOWN_CYCLES:\n" + "\n".join(fixed)
+    assert not cycles, "import cycles:\n" + "\n".join(sorted(set(cycles)))
 
 
 def test_the_check_sees_imports():

@@ -18,14 +18,14 @@ the entries are in ``references/references.bib``).
 """
 
 from kommunesm.metrics import activity, engagement, quality, response, wall
-from kommunesm.metrics.table import (
+from kommunesm.metrics.columns import (
     COLUMN_DEFINITIONS,
     ENGAGEMENT_VARIANTS,
     EXTRA_COLUMNS,
     GAMBIT_METRICS,
     describe_columns,
-    page_table,
 )
+from kommunesm.metrics.table import page_table
 
 __all__ = [
     "COLUMN_DEFINITIONS",

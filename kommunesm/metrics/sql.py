@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from kommunesm.metrics import _period
+from kommunesm.metrics.columns import EXTRA_COLUMNS, GAMBIT_METRICS
 
 __all__ = [
     "METRIC_SQL",
@@ -971,8 +972,6 @@ def page_table_sql(
     pandas.DataFrame
         One row per page, the columns of :func:`~kommunesm.metrics.page_table`.
     """
-    from kommunesm.metrics.table import EXTRA_COLUMNS, GAMBIT_METRICS
-
     comments = _with_flags(comments, "comments")
     posts = _with_flags(posts, "posts")
     n = {t: _count_rows(x) for t, x in (("posts", posts), ("page_days", page_days))}
