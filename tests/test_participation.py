@@ -9,11 +9,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import SHARED
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats as sps
 
+from conftest import SHARED
 from kommunesm import participation as P
 from kommunesm import plots
 from kommunesm.errors import InputError

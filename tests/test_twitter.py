@@ -9,8 +9,8 @@ import shutil
 
 import pandas as pd
 import pytest
-from conftest import FIXTURES
 
+from conftest import FIXTURES
 from kommunesm.errors import InputError
 from kommunesm.io import detect, privacy, twitter
 from kommunesm.io.dataset import read_dataset
