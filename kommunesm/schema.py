@@ -28,9 +28,34 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from kommunesm.errors import InputError
+
+
+def _import_pandera():
+    """``import pandera.pandas`` without pandera importing ``pyspark.pandas``.
+
+    pandera imports ``pyspark.pandas`` at import time whenever pyspark is installed
+    (``kommunesm[spark]``), only to patch its own typing for pandas-on-Spark, which
+    kommunesm does not use. That import costs about half a second in every process
+    (every report chapter's kernel) and prints a pandas-version FutureWarning. Marking
+    the module unavailable for the duration of the import skips it; a session that
+    has already imported ``pyspark.pandas`` is left as it is.
+    """
+    import sys
+
+    blocked = "pyspark.pandas" not in sys.modules
+    if blocked:
+        sys.modules["pyspark.pandas"] = None  # type: ignore[assignment]
+    try:
+        import pandera.pandas as pandera_pandas
+    finally:
+        if blocked and sys.modules.get("pyspark.pandas", 0) is None:
+            del sys.modules["pyspark.pandas"]
+    return pandera_pandas
+
+
+pa = _import_pandera()
 
 __all__ = [
     "ACTIONS",

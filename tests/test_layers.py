@@ -142,3 +142,23 @@ def test_the_check_sees_imports():
     # the test must be able to fail: the report imports the data layer
     assert "kommunesm.io.dataset" in GRAPH["kommunesm.datasets"]
     assert "kommunesm.stats.inference" in GRAPH["kommunesm.stats"]
+
+
+def test_importing_kommunesm_does_not_import_pyspark():
+    """pandera would import ``pyspark.pandas`` whenever the spark extra is installed: half a
+    second and a FutureWarning in every report chapter's kernel (kommunesm.schema blocks it)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, kommunesm as ksm, kommunesm.schema, kommunesm.io.dataset; "
+        "ksm.load_demo(); print(sorted(m for m in sys.modules if m.startswith('pyspark')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-W", "error::FutureWarning", "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=PACKAGE.parent,
+    )
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr
