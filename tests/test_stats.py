@@ -426,3 +426,34 @@ def test_correlation_table_matches_correlation_row_by_row():
     ref = stats.correlation(t.head(10)["x"], t.head(10)["b"], method="pearson")
     assert out.iloc[-1]["r"] == pytest.approx(ref.loc[0, "r"])
     assert out.iloc[-1]["n"] == 10
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.floats(0, 1), st.sampled_from([0.0, 0.05, 1.0, float("nan")])),
+        min_size=1,
+        max_size=25,
+    )
+)
+def test_adjust_pvalues_holm_equals_statsmodels(values):
+    from statsmodels.stats.multitest import multipletests
+
+    p = np.array(values, dtype="float64")
+    got = stats.adjust_pvalues(p)
+    ok = np.isfinite(p)
+    expected = np.full_like(p, np.nan)
+    if ok.any():
+        expected[ok] = multipletests(p[ok], method="holm")[1]
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=0, equal_nan=True)
+
+
+def test_adjust_pvalues_other_methods_go_to_statsmodels():
+    from statsmodels.stats.multitest import multipletests
+
+    p = np.array([0.001, 0.02, np.nan, 0.04, 0.3])
+    for method in ("fdr_bh", "bonferroni", "hommel"):
+        got = stats.adjust_pvalues(p, method=method)
+        assert np.isnan(got[2])
+        expected = multipletests(p[[0, 1, 3, 4]], method=method)[1]
+        np.testing.assert_allclose(got[[0, 1, 3, 4]], expected, rtol=1e-12)
