@@ -28,6 +28,9 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
 
+from kommunesm import narrate
+from kommunesm.narrate import gettext
+
 __all__ = [
     "PALETTE",
     "SYNTHETIC_LABEL",
@@ -44,6 +47,8 @@ __all__ = [
     "hypothesis_matrix",
     "list_size_sensitivity_plot",
     "loglog_scatter",
+    "platform_boxes",
+    "platform_pair_scatter",
     "rank_agreement_heatmap",
     "rank_intervals",
     "ladder_profile",
@@ -1228,4 +1233,138 @@ def hypothesis_intervals(
     ax.set_xlabel(xlabel)
     ax.set_title(title(title_text, synthetic=synthetic))
     fig.tight_layout()
+    return ax
+
+
+# --------------------------------------------------------------------------- platforms (08)
+def _platform_name(platform: str) -> str:
+    from kommunesm.metrics.platforms import PLATFORM_NAMES
+
+    return gettext(PLATFORM_NAMES.get(platform, platform))
+
+
+def platform_boxes(
+    table: pd.DataFrame,
+    *,
+    value: str = "engagement_per_1000",
+    synthetic: bool = False,
+    ax: Axes | None = None,
+) -> Axes:
+    """Engagement per 1,000 followers of every account, one box (and the accounts as
+    points) per platform, on a log axis (input:
+    :func:`kommunesm.metrics.platforms.platform_engagement`).
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per account with ``platform`` and ``value``.
+    value : str, default "engagement_per_1000"
+        The column drawn.
+    synthetic : bool, default False
+        Whether the data are synthetic; the title then says so.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default: a new figure.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+    """
+    frame = table[["platform", value]].copy()
+    frame[value] = pd.to_numeric(frame[value], errors="coerce").astype("float64")
+    frame = frame[frame[value] > 0]
+    frame["name"] = frame["platform"].map(_platform_name)
+    order = sorted(frame["name"].unique())
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 0.9 * max(len(order), 2) + 1.5))
+    sns.boxplot(
+        data=frame, x=value, y="name", order=order, ax=ax, color="0.9", showfliers=False, width=0.5
+    )
+    sns.stripplot(
+        data=frame,
+        x=value,
+        y="name",
+        order=order,
+        ax=ax,
+        size=3,
+        alpha=0.5,
+        jitter=0.2,
+        hue="name",
+        hue_order=order,
+        palette=PALETTE,
+        legend=False,
+    )
+    ax.set_xscale("log")
+    _plain_log_axis(ax.xaxis)
+    ax.set_xlabel(gettext("Engasjement per 1 000 følgere per innlegg (logaritmisk akse)"))
+    ax.set_ylabel("")
+    ax.set_title(
+        title(gettext("Engasjement per 1 000 følgere etter plattform"), synthetic=synthetic)
+    )
+    return ax
+
+
+def platform_pair_scatter(
+    wide: pd.DataFrame,
+    a: str,
+    b: str,
+    *,
+    synthetic: bool = False,
+    ax: Axes | None = None,
+) -> Axes:
+    """One point per municipality: engagement per 1,000 followers on platform ``a`` (x)
+    and ``b`` (y), log axes, with the line of equal engagement (input:
+    :func:`kommunesm.metrics.platforms.compare_per_municipality`).
+
+    Parameters
+    ----------
+    wide : DataFrame
+        One row per municipality, one column per platform.
+    a, b : str
+        The platforms on the x and y axes.
+    synthetic : bool, default False
+        Whether the data are synthetic; the title then says so.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default: a new figure.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+    """
+    frame = wide[[a, b]].apply(pd.to_numeric, errors="coerce").astype("float64")
+    frame = frame[(frame[a] > 0) & (frame[b] > 0)]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5.5, 5.5))
+    ax.scatter(frame[a], frame[b], s=16, alpha=0.6, color=sns.color_palette(PALETTE)[0])
+    if len(frame):
+        lo = float(min(frame[a].min(), frame[b].min()))
+        hi = float(max(frame[a].max(), frame[b].max()))
+        ax.plot(
+            [lo, hi],
+            [lo, hi],
+            color="black",
+            linewidth=0.8,
+            linestyle="--",
+            label=gettext("like mye engasjement"),
+        )
+        ax.legend(loc="upper left", fontsize=8, frameon=False)
+    ax.set(xscale="log", yscale="log")
+    _plain_log_axis(ax.xaxis)
+    _plain_log_axis(ax.yaxis)
+    name_a, name_b = _platform_name(a), _platform_name(b)
+    ax.set_xlabel(gettext("{platform}: engasjement per 1 000 følgere", platform=name_a))
+    ax.set_ylabel(gettext("{platform}: engasjement per 1 000 følgere", platform=name_b))
+    ax.set_title(
+        title(gettext("{b} mot {a} i samme kommune", a=name_a, b=name_b), synthetic=synthetic)
+    )
+    ax.text(
+        0.99,
+        0.01,
+        f"n = {narrate.integer(len(frame))}",
+        transform=ax.transAxes,
+        ha="right",
+        va="bottom",
+        fontsize=8,
+    )
     return ax

@@ -194,6 +194,7 @@ def setup(
     out_dir: str | Path | None = None,
     lang: str | None = None,
     chapter: str | None = None,
+    platforms: bool = False,
 ) -> Dataset:
     """Start a chapter: set the language and house style, load the data, show the one-line
     provenance link; returns the whole :class:`~kommunesm.io.dataset.Dataset`.
@@ -211,11 +212,14 @@ def setup(
     chapter
         Chapter number (``"01"``); the report build passes it through
         ``$KOMMUNESM_CHAPTER``.
+    platforms
+        Include the demo panel's accounts on other platforms than Facebook
+        (:func:`~kommunesm.io.dataset.read_dataset`); user data are read as given.
     """
     from kommunesm.io.dataset import read_dataset
 
     narrate.set_language(narrate.get_language(lang))
-    full = read_dataset(data_dir)
+    full = read_dataset(data_dir, platforms=platforms)
     start(full, year=year, out_dir=out_dir, chapter=chapter)
     return full
 
@@ -502,6 +506,7 @@ def table(
     decimals: Mapping[str, int] | None = None,
     columns: Sequence[str] | None = None,
     values: Mapping[str, Mapping[Any, str]] | None = None,
+    translate: Sequence[str] = (),
     source: str | None = None,
     note: str | None = None,
     synthetic: bool | None = None,
@@ -528,6 +533,10 @@ def table(
     values : mapping of str to mapping, optional
         Words for coded values, per column (``{"status": {"merged": "slått sammen"}}``;
         bokmål, translated).
+    translate : sequence of str, optional
+        Columns whose text cells are bokmål messages of the catalogue (e.g. the
+        definitions in :data:`kommunesm.metrics.platforms.DEFINITION_CHANGES`, marked
+        with ``N_``); they are shown in the report language.
     source : str, optional
         Source of published values (shown under the table).
     note : str, optional
@@ -553,6 +562,9 @@ def table(
     for col, words in (values or {}).items():
         if col in shown.columns:
             shown[col] = shown[col].map(lambda v, w=words: _(w[v]) if v in w else v)
+    for col in translate:
+        if col in shown.columns:
+            shown[col] = shown[col].map(lambda v: _(v) if isinstance(v, str) and v else v)
     cells = _cells(shown, decimals or {})
     header = [_label(c, labels, units) for c in shown.columns]
     number = _number("table")

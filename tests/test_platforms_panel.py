@@ -185,3 +185,53 @@ def test_demo_has_two_platforms_and_two_years(repo):
     assert names.str.startswith("Demo-kommune ").all()
     years = panel.page_years(both.posts, page_days=both.page_days, pages=both.pages)
     assert set(years["platform"]) == {"facebook", "instagram"}
+
+
+def _accounts(ratio: float, noise: float, n: int = 30) -> pd.DataFrame:
+    """Engagement per account for n municipalities on Facebook and Instagram, the
+    Instagram account ``ratio`` times the Facebook one, times log-normal noise."""
+    rng = np.random.default_rng(1)
+    fb = rng.lognormal(3, 0.5, n)
+    ig = fb * ratio * rng.lognormal(0, noise, n)
+    codes = [f"{3000 + i:04d}" for i in range(n)]
+    return pd.DataFrame(
+        {
+            "page_id": [f"fb{i}" for i in range(n)] + [f"ig{i}" for i in range(n)],
+            "platform": ["facebook"] * n + ["instagram"] * n,
+            "kommunenummer_2024": codes + codes,
+            "engagement_per_1000": np.concatenate([fb, ig]),
+        }
+    )
+
+
+def test_paired_ratio_interval_and_test():
+    from kommunesm import stats
+
+    res = stats.paired_ratio([1, 2, 4, 8, 0, np.nan], [3, 6, 12, 24, 5, 1]).iloc[0]
+    assert res["n"] == 4  # the pair with 0 and the pair with a missing value drop out
+    assert res["ratio"] == pytest.approx(3.0)
+    assert res["ci_low"] == pytest.approx(3.0) and res["ci_high"] == pytest.approx(3.0)
+    assert res["p_value"] < 0.2
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_platform_verdict_follows_the_interval(lang):
+    clear = platforms.compare_platforms(_accounts(2.0, 0.2)).iloc[0]
+    assert clear["ci_low"] > 1 and clear["platform_b"] == "instagram"
+    text = platforms.describe_platform_pairs(platforms.compare_platforms(_accounts(2.0, 0.2)), lang)
+    assert ("høyere på Instagram" if lang == "nb" else "higher on Instagram") in text
+    unclear = platforms.compare_platforms(_accounts(1.0, 1.5))
+    row = unclear.iloc[0]
+    assert row["ci_low"] <= 1 <= row["ci_high"]
+    text = platforms.describe_platform_pairs(unclear, lang)
+    assert ("ingen påvist forskjell" if lang == "nb" else "no demonstrated difference") in text
+    assert "høyere" not in text and "higher" not in text
+
+
+def test_platform_conclusion_counts_changed_definitions():
+    pairs = platforms.compare_platforms(_accounts(2.0, 0.2))
+    text = platforms.describe_conclusion(pairs, None, lang="en")
+    changed = int((~platforms.DEFINITION_CHANGES["comparable"]).sum())
+    assert f"{changed} of the {len(platforms.DEFINITION_CHANGES)} metrics" in text
+    assert "Følgere" not in text  # definitions translated
+    assert platforms.describe_platform_pairs(pairs.iloc[:0], "nb").startswith("Ingen plattform")

@@ -34,19 +34,41 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from kommunesm import narrate
 from kommunesm.metrics import wall
+from kommunesm.narrate import N_
+from kommunesm.narrate import gettext as _
 
 __all__ = [
+    "BASIS_NAMES",
     "DEFINITION_CHANGES",
     "METRIC_CAVEATS",
+    "PLATFORM_NAMES",
     "REACTION_TYPES",
     "account_followers",
+    "compare_platforms",
+    "describe_conclusion",
+    "describe_definitions",
+    "describe_platform_pairs",
+    "describe_response",
     "municipality_engagement",
+    "municipality_table",
     "platform_engagement",
+    "reaction_summary",
     "reactions_by_type",
     "response_by_platform",
+    "video_summary",
     "video_views",
 ]
+
+#: How each platform (the canonical ``platform`` value) is named for a reader.
+PLATFORM_NAMES = {
+    "facebook": N_("Facebook"),
+    "instagram": N_("Instagram"),
+    "twitter": N_("X (Twitter)"),
+    "tiktok": N_("TikTok"),
+    "youtube": N_("YouTube"),
+}
 
 #: Reaction types of Facebook (2016 →; "care" since 2020), in the canonical columns
 #: ``reactions_<type>``.
@@ -58,87 +80,95 @@ METRIC_CAVEATS = pd.DataFrame(
     [
         (
             "facebook",
-            "følgere",
-            "Sidefølgere (page_follows) i dag; i 2013 «liker siden» (page_fans). Meta fjernet page_fans 15.11.2025.",
+            N_("følgere"),
+            N_(
+                "Sidefølgere (page_follows) i dag; i 2013 «liker siden» (page_fans). Meta fjernet page_fans 15.11.2025."
+            ),
             "Meta: Deprecated Page Insights Metrics",
         ),
         (
             "facebook",
-            "reaksjoner",
-            "Alle reaksjoner (liker, elsker, omsorg, haha, wow, trist, sint) fra 2016; i 2013 bare «liker».",
+            N_("reaksjoner"),
+            N_(
+                "Alle reaksjoner (liker, elsker, omsorg, haha, wow, trist, sint) fra 2016; i 2013 bare «liker»."
+            ),
             "Meta Content Library data dictionary",
         ),
         (
             "facebook",
-            "visninger",
-            "«Views» (page_media_view) erstattet «impressions» 15.11.2025; gjentatte visninger telles.",
+            N_("visninger"),
+            N_(
+                "«Views» (page_media_view) erstattet «impressions» 15.11.2025; gjentatte visninger telles."
+            ),
             "Meta for Developers (2025-08-15)",
         ),
         (
             "instagram",
-            "følgere",
-            "Følgere av den profesjonelle kontoen (followers_count).",
+            N_("følgere"),
+            N_("Følgere av den profesjonelle kontoen (followers_count)."),
             "Instagram Graph API, IG User",
         ),
         (
             "instagram",
-            "reaksjoner",
-            "Bare «liker»; skjulte likerklikk telles ikke i API-et.",
+            N_("reaksjoner"),
+            N_("Bare «liker»; skjulte likerklikk telles ikke i API-et."),
             "Instagram Graph API, IG Media",
         ),
         (
             "instagram",
-            "visninger",
-            "«Views» (fra 21.4.2025) teller alle avspillinger og visninger; før det «impressions»/«plays».",
+            N_("visninger"),
+            N_(
+                "«Views» (fra 21.4.2025) teller alle avspillinger og visninger; før det «impressions»/«plays»."
+            ),
             "Instagram Platform changelog",
         ),
         (
             "twitter",
-            "følgere",
-            "Følgere av kontoen (public_metrics.followers_count).",
+            N_("følgere"),
+            N_("Følgere av kontoen (public_metrics.followers_count)."),
             "X API v2, User object",
         ),
         (
             "twitter",
-            "reaksjoner",
-            "Bare «liker»; delinger = reposts (retweets), sitater telles for seg.",
+            N_("reaksjoner"),
+            N_("Bare «liker»; delinger = reposts (retweets), sitater telles for seg."),
             "X API v2, Tweet public_metrics",
         ),
         (
             "twitter",
-            "visninger",
-            "impression_count: ganger innlegget ble vist (fra 2022).",
+            N_("visninger"),
+            N_("impression_count: ganger innlegget ble vist (fra 2022)."),
             "X API v2, Tweet public_metrics",
         ),
         (
             "tiktok",
-            "følgere",
-            "Følgere av kontoen (follower_count).",
+            N_("følgere"),
+            N_("Følgere av kontoen (follower_count)."),
             "TikTok Research API, user info",
         ),
-        ("tiktok", "reaksjoner", "Bare «liker» (hjerter).", "TikTok Research API codebook"),
+        ("tiktok", N_("reaksjoner"), N_("Bare «liker» (hjerter)."), "TikTok Research API codebook"),
         (
             "tiktok",
-            "visninger",
-            "view_count teller hver avspilling, uten minste sett tid.",
+            N_("visninger"),
+            N_("view_count teller hver avspilling, uten minste sett tid."),
             "TikTok Research API codebook",
         ),
         (
             "youtube",
-            "følgere",
-            "Abonnenter (subscriberCount, avrundet til tre gjeldende sifre).",
+            N_("følgere"),
+            N_("Abonnenter (subscriberCount, avrundet til tre gjeldende sifre)."),
             "YouTube Data API, channels",
         ),
         (
             "youtube",
-            "reaksjoner",
-            "Bare «liker» (antall misliker er skjult siden 2021).",
+            N_("reaksjoner"),
+            N_("Bare «liker» (antall misliker er skjult siden 2021)."),
             "YouTube Data API, videos",
         ),
         (
             "youtube",
-            "visninger",
-            "viewCount: avspillinger YouTube godkjenner som ekte.",
+            N_("visninger"),
+            N_("viewCount: avspillinger YouTube godkjenner som ekte."),
             "YouTube Data API, videos",
         ),
     ],
@@ -152,83 +182,83 @@ DEFINITION_CHANGES = pd.DataFrame(
     [
         (
             "followers",
-            "Følgere",
-            "«Fans»: personer som liker siden (page_fans, Socialbakers «Number of fans»)",
-            "«Follows»: personer som følger siden (page_follows); liker ≠ følger",
+            N_("Følgere"),
+            N_("«Fans»: personer som liker siden (page_fans, Socialbakers «Number of fans»)"),
+            N_("«Follows»: personer som følger siden (page_follows); liker ≠ følger"),
             False,
-            "Meta: page_fans fjernet 15.11.2025 (alternativ page_follows)",
+            N_("Meta: page_fans fjernet 15.11.2025 (alternativ page_follows)"),
         ),
         (
             "interactions",
-            "Interaksjoner",
-            "Liker + kommentarer + delinger",
-            "Alle reaksjoner + kommentarer + delinger (reaksjoner fra 2016)",
+            N_("Interaksjoner"),
+            N_("Liker + kommentarer + delinger"),
+            N_("Alle reaksjoner + kommentarer + delinger (reaksjoner fra 2016)"),
             False,
-            "Gambit H+K (2013); Meta Content Library data dictionary",
+            N_("Gambit H+K (2013); Meta Content Library data dictionary"),
         ),
         (
             "likes",
-            "Liker",
-            "«Liker» på innlegg",
-            "Reaksjonen «liker» (reactions_like); alle reaksjoner står i reactions",
+            N_("Liker"),
+            N_("«Liker» på innlegg"),
+            N_("Reaksjonen «liker» (reactions_like); alle reaksjoner står i reactions"),
             True,
-            "CrowdTangle / Meta Content Library: like_count",
+            N_("CrowdTangle / Meta Content Library: like_count"),
         ),
         (
             "comments",
-            "Kommentarer",
-            "Kommentarer på sidens innlegg",
-            "Kommentarer på sidens innlegg (svar medregnet)",
+            N_("Kommentarer"),
+            N_("Kommentarer på sidens innlegg"),
+            N_("Kommentarer på sidens innlegg (svar medregnet)"),
             True,
-            "Meta Content Library: comment_count",
+            N_("Meta Content Library: comment_count"),
         ),
         (
             "shares",
-            "Delinger",
-            "Delinger av innlegg",
-            "Delinger av innlegg",
+            N_("Delinger"),
+            N_("Delinger av innlegg"),
+            N_("Delinger av innlegg"),
             True,
-            "Meta Content Library: share_count",
+            N_("Meta Content Library: share_count"),
         ),
         (
             "talking_about",
-            "Snakker om dette",
-            "Unike personer som skapte en historie om siden siste 7 dager",
-            "Finnes ikke (page_content_activity fjernet 14.3.2024)",
+            N_("Snakker om dette"),
+            N_("Unike personer som skapte en historie om siden siste 7 dager"),
+            N_("Finnes ikke (page_content_activity fjernet 14.3.2024)"),
             False,
-            "Meta: deprecated metrics, 14 March 2024",
+            N_("Meta: deprecated metrics, 14 March 2024"),
         ),
         (
             "reach",
-            "Rekkevidde",
-            "Unike personer som så innhold fra siden (page_impressions_unique)",
-            "Seere (page_total_media_view_unique)",
+            N_("Rekkevidde"),
+            N_("Unike personer som så innhold fra siden (page_impressions_unique)"),
+            N_("Seere (page_total_media_view_unique)"),
             False,
-            "Meta: page_impressions_unique fjernet 15.6.2025",
+            N_("Meta: page_impressions_unique fjernet 15.6.2025"),
         ),
         (
             "impressions",
-            "Visninger",
-            "Impressions: ganger innhold var på skjermen (page_impressions)",
-            "Views (page_media_view): avspillinger og visninger, gjentak telles",
+            N_("Visninger"),
+            N_("Impressions: ganger innhold var på skjermen (page_impressions)"),
+            N_("Views (page_media_view): avspillinger og visninger, gjentak telles"),
             False,
-            "Meta for Developers (2025-08-15): impressions erstattes av views",
+            N_("Meta for Developers (2025-08-15): impressions erstattes av views"),
         ),
         (
             "engagement_rate",
-            "Engasjementsrate",
-            "Interaksjoner / fans × 100 (Socialbakers, daglig variant)",
-            "Interaksjoner / følgere × 100 (samme formel, andre tellere)",
+            N_("Engasjementsrate"),
+            N_("Interaksjoner / fans × 100 (Socialbakers, daglig variant)"),
+            N_("Interaksjoner / følgere × 100 (samme formel, andre tellere)"),
             False,
-            "Gambit H+K (2013); arver endringene i følgere og interaksjoner",
+            N_("Gambit H+K (2013); arver endringene i følgere og interaksjoner"),
         ),
         (
             "response_time",
-            "Responstid",
-            "Minutter fra spørsmål i kommentar til sidens svar",
-            "Samme regel (kommunesm.metrics.response), også på andre plattformer",
+            N_("Responstid"),
+            N_("Minutter fra spørsmål i kommentar til sidens svar"),
+            N_("Samme regel (kommunesm.metrics.response), også på andre plattformer"),
             True,
-            "Gambit H+K (2013); kommunesm.metrics.response",
+            N_("Gambit H+K (2013); kommunesm.metrics.response"),
         ),
     ],
     columns=["metric", "label", "definition_2013", "definition_today", "comparable", "source"],
@@ -577,6 +607,14 @@ def compare_per_municipality(
 #: (New Pages Experience, deprecations of 2024-2025).
 LEGACY_UNTIL, CURRENT_FROM = 2022, 2026
 
+#: How each generation of Meta's definitions (``basis_then`` / ``basis_now`` of
+#: :func:`then_and_now`) is named for a reader.
+BASIS_NAMES = {
+    "legacy": N_("gamle (fans, impressions)"),
+    "current": N_("nye (follows, views)"),
+    "mixed": N_("blandet (overgangsårene 2023–2025)"),
+}
+
 
 def _basis(year: int, page_days: pd.DataFrame | None) -> str:
     if page_days is not None and len(page_days) and "metric_basis" in page_days.columns:
@@ -660,3 +698,318 @@ def then_and_now(
             }
         )
     return pd.DataFrame(records)
+
+
+def _name(platform: str, lang: str | None = None) -> str:
+    return _(PLATFORM_NAMES.get(platform, platform), lang=lang)
+
+
+def municipality_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Municipalities with accounts on two or more platforms: engagement per 1,000
+    followers on each platform (:func:`compare_per_municipality`) beside all accounts
+    pooled (:func:`municipality_engagement`).
+
+    Parameters
+    ----------
+    table : DataFrame
+        The output of :func:`platform_engagement`.
+
+    Returns
+    -------
+    DataFrame
+        ``kommunenummer_2024``, one column per platform and the pooled
+        ``engagement_per_1000``.
+    """
+    side_by_side = compare_per_municipality(table)
+    pooled = municipality_engagement(table)
+    return side_by_side.merge(
+        pooled[["kommunenummer_2024", "engagement_per_1000"]],
+        on="kommunenummer_2024",
+        how="left",
+    )
+
+
+def compare_platforms(
+    table: pd.DataFrame,
+    *,
+    base: str = "facebook",
+    min_pairs: int = 5,
+    n_boot: int = 2000,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Each other platform against ``base`` within the same municipalities: the median
+    ratio of engagement per 1,000 followers (other / base) with a bootstrap 95 % CI and
+    Wilcoxon's signed-rank p (:func:`kommunesm.stats.paired_ratio`).
+
+    Comparing within municipalities holds the municipality constant (its size, its
+    communication office); what remains still mixes the platform with how each platform
+    counts followers and interactions (:data:`METRIC_CAVEATS`).
+
+    Parameters
+    ----------
+    table : DataFrame
+        The output of :func:`platform_engagement`.
+    base : str, default "facebook"
+        The platform the others are compared with.
+    min_pairs : int, default 5
+        Platforms sharing fewer municipalities with ``base`` are left out.
+    n_boot, seed : int
+        Bootstrap resamples and seed of the interval.
+
+    Returns
+    -------
+    DataFrame
+        One row per platform compared: ``platform_a`` (the base), ``platform_b``, ``n``
+        (municipalities), ``median_a``, ``median_b``, ``ratio``, ``ci_low``,
+        ``ci_high``, ``p_value``; empty when no platform qualifies.
+    """
+    from kommunesm import stats
+
+    wide = compare_per_municipality(table)
+    cols = ["platform_a", "platform_b", "n", "median_a", "median_b", "ratio", "ci_low", "ci_high"]
+    rows = []
+    if base in wide.columns:
+        for other in [c for c in wide.columns if c not in ("kommunenummer_2024", base)]:
+            res = stats.paired_ratio(wide[base], wide[other], n_boot=n_boot, seed=seed)
+            if int(res["n"].iloc[0]) >= min_pairs:
+                res = res.rename(columns={"median_x": "median_a", "median_y": "median_b"})
+                rows.append(res.assign(platform_a=base, platform_b=other))
+    if not rows:
+        return pd.DataFrame(columns=[*cols, "p_value"])
+    out = pd.concat(rows, ignore_index=True)
+    return out[[*cols, "p_value"]].sort_values("n", ascending=False, kind="stable")
+
+
+def describe_platform_pairs(pairs: pd.DataFrame, lang: str | None = None) -> str:
+    """One sentence per row of :func:`compare_platforms`, in the report language; the
+    verdict follows the interval (one that includes 1 never claims a difference).
+
+    Parameters
+    ----------
+    pairs : DataFrame
+        The output of :func:`compare_platforms`.
+    lang : str, optional
+        ``"nb"`` or ``"en"`` (default: the report language).
+
+    Returns
+    -------
+    str
+        The sentences; a sentence saying no municipality has two platforms when
+        ``pairs`` is empty.
+
+    Examples
+    --------
+    >>> pairs = pd.DataFrame([{"platform_a": "facebook", "platform_b": "instagram", "n": 70,
+    ...     "median_a": 22.0, "median_b": 48.0, "ratio": 1.9, "ci_low": 0.9, "ci_high": 2.4,
+    ...     "p_value": 0.2}])
+    >>> describe_platform_pairs(pairs, lang="en").endswith("(the interval includes 1).")
+    True
+    """
+    if not len(pairs):
+        return _(
+            "Ingen plattform deler nok kommuner med en annen til å sammenlignes innenfor samme kommune.",
+            lang=lang,
+        )
+    sentences = []
+    for r in pairs.itertuples(index=False):
+        a, b = _name(r.platform_a, lang), _name(r.platform_b, lang)
+        if r.ci_low > 1:
+            verdict = _("engasjementet per følger er høyere på {b} enn på {a}", lang=lang, a=a, b=b)
+        elif r.ci_high < 1:
+            verdict = _("engasjementet per følger er lavere på {b} enn på {a}", lang=lang, a=a, b=b)
+        else:
+            verdict = _(
+                "ingen påvist forskjell mellom plattformene (intervallet inkluderer 1)", lang=lang
+            )
+        sentences.append(
+            _(
+                "I de {n} kommunene med konto på både {a} og {b} har {b}-kontoen i median "
+                "{ratio} ganger så mye engasjement per 1 000 følgere som {a}-kontoen "
+                "(95 % KI {low} til {high}; {p}, Wilcoxon): {verdict}.",
+                lang=lang,
+                n=narrate.integer(r.n, lang=lang),
+                a=a,
+                b=b,
+                ratio=narrate.number(r.ratio, 2, lang=lang),
+                low=narrate.number(r.ci_low, 2, lang=lang),
+                high=narrate.number(r.ci_high, 2, lang=lang),
+                p=narrate.pvalue(r.p_value, lang=lang),
+                verdict=verdict,
+            )
+        )
+    return " ".join(sentences)
+
+
+def describe_response(by_platform: pd.DataFrame, lang: str | None = None) -> str:
+    """The share of citizen questions answered on each platform
+    (:func:`response_by_platform`), as one sentence in the report language.
+
+    Parameters
+    ----------
+    by_platform : DataFrame
+        The output of :func:`response_by_platform`.
+    lang : str, optional
+        ``"nb"`` or ``"en"`` (default: the report language).
+
+    Returns
+    -------
+    str
+        The sentence.
+    """
+    shown = by_platform[by_platform["questions"] > 0]
+    if not len(shown):
+        return _("Ingen av kontoene fikk spørsmål fra innbyggere i perioden.", lang=lang)
+    parts = [
+        _(
+            "{rate} av {questions} spørsmål på {platform}",
+            lang=lang,
+            rate=narrate.percent(r.response_rate, 0, lang=lang),
+            questions=narrate.integer(r.questions, lang=lang),
+            platform=_name(r.platform, lang),
+        )
+        for r in shown.itertuples(index=False)
+    ]
+    return _(
+        "Kontoene svarte på {parts}.",
+        lang=lang,
+        parts=narrate.join(parts, lang=lang),
+    )
+
+
+def describe_definitions(
+    compare: pd.DataFrame | None = None,
+    changes: pd.DataFrame | None = None,
+    lang: str | None = None,
+) -> str:
+    """What the 2013 definitions and today's have in common, as a sentence: how many of
+    the metrics in :data:`DEFINITION_CHANGES` changed, and, for a :func:`then_and_now`
+    table, whether its two years were measured alike.
+
+    Parameters
+    ----------
+    compare : DataFrame, optional
+        The output of :func:`then_and_now`.
+    changes : DataFrame, optional
+        Definitions (default :data:`DEFINITION_CHANGES`).
+    lang : str, optional
+        ``"nb"`` or ``"en"`` (default: the report language).
+
+    Returns
+    -------
+    str
+        The sentence(s).
+    """
+    changes = DEFINITION_CHANGES if changes is None else changes
+    changed = changes[~changes["comparable"].astype(bool)]
+    text = _(
+        "{changed} av {total} måltall fra 2013 måles i dag med en annen definisjon ({names}); "
+        "de kan ikke settes opp mot 2013-tallene uten forbehold.",
+        lang=lang,
+        changed=narrate.integer(len(changed), lang=lang),
+        total=narrate.integer(len(changes), lang=lang),
+        names=narrate.join([_(v, lang=lang).lower() for v in changed["label"]], lang=lang),
+    )
+    if compare is not None and len(compare):
+        flagged = compare[~compare["comparable"].astype(bool)]
+        if len(flagged):
+            text += " " + _(
+                "I sammenligningen av årene i dataene har {names} endret definisjon.",
+                lang=lang,
+                names=narrate.join([_(v, lang=lang).lower() for v in flagged["label"]], lang=lang),
+            )
+        else:
+            text += " " + _(
+                "Årene i dataene er målt med de samme definisjonene, så de kan sammenlignes.",
+                lang=lang,
+            )
+    return text
+
+
+def reaction_summary(reactions: pd.DataFrame) -> pd.DataFrame:
+    """Reactions by type summed per platform, with each type's share of the platform's
+    typed reactions (input: :func:`reactions_by_type`).
+
+    Parameters
+    ----------
+    reactions : DataFrame
+        The output of :func:`reactions_by_type`.
+
+    Returns
+    -------
+    DataFrame
+        ``platform``, ``reaction``, ``count``, ``share``.
+    """
+    out = reactions.groupby(["platform", "reaction"], as_index=False, sort=True)["count"].sum()
+    total = out.groupby("platform")["count"].transform("sum")
+    out["share"] = (out["count"] / total).where(total > 0).astype("Float64")
+    return out
+
+
+def video_summary(views: pd.DataFrame) -> pd.DataFrame:
+    """Per platform: accounts with videos, videos, total views, the median account's
+    median views per video and its views per 1,000 followers (input:
+    :func:`video_views`).
+
+    Parameters
+    ----------
+    views : DataFrame
+        The output of :func:`video_views`.
+
+    Returns
+    -------
+    DataFrame
+        ``platform``, ``accounts``, ``videos``, ``views``, ``median_views``,
+        ``views_per_1000_followers``.
+    """
+    out = views.groupby("platform", as_index=False, sort=True).agg(
+        accounts=("page_id", "nunique"),
+        videos=("videos", "sum"),
+        views=("views", "sum"),
+        median_views=("median_views", "median"),
+        views_per_1000_followers=("views_per_1000_followers", "median"),
+    )
+    for col in ("median_views", "views_per_1000_followers"):
+        out[col] = out[col].astype("float64")
+    return out
+
+
+def describe_conclusion(
+    pairs: pd.DataFrame,
+    by_platform: pd.DataFrame | None = None,
+    changes: pd.DataFrame | None = None,
+    lang: str | None = None,
+) -> str:
+    """The chapter's conclusion from its results: the within-municipality comparison
+    (:func:`describe_platform_pairs`), the answers per platform
+    (:func:`describe_response`) and how many 2013 definitions changed
+    (:func:`describe_definitions`), with the caveat that platforms count differently.
+
+    Parameters
+    ----------
+    pairs : DataFrame
+        The output of :func:`compare_platforms`.
+    by_platform : DataFrame, optional
+        The output of :func:`response_by_platform` (left out when None).
+    changes : DataFrame, optional
+        Definitions (default :data:`DEFINITION_CHANGES`).
+    lang : str, optional
+        ``"nb"`` or ``"en"`` (default: the report language).
+
+    Returns
+    -------
+    str
+        The conclusion.
+    """
+    parts = [describe_platform_pairs(pairs, lang=lang)]
+    if len(pairs):
+        parts.append(
+            _(
+                "Forskjellen blander plattformen med hvordan hver plattform teller følgere og "
+                "interaksjoner, så den sier ikke at én plattform er bedre.",
+                lang=lang,
+            )
+        )
+    if by_platform is not None:
+        parts.append(describe_response(by_platform, lang=lang))
+    parts.append(describe_definitions(None, changes, lang=lang))
+    return " ".join(parts)

@@ -50,6 +50,7 @@ from kommunesm.stats.inference import (
     describe_correlation,
     describe_two_proportions,
     fisher_exact,
+    paired_ratio,
     proportion_ci,
     two_proportions,
 )
@@ -95,6 +96,7 @@ __all__ = [
     "describe_two_proportions",
     "diagnostic_tests",
     "fisher_exact",
+    "paired_ratio",
     "glm",
     "grim",
     "grim_counts",
