@@ -59,6 +59,24 @@ def test_notebook_opens_with_title_question_and_setup(path):
     )
 
 
+#: Selecting rows by position (the first row of a filtered table, a table's head) hides
+#: which row a sentence is about and silently picks another when the order changes.
+POSITIONAL = re.compile(r"\.(iloc|iat)\b|\.(head|tail)\(")
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_notebook_picks_no_rows_by_position(path):
+    nb = nbformat.read(path, as_version=4)
+    found = [
+        f"cell {i}: {line.strip()}"
+        for i, cell in enumerate(nb.cells)
+        if cell.cell_type == "code"
+        for line in cell.source.splitlines()
+        if POSITIONAL.search(line)
+    ]
+    assert not found, f"{path.name} picks rows by position:\n" + "\n".join(found)
+
+
 # --------------------------------------------------------------------------- the build
 def _text(html: str) -> str:
     """Visible text of a page (tags, styles and scripts removed)."""
