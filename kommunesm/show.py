@@ -56,6 +56,7 @@ __all__ = [
     "conclusion",
     "figure",
     "finding",
+    "mixed_model",
     "model",
     "needs",
     "needs_years",
@@ -432,11 +433,25 @@ def _decimals(col: pd.Series) -> int:
     return 3
 
 
+#: Columns holding p-values (``p_value``, ``p_adj``, ``p_mw_adj``, ``wilcoxon_p``, …; not the
+#: proportions ``p_a``/``p_b`` of a two-sample table).
+_P_COLUMN = re.compile(r"^(p_value|pval|p_adj|p_mw)(_.*)?$|_p(_adj)?$")
+
+
+def _p_cell(p: Any) -> str:
+    """A p-value in a table cell: the report's one p-value format without "p = "
+    (``< 0,001``, ``0,012``, ``0,27``)."""
+    text = narrate.pvalue(p)
+    return text.removeprefix("p = ").removeprefix("p ")
+
+
 def _cells(df: pd.DataFrame, decimals: Mapping[str, int]) -> pd.DataFrame:
     out = {}
     for col in df.columns:
         s = df[col]
-        if pd.api.types.is_bool_dtype(s):
+        if pd.api.types.is_numeric_dtype(s) and _P_COLUMN.search(str(col)):
+            out[col] = [_p_cell(v) for v in s]
+        elif pd.api.types.is_bool_dtype(s):
             out[col] = [narrate.value(bool(v)) if pd.notna(v) else narrate.MISSING for v in s]
         elif pd.api.types.is_numeric_dtype(s):
             d = decimals.get(col, _decimals(s))
@@ -899,3 +914,101 @@ def regression_sentence(
     return f"{main}; {narrate.pvalue(p)}, n = {n}. {verdict} " + _(
         "Dette er en sammenheng i observasjonsdata, ikke bevis for årsak."
     )
+
+
+#: A categorical term of a patsy formula: ``C(platform)[T.instagram]``,
+#: ``C(year, Treatment(2012))[T.2013]``.
+_CATEGORICAL_TERM = re.compile(r"^C\((?P<var>\w+)[^\[]*\)\[T\.(?P<level>.+)\]$")
+
+
+def _term_label(term: str, labels: Mapping[str, str] | None) -> str:
+    """A readable name for a model term: labelled variable, and ``Variabel: nivå`` for a
+    level of a categorical one (so that next year's levels need no new labels)."""
+    names = {"Intercept": N_("Konstantledd"), **(labels or {})}
+    if term in names:
+        return _(names[term])
+    m = _CATEGORICAL_TERM.match(term)
+    if m is None:
+        return _(names.get(term, term))
+    var = m["var"]
+    return f"{_(names.get(var, var))}: {m['level']}"
+
+
+#: Columns of a :func:`kommunesm.stats.mixed_model` table shown on the page.
+_MIXED_COLUMNS = ("term", "estimate", "ci_low", "ci_high", "p_value", "std_effect")
+
+
+def mixed_model(
+    fit: pd.DataFrame,
+    name: str,
+    *,
+    caption: str,
+    term: str,
+    x_label: str,
+    y_label: str,
+    labels: Mapping[str, str] | None = None,
+    log_outcome: bool = False,
+    synthetic: bool | None = None,
+) -> str:
+    """Show a municipality-level mixed model: its coefficient table and the generated
+    conclusion for one term.
+
+    Parameters
+    ----------
+    fit : DataFrame
+        A table from :func:`kommunesm.stats.mixed_model` (one row per fixed effect).
+    name : str
+        File name of the table (``tables/<name>.csv``).
+    caption : str
+        Table caption (bokmål message id).
+    term : str
+        The fixed effect the conclusion is about (a value of ``fit["term"]``).
+    x_label, y_label : str
+        Words for the term and the outcome (bokmål message ids).
+    labels : mapping of str to str, optional
+        Readable names of the model's terms and variables (``{"log_population":
+        "log(folketall)", "platform": "Plattform"}``); a level of a categorical variable
+        is shown as "Plattform: instagram", ``Intercept`` as "Konstantledd".
+    log_outcome : bool, default False
+        The outcome is a natural log: the conclusion reports a percentage difference.
+    synthetic : bool, optional
+        Whether the model was fitted on synthetic data (default: the chapter's data).
+
+    Returns
+    -------
+    str
+        The conclusion sentence (:func:`kommunesm.stats.describe_mixed`) in the report
+        language.
+    """
+    from kommunesm import stats
+
+    coef = fit[[c for c in _MIXED_COLUMNS if c in fit.columns]].copy()
+    coef["term"] = [_term_label(t, labels) for t in coef["term"]]
+    table(
+        coef,
+        name,
+        caption=caption,
+        labels={
+            **_MODEL_LABELS,
+            "term": N_("Ledd"),
+            "std_effect": N_("Standardisert effekt"),
+        },
+        decimals={c: 3 for c in ("estimate", "ci_low", "ci_high", "p_value", "std_effect")},
+        note=_(
+            "n = {n} observasjoner i {groups} kommuner; tilfeldig konstantledd per kommune.",
+            n=narrate.integer(fit["n_obs"].max()),
+            groups=narrate.integer(fit["n_groups"].max()),
+        ),
+        synthetic=synthetic,
+    )
+    sentence = stats.describe_mixed(
+        fit,
+        term,
+        x_label=_(x_label),
+        y_label=_(y_label),
+        log_outcome=log_outcome,
+        synthetic=_is_synthetic(synthetic),
+        lang=narrate.get_language(),
+    )
+    _markdown(sentence)
+    return sentence

@@ -99,6 +99,11 @@ def test_show_table_is_a_publication_table(tmp_path, monkeypatch):
     for bad in ("nan", "inf", "True", "False", "p_value", "followers"):
         assert bad not in html.replace("infl", ""), bad
     assert "p-verdi" in html and f"14{NBSP}000" in html and "Syntetiske demodata" in html
+    # p-values in the one p format (not "0,000"), proportions p_a/p_b are not p-values
+    assert "&lt; 0,001" in html and "0,000" not in html
+    cells = show._cells(pd.DataFrame({"p_adj": [0.0123, 0.27], "p_a": [0.5, 0.25]}), {})
+    assert cells["p_adj"].tolist() == ["0,012", "0,27"]
+    assert cells["p_a"].tolist() == ["0,500", "0,250"]
     assert "Viser 15 av 30 rader" in html
     csv = (tmp_path / "tables" / "03_demo.csv").read_text(encoding="utf-8")
     assert csv.splitlines()[0] == "name,followers,p_value,flag"
