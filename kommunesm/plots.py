@@ -6,6 +6,11 @@ an English caption under the figure, and — for the synthetic demo panel — a 
 that says so (:func:`title`). :func:`save` writes each figure as PNG and SVG beside the
 HTML report.
 
+Every plot function follows seaborn's convention: ``f(data, *, <columns and options>,
+synthetic=False, ax=None)`` takes its table as ``data`` (everything else by keyword) and
+returns the :class:`~matplotlib.axes.Axes` it drew on (``residual_plots``: its 2×2 array
+of Axes). The parameters they share are documented once, in :data:`_core_docs`.
+
 Examples
 --------
 >>> import matplotlib
@@ -66,6 +71,38 @@ PALETTE = "colorblind"
 SYNTHETIC_LABEL = "syntetiske demodata / synthetic demo data"
 
 
+#: The parameter documentation every plot function shares (seaborn's ``_core_docs``):
+#: a line ``{name}`` in a plot docstring is replaced by the entry ``name``.
+_core_docs = {
+    "title_text": """title_text : str
+    Title (Norwegian); empty for none.""",
+    "synthetic": """synthetic : bool, default False
+    Whether the data are synthetic; the title then says so.""",
+    "ax": """ax : matplotlib.axes.Axes, optional
+    Axes to draw on; default: a new figure.""",
+    "labels": """labels : Series, optional
+    Display names by page (default: the page ids in the index).""",
+    "returns_ax": """Returns
+-------
+matplotlib.axes.Axes
+    The Axes drawn on.""",
+}
+
+
+def _share_docs(func):
+    """Fill the ``{name}`` lines of ``func``'s docstring from :data:`_core_docs`."""
+    out = []
+    for line in (func.__doc__ or "").splitlines():
+        key = line.strip()[1:-1] if line.strip().startswith("{") else ""
+        if line.strip().endswith("}") and key in _core_docs:
+            pad = line[: len(line) - len(line.lstrip())]
+            out += [pad + x for x in _core_docs[key].splitlines()]
+        else:
+            out.append(line)
+    func.__doc__ = "\n".join(out)
+    return func
+
+
 def set_style() -> None:
     """Apply the house style (call once per notebook; :func:`title` and :func:`save`
     work without it)."""
@@ -124,7 +161,7 @@ def caption(text_en: str, *, synthetic: bool = False) -> str:
     text_en : str
         The caption in English.
     synthetic : bool, default False
-        Whether the data are synthetic; the title then says so.
+        Whether the data are synthetic; the caption then says so.
 
     Returns
     -------
@@ -200,8 +237,14 @@ _ANNUAL_LABELS = {
 }
 
 
+@_share_docs
 def annual_growth(
-    summary: pd.DataFrame, previous_year: int, year: int, *, synthetic: bool, ax: Axes | None = None
+    data: pd.DataFrame,
+    *,
+    previous_year: int,
+    year: int,
+    synthetic: bool = False,
+    ax: Axes | None = None,
 ) -> Axes:
     """Median growth per metric with its bootstrap CI (:func:`kommunesm.annual.growth_summary`).
 
@@ -209,21 +252,16 @@ def annual_growth(
 
     Parameters
     ----------
-    summary : DataFrame
+    data : DataFrame
         The output of :func:`kommunesm.annual.growth_summary`.
     previous_year, year : int
         The two years compared.
-    synthetic : bool
-        Whether the data are synthetic; the title then says so.
-    ax : matplotlib.axes.Axes, optional
-        Axes to draw on; default: a new figure.
+    {synthetic}
+    {ax}
 
-    Returns
-    -------
-    matplotlib.axes.Axes
-        The Axes drawn on.
+    {returns_ax}
     """
-    data = summary.dropna(subset=["median_growth_pct"])
+    data = data.dropna(subset=["median_growth_pct"])
     labels = [_ANNUAL_LABELS.get(m, m) for m in data.index]
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 0.45 * max(len(data), 3) + 1.2))
@@ -245,36 +283,32 @@ def annual_growth(
     return ax
 
 
+@_share_docs
 def annual_scatter(
-    changes: pd.DataFrame,
+    data: pd.DataFrame,
+    *,
     metric: str,
     previous_year: int,
     year: int,
-    *,
-    synthetic: bool,
+    synthetic: bool = False,
     ax: Axes | None = None,
 ) -> Axes:
     """Each municipality's value in two years (log–log), with the no-change diagonal.
 
     Parameters
     ----------
-    changes : DataFrame
+    data : DataFrame
         The output of :func:`kommunesm.annual.growth` (one row per unit and metric).
     metric : str
         The metric drawn.
     previous_year, year : int
         The two years compared.
-    synthetic : bool
-        Whether the data are synthetic; the title then says so.
-    ax : matplotlib.axes.Axes, optional
-        Axes to draw on; default: a new figure.
+    {synthetic}
+    {ax}
 
-    Returns
-    -------
-    matplotlib.axes.Axes
-        The Axes drawn on.
+    {returns_ax}
     """
-    data = changes[(changes["metric"] == metric)].dropna(subset=["previous", "current"])
+    data = data[data["metric"] == metric].dropna(subset=["previous", "current"])
     data = data[(data["previous"] > 0) & (data["current"] > 0)]
     if ax is None:
         _, ax = plt.subplots(figsize=(5.5, 5.5))
@@ -292,13 +326,14 @@ def annual_scatter(
     return ax
 
 
+@_share_docs
 def annual_top_slope(
-    top: pd.DataFrame,
+    data: pd.DataFrame,
+    *,
     previous_year: int,
     year: int,
     top_n: int,
-    *,
-    synthetic: bool,
+    synthetic: bool = False,
     ax: Axes | None = None,
 ) -> Axes:
     """Slope graph of Top-N places in two years (:func:`kommunesm.annual.top_changes`);
@@ -306,22 +341,18 @@ def annual_top_slope(
 
     Parameters
     ----------
-    top : DataFrame
+    data : DataFrame
         The output of :func:`kommunesm.annual.top_changes`.
     previous_year, year : int
         The two years compared.
     top_n : int
         N of the Top-N.
-    synthetic : bool
-        Whether the data are synthetic; the title then says so.
-    ax : matplotlib.axes.Axes, optional
-        Axes to draw on; default: a new figure.
+    {synthetic}
+    {ax}
 
-    Returns
-    -------
-    matplotlib.axes.Axes
-        The Axes drawn on.
+    {returns_ax}
     """
+    top = data
     outside = top_n + 2
     prev = top["rank_previous"].astype("float64").fillna(outside).clip(upper=outside)
     curr = top["rank_current"].astype("float64").fillna(outside).clip(upper=outside)
@@ -350,8 +381,9 @@ def annual_top_slope(
 
 
 # --------------------------------------------------------------------------- survey, models, coverage
+@_share_docs
 def dot_ci(
-    table: pd.DataFrame,
+    data: pd.DataFrame,
     *,
     label: str = "item",
     estimate: str = "percent",
@@ -372,7 +404,7 @@ def dot_ci(
 
     Parameters
     ----------
-    table : DataFrame
+    data : DataFrame
         One row per item.
     label, estimate, low, high : str
         Columns of the item label, the estimate and the interval bounds.
@@ -380,21 +412,15 @@ def dot_ci(
         Boolean column of rows to draw with an open marker.
     flag_label : str, default 'flagget'
         Legend text of the flagged rows.
-    title_text : str, default ''
-        Title (Norwegian); empty for none.
+    {title_text}
     xlabel : str, default 'Prosent'
         Label of the x axis.
-    synthetic : bool, default False
-        Whether the data are synthetic; the title then says so.
-    ax : matplotlib.axes.Axes, optional
-        Axes to draw on; default: a new figure.
+    {synthetic}
+    {ax}
 
-    Returns
-    -------
-    matplotlib.axes.Axes
-        The Axes drawn on.
+    {returns_ax}
     """
-    data = table.dropna(subset=[estimate]).reset_index(drop=True)
+    data = data.dropna(subset=[estimate]).reset_index(drop=True)
     if ax is None:
         _, ax = plt.subplots(figsize=(8, max(3, 0.38 * len(data) + 1.2)))
     colours = sns.color_palette(PALETTE, 2)
@@ -442,8 +468,9 @@ ADOPTION_LABELS = {
 }
 
 
+@_share_docs
 def adoption_plot(
-    series: pd.DataFrame, *, title_text: str = "", synthetic: bool = False, ax: Axes | None = None
+    data: pd.DataFrame, *, title_text: str = "", synthetic: bool = False, ax: Axes | None = None
 ) -> Axes:
     """Time series of the share of municipalities on Facebook
     (:func:`kommunesm.io.published.adoption_series`), one marker style per definition (legend in
@@ -451,22 +478,17 @@ def adoption_plot(
 
     Parameters
     ----------
-    series : DataFrame
+    data : DataFrame
         The output of :func:`kommunesm.io.published.adoption_series`.
-    title_text : str, default ''
-        Title (Norwegian); empty for none.
-    synthetic : bool, default False
-        Whether the data are synthetic; the title then says so.
-    ax : matplotlib.axes.Axes, optional
-        Axes to draw on; default: a new figure.
+    {title_text}
+    {synthetic}
+    {ax}
 
-    Returns
-    -------
-    matplotlib.axes.Axes
-        The Axes drawn on.
+    {returns_ax}
     """
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4.5))
+    series = data
     kinds = list(pd.unique(series["series"]))
     colours = dict(zip(kinds, sns.color_palette(PALETTE, len(kinds)), strict=True))
     markers = dict(zip(kinds, ["o", "s", "^", "D"][: len(kinds)], strict=True))
@@ -497,8 +519,9 @@ def adoption_plot(
     return ax
 
 
+@_share_docs
 def residual_plots(
-    diag: pd.DataFrame,
+    data: pd.DataFrame,
     *,
     title_text: str = "",
     log_fitted: bool = False,
@@ -517,14 +540,12 @@ def residual_plots(
 
     Parameters
     ----------
-    diag : DataFrame
+    data : DataFrame
         The output of :func:`kommunesm.stats.residual_data`.
-    title_text : str, default ''
-        Title (Norwegian); empty for none.
+    {title_text}
     log_fitted : bool, default False
         Fitted values on a log axis.
-    synthetic : bool, default False
-        Whether the data are synthetic; the title then says so.
+    {synthetic}
     max_points : int, default 3000
         Largest number of points drawn in the scatter panels.
     seed : int, default 0
@@ -537,7 +558,7 @@ def residual_plots(
     numpy.ndarray
         The 2×2 array of Axes drawn on.
     """
-    full = diag
+    full = diag = data
     n = len(full)
     if n > max_points:
         diag = full.sample(max_points, random_state=seed)
@@ -587,28 +608,24 @@ def residual_plots(
     return axes
 
 
+@_share_docs
 def coverage_bar(
-    coverage: pd.DataFrame, *, title_text: str = "", synthetic: bool = False, ax: Axes | None = None
+    data: pd.DataFrame, *, title_text: str = "", synthetic: bool = False, ax: Axes | None = None
 ) -> Axes:
     """Horizontal bars: share of each county's municipalities with a page
     (:func:`kommunesm.stats.coverage_by_county`), annotated "with page / municipalities".
 
     Parameters
     ----------
-    coverage : DataFrame
+    data : DataFrame
         The output of :func:`kommunesm.stats.coverage_by_county`.
-    title_text : str, default ''
-        Title (Norwegian); empty for none.
-    synthetic : bool, default False
-        Whether the data are synthetic; the title then says so.
-    ax : matplotlib.axes.Axes, optional
-        Axes to draw on; default: a new figure.
+    {title_text}
+    {synthetic}
+    {ax}
 
-    Returns
-    -------
-    matplotlib.axes.Axes
-        The Axes drawn on.
+    {returns_ax}
     """
+    coverage = data
     data = coverage[coverage["municipalities"] > 0]
     data = data[data["county"] != "Hele landet"].sort_values("share", kind="stable")
     if ax is None:
@@ -628,8 +645,9 @@ def coverage_bar(
 
 
 # --------------------------------------------------------------------------- participation (03)
+@_share_docs
 def ladder_profile(
-    profile: pd.DataFrame,
+    data: pd.DataFrame,
     *,
     rule: pd.Series | dict | None = None,
     title_text: str = "Deltakelsesprofil",
@@ -644,22 +662,17 @@ def ladder_profile(
 
     Parameters
     ----------
-    profile : DataFrame
+    data : DataFrame
         The output of :func:`kommunesm.participation.profile`.
     rule : Series or dict, optional
         Level → expected share, drawn as markers.
-    title_text : str, default 'Deltakelsesprofil'
-        Title (Norwegian); empty for none.
-    synthetic : bool, default False
-        Whether the data are synthetic; the title then says so.
-    ax : matplotlib.axes.Axes, optional
-        Axes to draw on; default: a new figure.
+    {title_text}
+    {synthetic}
+    {ax}
 
-    Returns
-    -------
-    matplotlib.axes.Axes
-        The Axes drawn on.
+    {returns_ax}
     """
+    profile = data
     communities = list(dict.fromkeys(profile["community"]))
     order = (
         profile.drop_duplicates("level")
@@ -706,10 +719,11 @@ def ladder_profile(
     return ax
 
 
+@_share_docs
 def lorenz_curves(
-    lorenz: pd.DataFrame,
-    summary: pd.DataFrame | None = None,
+    data: pd.DataFrame,
     *,
+    summary: pd.DataFrame | None = None,
     title_text: str = "Lorenzkurver",
     synthetic: bool = False,
     ax: Axes | None = None,
@@ -720,25 +734,20 @@ def lorenz_curves(
 
     Parameters
     ----------
-    lorenz : DataFrame
+    data : DataFrame
         The Lorenz points of :func:`kommunesm.participation.concentration`.
     summary : DataFrame, optional
         Its summary, for each community's Gini in the legend.
-    title_text : str, default 'Lorenzkurver'
-        Title (Norwegian); empty for none.
-    synthetic : bool, default False
-        Whether the data are synthetic; the title then says so.
-    ax : matplotlib.axes.Axes, optional
-        Axes to draw on; default: a new figure.
+    {title_text}
+    {synthetic}
+    {ax}
 
-    Returns
-    -------
-    matplotlib.axes.Axes
-        The Axes drawn on.
+    {returns_ax}
     """
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 6))
     fig = ax.figure
+    lorenz = data
     communities = list(dict.fromkeys(lorenz["community"]))
     colours = sns.color_palette(PALETTE, max(len(communities), 1))
     gini = summary.set_index("community")["gini"] if summary is not None else pd.Series(dtype=float)
@@ -774,10 +783,11 @@ _METRIC_LABELS_NO = {
 }
 
 
+@_share_docs
 def rank_intervals(
-    ru: pd.DataFrame,
-    labels: pd.Series | None = None,
+    data: pd.DataFrame,
     *,
+    labels: pd.Series | None = None,
     top: int = 30,
     title_text: str = "Plassering med usikkerhet",
     synthetic: bool = False,
@@ -790,25 +800,18 @@ def rank_intervals(
 
     Parameters
     ----------
-    ru : DataFrame
+    data : DataFrame
         The output of :func:`kommunesm.ranking.rank_uncertainty`.
-    labels : Series, optional
-        Display names by page (default: the page ids).
+    {labels}
     top : int, default 30
         N of the Top-N.
-    title_text : str, default 'Plassering med usikkerhet'
-        Title (Norwegian); empty for none.
-    synthetic : bool, default False
-        Whether the data are synthetic; the title then says so.
-    ax : matplotlib.axes.Axes, optional
-        Axes to draw on; default: a new figure.
+    {title_text}
+    {synthetic}
+    {ax}
 
-    Returns
-    -------
-    matplotlib.axes.Axes
-        The Axes drawn on.
+    {returns_ax}
     """
-    show = ru[(ru["rank"] <= top) | (ru["p_top"] >= 0.2)].sort_values(["rank", "rank_median"])
+    show = data[(data["rank"] <= top) | (data["p_top"] >= 0.2)].sort_values(["rank", "rank_median"])
     names = show.index.to_series().map(labels) if labels is not None else show.index.to_series()
     names = names.fillna(show.index.to_series())
     if ax is None:
@@ -830,8 +833,9 @@ def rank_intervals(
     return ax
 
 
+@_share_docs
 def list_size_sensitivity_plot(
-    summary: pd.DataFrame,
+    data: pd.DataFrame,
     *,
     top: int = 30,
     reference: int = 30,
@@ -843,25 +847,21 @@ def list_size_sensitivity_plot(
 
     Parameters
     ----------
-    summary : DataFrame
+    data : DataFrame
         The ``summary`` of :func:`kommunesm.ranking.list_size_sensitivity`.
     top : int, default 30
         N of the Top-N.
     reference : int, default 30
         The list size the others are compared with.
-    synthetic : bool, default False
-        Whether the data are synthetic; the title then says so.
-    ax : matplotlib.axes.Axes, optional
-        Axes to draw on; default: a new figure.
+    {synthetic}
+    {ax}
 
-    Returns
-    -------
-    matplotlib.axes.Axes
-        The Axes drawn on.
+    {returns_ax}
     """
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 4))
     fig = ax.figure
+    summary = data
     k = summary.index.to_numpy()
     ax.plot(k, summary["overlap_share"], marker="o", label=f"Andel av topp {top} felles")
     ax.plot(k, summary["spearman_rho"], marker="s", label="Spearman ρ (poengsum)")
@@ -873,10 +873,11 @@ def list_size_sensitivity_plot(
     return ax
 
 
+@_share_docs
 def figure6_bars(
-    fig6: pd.DataFrame,
-    labels: pd.Series | None = None,
+    data: pd.DataFrame,
     *,
+    labels: pd.Series | None = None,
     synthetic: bool = False,
     ax: Axes | None = None,
 ) -> Axes:
@@ -886,20 +887,15 @@ def figure6_bars(
 
     Parameters
     ----------
-    fig6 : DataFrame
+    data : DataFrame
         The output of :func:`kommunesm.metrics.quality.figure6_table`.
-    labels : Series, optional
-        Display names by page (default: the index).
-    synthetic : bool, default False
-        Whether the data are synthetic; the title then says so.
-    ax : matplotlib.axes.Axes, optional
-        Axes to draw on; default: a new figure.
+    {labels}
+    {synthetic}
+    {ax}
 
-    Returns
-    -------
-    matplotlib.axes.Axes
-        The Axes drawn on.
+    {returns_ax}
     """
+    fig6 = data
     names = fig6.index.to_series().map(labels) if labels is not None else fig6.index.to_series()
     names = names.fillna(fig6.index.to_series()).astype("str")
     ticks = [
@@ -930,10 +926,12 @@ def _plain_log_axis(axis: object) -> None:
     axis.set_minor_formatter(ticker.NullFormatter())
 
 
+@_share_docs
 def loglog_scatter(
-    x: pd.Series,
-    y: pd.Series,
+    data: pd.DataFrame | None = None,
     *,
+    x: str | pd.Series,
+    y: str | pd.Series,
     xlabel: str,
     ylabel: str,
     title_text: str,
@@ -948,26 +946,24 @@ def loglog_scatter(
 
     Parameters
     ----------
-    x, y : Series
-        The values (same index).
+    data : DataFrame, optional
+        The table ``x`` and ``y`` name columns of.
+    x, y : str or Series
+        Columns of ``data``, or (without ``data``) the values themselves (same index).
     xlabel, ylabel : str
         Axis labels.
-    title_text : str
-        Title (Norwegian).
+    {title_text}
     note : str, optional
         Extra text for the corner note.
     highlight : Series of bool, optional
         Points drawn in another colour (same index).
-    synthetic : bool, default False
-        Whether the data are synthetic; the title then says so.
-    ax : matplotlib.axes.Axes, optional
-        Axes to draw on; default: a new figure.
+    {synthetic}
+    {ax}
 
-    Returns
-    -------
-    matplotlib.axes.Axes
-        The Axes drawn on.
+    {returns_ax}
     """
+    if data is not None:
+        x, y = data[x], data[y]
     frame = pd.DataFrame({"x": pd.to_numeric(x), "y": pd.to_numeric(y)}).astype("float64")
     ok = (frame["x"] > 0) & (frame["y"] > 0)
     dropped = int((~ok).sum())
@@ -1003,10 +999,11 @@ def loglog_scatter(
     return ax
 
 
+@_share_docs
 def rank_agreement_heatmap(
-    table: pd.DataFrame,
-    columns: list[str],
+    data: pd.DataFrame,
     *,
+    columns: list[str],
     labels: dict[str, str] | None = None,
     synthetic: bool = False,
     ax: Axes | None = None,
@@ -1017,21 +1014,16 @@ def rank_agreement_heatmap(
 
     Parameters
     ----------
-    table : DataFrame
+    data : DataFrame
         One row per page (e.g. a :func:`kommunesm.metrics.page_table`).
     columns : list of str
         The metric columns whose rankings are correlated.
     labels : dict of str to str, optional
         Short tick labels per column.
-    synthetic : bool, default False
-        Whether the data are synthetic; the title then says so.
-    ax : matplotlib.axes.Axes, optional
-        Axes to draw on; default: a new figure.
+    {synthetic}
+    {ax}
 
-    Returns
-    -------
-    matplotlib.axes.Axes
-        The Axes drawn on.
+    {returns_ax}
     """
     short = {
         "engagement_rate": "Rangeringens variant",
@@ -1040,7 +1032,7 @@ def rank_agreement_heatmap(
         "engagement_rate_daily": "Daglig",
     }
     short.update(labels or {})
-    corr = table[columns].rank().corr()
+    corr = data[columns].rank().corr()
     names = [short.get(c, _METRIC_LABELS_NO.get(c, c)) for c in corr.index]
     corr.index = names
     corr.columns = names
@@ -1072,35 +1064,30 @@ _HYP_COLOURS = {2: "#1b9e77", 1: "#e6ab02", 0: "#d95f02"}  # colour-blind safe (
 _HYP_SYMBOL_SCORE = {"●": 2, "◐": 1, "○": 0, "Bra": 2, "Kan bli bedre": 1, "Dårlig": 0}
 
 
+@_share_docs
 def hypothesis_matrix(
-    table: pd.DataFrame, *, title_text: str = "", synthetic: bool = False, ax: Axes | None = None
+    data: pd.DataFrame, *, title_text: str = "", synthetic: bool = False, ax: Axes | None = None
 ) -> Axes:
     """The Johnsen, Jørgensen & Aaneland (2013, s. 14) H1–H10 × municipality table as a coloured symbol chart:
     one row per page, ● Bra (green), ◐ Kan bli bedre (yellow), ○ Dårlig (orange), blank
     where not rated; the score column ``poeng`` (if present) is written on the right.
 
-    ``table`` is :func:`kommunesm.hypotheses.analysis.matrix` output (symbols or labels;
+    ``data`` is :func:`kommunesm.hypotheses.analysis.matrix` output (symbols or labels;
     its last row "Andel Bra" is left out).
 
     Parameters
     ----------
-    table : DataFrame
+    data : DataFrame
         The output of :func:`kommunesm.hypotheses.analysis.matrix`.
-    title_text : str, default ''
-        Title (Norwegian); empty for none.
-    synthetic : bool, default False
-        Whether the data are synthetic; the title then says so.
-    ax : matplotlib.axes.Axes, optional
-        Axes to draw on; default: a new figure.
+    {title_text}
+    {synthetic}
+    {ax}
 
-    Returns
-    -------
-    matplotlib.axes.Axes
-        The Axes drawn on.
+    {returns_ax}
     """
     from matplotlib.colors import ListedColormap
 
-    data = table.drop(index=[i for i in table.index if str(i) == "Andel Bra"])
+    data = data.drop(index=[i for i in data.index if str(i) == "Andel Bra"])
     hyps = [c for c in data.columns if str(c).startswith("H") and str(c)[1:].isdigit()]
     scores = data[hyps].apply(lambda c: c.map(lambda v: _HYP_SYMBOL_SCORE.get(v, np.nan)))
     scores = scores.astype("float64")
@@ -1162,8 +1149,9 @@ def hypothesis_matrix(
     return ax
 
 
+@_share_docs
 def hypothesis_intervals(
-    table: pd.DataFrame,
+    data: pd.DataFrame,
     *,
     estimate: str,
     low: str,
@@ -1181,29 +1169,23 @@ def hypothesis_intervals(
 
     Parameters
     ----------
-    table : DataFrame
+    data : DataFrame
         One row per hypothesis (index H1 … H10).
     estimate, low, high : str
         Columns of the estimate and the interval bounds.
     xlabel : str
         Label of the x axis.
-    title_text : str
-        Title (Norwegian).
+    {title_text}
     reference : dict of float to str, optional
         Vertical reference lines (position → label).
     xlim : tuple of float, optional
         Limits of the x axis.
-    synthetic : bool, default False
-        Whether the data are synthetic; the title then says so.
-    ax : matplotlib.axes.Axes, optional
-        Axes to draw on; default: a new figure.
+    {synthetic}
+    {ax}
 
-    Returns
-    -------
-    matplotlib.axes.Axes
-        The Axes drawn on.
+    {returns_ax}
     """
-    data = table.dropna(subset=[estimate])
+    data = data.dropna(subset=[estimate])
     if ax is None:
         _, ax = plt.subplots(figsize=(7.5, 0.42 * len(data) + 1.5))
     fig = ax.figure

@@ -420,6 +420,6 @@ def test_plots_draw():
     ]
     plt.close(ax.figure)
     conc = P.concentration(act(NIELSEN_ROWS))
-    ax = plots.lorenz_curves(conc.lorenz, conc.summary)
+    ax = plots.lorenz_curves(conc.lorenz, summary=conc.summary)
     assert "Gini" in ax.get_legend().get_texts()[0].get_text()
     plt.close(ax.figure)
