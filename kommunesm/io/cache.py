@@ -57,7 +57,13 @@ def sha256(path: str | Path) -> str:
 
 
 def cache_dir() -> Path | None:
-    """The cache folder from ``KOMMUNESM_CACHE_DIR``, or None."""
+    """The cache folder named by the environment variable ``KOMMUNESM_CACHE_DIR``.
+
+    Returns
+    -------
+    Path or None
+        The folder, or None when the variable is unset or empty (no caching).
+    """
     value = os.environ.get(CACHE_ENV)
     return Path(value) if value else None
 
@@ -86,6 +92,12 @@ def cached_load(
         Name of the reader for the key (default: the loader's qualified name).
     digest : str, optional
         The file's SHA-256 if already known (saves hashing it twice).
+
+    Returns
+    -------
+    LoadResult
+        What ``loader(path)`` returns, from the cache when the file, the reader and the
+        kommunesm version are unchanged.
     """
     path = Path(path)
     folder = cache_dir()

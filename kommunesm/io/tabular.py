@@ -186,6 +186,17 @@ def sniff_encoding(raw: bytes) -> str:
     Byte-order marks decide first; UTF-16 without BOM is recognised by NUL bytes in
     every other position; otherwise UTF-8 if the bytes decode, else cp1252.
 
+    Parameters
+    ----------
+    raw : bytes
+        The file's bytes (or the first part of them).
+
+    Returns
+    -------
+    str
+        A Python codec name: ``utf-8-sig``, ``utf-16``, ``utf-16-le``/``utf-16-be``,
+        ``utf-8`` or ``cp1252``.
+
     Examples
     --------
     >>> sniff_encoding("Kommune;Følgere".encode("utf-16"))
@@ -393,6 +404,18 @@ def _sniff_delimiter(lines: list[str]) -> str:
 def normalise_header(name: object) -> str:
     """Normalise a header cell for matching: NFC, casefold, single spaces, no BOM/quotes.
 
+    Parameters
+    ----------
+    name : object
+        A header cell (converted with ``str``).
+
+    Returns
+    -------
+    str
+        The normalised name, the key the alias tables are matched on.
+
+    Examples
+    --------
     >>> normalise_header('  "Lifetime Post Total  Reach"\\ufeff')
     'lifetime post total reach'
     """
@@ -459,6 +482,12 @@ def read_raw(
         contains the most of them. Rows above it are reported as preamble.
     max_preamble : int, default 15
         How many rows to search for the header.
+
+    Returns
+    -------
+    RawTable
+        The data rows as text (one string column per header cell), their row numbers in
+        the file, the encoding, delimiter and header row found, and the rows skipped.
 
     Raises
     ------
@@ -609,6 +638,19 @@ def aliases(fmt: str, table: str | None = None) -> pd.DataFrame:
     One CSV per format in ``kommunesm/io/aliases/`` with columns ``table``,
     ``canonical``, ``alias`` and ``note``; rows are in order of preference (the first
     alias present in a file wins; other matching columns are kept as extra columns).
+
+    Parameters
+    ----------
+    fmt : str
+        Format name (a key of :data:`kommunesm.io.detect.FORMATS`).
+    table : str, optional
+        Only the aliases of this canonical table.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``table``, ``canonical``, ``alias``, ``note`` and ``key`` (the alias
+        normalised with :func:`normalise_header`).
     """
     frame = _alias_table(fmt)
     if table is not None:
@@ -617,7 +659,21 @@ def aliases(fmt: str, table: str | None = None) -> pd.DataFrame:
 
 
 def resolve_columns(columns: Iterable[str], alias_table: pd.DataFrame) -> dict[str, str]:
-    """Map canonical names to the source columns present, by the alias table's preference."""
+    """Map canonical names to the source columns present, by the alias table's preference.
+
+    Parameters
+    ----------
+    columns : iterable of str
+        The file's column names.
+    alias_table : DataFrame
+        The output of :func:`aliases`, rows in order of preference.
+
+    Returns
+    -------
+    dict of str to str
+        Canonical column → the file's column that provides it (canonical columns
+        without a match are left out).
+    """
     by_key: dict[str, str] = {}
     for col in columns:
         by_key.setdefault(normalise_header(col), col)
@@ -637,6 +693,19 @@ def drop_description_row(raw: RawTable, numeric_columns: Iterable[str]) -> RawTa
     ("Lifetime: The number of people who saw your Page post…"). The first data row is
     such a row when at least half of the non-empty cells of ``numeric_columns`` are
     text that is not a number.
+
+    Parameters
+    ----------
+    raw : RawTable
+        The file as read by :func:`read_raw`.
+    numeric_columns : iterable of str
+        The file's columns that should hold numbers.
+
+    Returns
+    -------
+    RawTable
+        ``raw`` without its first data row when that is a description row (then listed
+        in ``skipped``), else ``raw`` itself.
     """
     cols = [c for c in numeric_columns if c in raw.frame.columns]
     if not len(raw.frame) or not cols:
@@ -694,6 +763,28 @@ def detect_decimal(frame: pd.DataFrame, columns: Iterable[str], delimiter: str |
     ``12,5`` or ``1.234,5`` vote for a comma; ``0.75`` or ``1,234.5`` for a point.
     Without any unambiguous value, ``;``- and tab-separated files are taken to use
     the comma (the Norwegian/Excel convention) and others the point.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The file as text.
+    columns : iterable of str
+        The columns that hold numbers (others are not looked at).
+    delimiter : str or None
+        The file's delimiter (None for a workbook).
+
+    Returns
+    -------
+    str
+        ``","`` or ``"."``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> detect_decimal(pd.DataFrame({"x": ["12,5", "3"]}), ["x"], ",")
+    ','
+    >>> detect_decimal(pd.DataFrame({"x": ["1", "3"]}), ["x"], ";")
+    ','
     """
     comma = dot = 0
     for col in columns:
@@ -791,8 +882,23 @@ def parse_counts(
 ) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Parse whole-number counts (likes, followers …) into nullable ``Int64``.
 
-    Returns ``counts, bad, reason`` where ``reason`` explains each bad value
-    ("not a number" or "not a whole number"). ``79.0`` is a whole number.
+    ``79.0`` is a whole number; a number too large for ``Int64`` is bad.
+
+    Parameters
+    ----------
+    values : Series
+        Text values.
+    decimal : str, default '.'
+        The file's decimal mark (see :func:`parse_numbers`).
+
+    Returns
+    -------
+    counts : Series
+        ``Int64``; missing where the value was missing or bad.
+    bad : Series
+        bool: a value was given but is not a whole number.
+    reason : Series
+        str: why each bad value is bad ("" for the others).
     """
     numbers, bad = parse_numbers(values, decimal=decimal)
     fractional = numbers.notna() & (np.floor(numbers) != numbers)
@@ -972,7 +1078,23 @@ def parse_datetimes(
 
 
 def parse_dates(values: pd.Series, *, dayfirst: bool | None = None) -> tuple[pd.Series, pd.Series]:
-    """Parse calendar dates (no time zone): ``2013-04-02``, ``02.04.2013``, ``4/2/2013``."""
+    """Parse calendar dates (no time zone): ``2013-04-02``, ``02.04.2013``, ``4/2/2013``.
+
+    Parameters
+    ----------
+    values : Series
+        Text values.
+    dayfirst : bool, optional
+        Whether ``4/2/2013`` is 4 February; default: inferred from the values (any first
+        part above 12 means day first), else month first.
+
+    Returns
+    -------
+    dates : Series
+        ``datetime64`` at midnight; NaT where missing or bad.
+    bad : Series
+        bool: a value was given but is not a date.
+    """
     s, missing = _text(values)
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[us]")
     todo = ~missing
@@ -995,7 +1117,27 @@ _FALSE = {"false", "0", "no", "nei", "n", "usann"}
 
 
 def parse_bools(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Parse true/false written as True/False, 1/0, yes/no, ja/nei."""
+    """Parse true/false written as True/False, 1/0, yes/no, ja/nei.
+
+    Parameters
+    ----------
+    values : Series
+        Text values.
+
+    Returns
+    -------
+    flags : Series
+        Nullable ``boolean``; missing where missing or bad.
+    bad : Series
+        bool: a value was given but is not a truth value.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> flags, bad = parse_bools(pd.Series(["ja", "Nei", "", "kanskje"]))
+    >>> flags.tolist(), bad.tolist()
+    ([True, False, <NA>, <NA>], [False, False, False, True])
+    """
     s, missing = _text(values)
     low = s.str.casefold()
     out = pd.Series(pd.NA, index=s.index, dtype="boolean")
@@ -1009,6 +1151,20 @@ def parse_durations(values: pd.Series, *, decimal: str = ".") -> tuple[pd.Series
     ``2 d 3 h``.
 
     A bare number is taken as minutes (the Socialbakers unit for response time).
+
+    Parameters
+    ----------
+    values : Series
+        Text values.
+    decimal : str, default '.'
+        The file's decimal mark, for bare numbers (see :func:`parse_numbers`).
+
+    Returns
+    -------
+    minutes : Series
+        float64 minutes; NaN where missing or bad.
+    bad : Series
+        bool: a value was given but is not a duration.
     """
     s, missing = _text(values)
     low = s.str.casefold()
@@ -1231,6 +1387,7 @@ def build_table(
     fmt : str
         Format name, for messages and ``meta``.
     tz : str, default 'Europe/Oslo'
+        Time zone of timestamps written without one.
     dayfirst : bool, optional
         Passed to :func:`parse_datetimes`.
     decimal : str, optional
@@ -1246,13 +1403,17 @@ def build_table(
     required_sources : iterable of str or tuple, default ()
         Canonical columns that the file itself must provide (a tuple means "at least
         one of"); a missing one raises :class:`InputError` naming the aliases accepted.
-    date_window
+    meta : mapping of str to object, optional
+        How the file was read (format, encoding, …), stored in the result's ``meta``;
+        ``meta["scrubbed"]`` true means the free text is already scrubbed.
+    date_window : tuple of (str, str or None), optional
         ``(first, last)`` dates kept (default :data:`DATE_WINDOW`); dates outside are
         quarantined.
 
     Returns
     -------
     LoadResult
+        The canonical table, the quarantined rows with their reasons, and ``meta``.
     """
     fields = schema.FIELDS[table]
     frame = raw.frame
