@@ -37,6 +37,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from kommunesm import _docs
+
 __all__ = [
     "LANG_ENV",
     "LANGUAGES",
@@ -72,20 +74,69 @@ LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "kommunesm"
 
 _state: dict[str, str | None] = {"lang": None}
+
+#: Parameters documented once for the functions of this module (``{name}`` lines).
+_shared = _docs.filler(
+    {
+        "lang": """lang : {'nb', 'en'}, optional
+    Report language; default: :func:`get_language`.""",
+        "decimals": """decimals : int, optional
+    Digits after the decimal mark; default: as :func:`number` chooses.""",
+        "p": """p : float
+    The p-value (missing → "kan ikke vurderes").""",
+        "alpha": """alpha : float, default 0.05
+    Significance level.""",
+        "text": """Returns
+-------
+str
+    The text in the report language.""",
+    }
+)
 _missing: set[str] = set()
 
 
 # --------------------------------------------------------------------------- language
 def set_language(lang: str) -> None:
-    """Use ``lang`` (``"nb"`` or ``"en"``) from now on in this process."""
+    """Use ``lang`` from now on in this process.
+
+    Parameters
+    ----------
+    lang : {'nb', 'en'}
+        Bokmål or English.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    ValueError
+        If ``lang`` is not a report language.
+    """
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
     _state["lang"] = lang
 
 
 def get_language(lang: str | None = None) -> str:
-    """``lang`` if given, else the one set with :func:`set_language`, else
-    ``$KOMMUNESM_LANG``, else ``"nb"``."""
+    """The report language in force.
+
+    Parameters
+    ----------
+    lang : str, optional
+        Used when given (an unknown language falls back to ``"nb"``).
+
+    Returns
+    -------
+    str
+        ``lang`` if given, else the one set with :func:`set_language`, else
+        ``$KOMMUNESM_LANG``, else ``"nb"``.
+
+    Examples
+    --------
+    >>> get_language("en")
+    'en'
+    """
     chosen = lang or _state["lang"] or os.environ.get(LANG_ENV) or "nb"
     return chosen if chosen in LANGUAGES else "nb"
 
@@ -108,9 +159,23 @@ def catalogue(lang: str) -> dict[str, str]:
     }
 
 
+@_shared
 def gettext(message: str, /, lang: str | None = None, **values: Any) -> str:
     """``message`` (bokmål) in the report language, with ``{name}`` fields filled from
     ``values`` (format them first with :func:`number`, :func:`pvalue`, …).
+
+    A message without a translation falls back to bokmål and is recorded for
+    :func:`untranslated`.
+
+    Parameters
+    ----------
+    message : str
+        The message id (bokmål), as in the catalogue.
+    {lang}
+    **values : object
+        Values of the message's ``{name}`` fields.
+
+    {text}
 
     Examples
     --------
@@ -131,12 +196,29 @@ _ = gettext
 
 
 def N_(message: str) -> str:
-    """Mark ``message`` for the catalogue without translating it (translated later)."""
+    """Mark ``message`` for the catalogue without translating it (translated later).
+
+    Parameters
+    ----------
+    message : str
+        The message id (bokmål).
+
+    Returns
+    -------
+    str
+        ``message`` unchanged.
+    """
     return message
 
 
 def untranslated() -> list[str]:
-    """Messages looked up in this process that have no translation (sorted)."""
+    """Messages looked up in this process that have no translation.
+
+    Returns
+    -------
+    list of str
+        The message ids, sorted.
+    """
     return sorted(_missing)
 
 
@@ -159,11 +241,21 @@ def _is_missing(x: Any) -> bool:
         return False
 
 
+@_shared
 def number(x: Any, decimals: int | None = None, lang: str | None = None) -> str:
     """``x`` with the locale's decimal mark and thousands separator.
 
     ``decimals`` fixes the digits after the mark; by default integers get none and other
     numbers three significant digits (at most two decimals above 10).
+
+    Parameters
+    ----------
+    x : float or int
+        The number; missing (None, NaN, ±inf) → ``–``.
+    {decimals}
+    {lang}
+
+    {text}
 
     Examples
     --------
@@ -192,13 +284,39 @@ def number(x: Any, decimals: int | None = None, lang: str | None = None) -> str:
     return text
 
 
+@_shared
 def integer(x: Any, lang: str | None = None) -> str:
-    """``x`` rounded to a whole number (``1 234``); missing → ``–``."""
+    """``x`` rounded to a whole number (``1 234``); missing → ``–``.
+
+    Parameters
+    ----------
+    x : float or int
+        The number.
+    {lang}
+
+    {text}
+
+    Examples
+    --------
+    >>> integer(1234.6, lang="en")
+    '1,235'
+    """
     return number(x, 0, lang)
 
 
+@_shared
 def percent(share: Any, decimals: int = 1, lang: str | None = None) -> str:
     """A share (0.123) as a percentage (``12,3 %`` in bokmål, ``12.3%`` in English).
+
+    Parameters
+    ----------
+    share : float
+        A share between 0 and 1; missing → ``–``.
+    decimals : int, default 1
+        Digits after the decimal mark.
+    {lang}
+
+    {text}
 
     Examples
     --------
@@ -212,9 +330,18 @@ def percent(share: Any, decimals: int = 1, lang: str | None = None) -> str:
     return text + ("\xa0%" if lang == "nb" else "%")
 
 
+@_shared
 def pvalue(p: Any, lang: str | None = None) -> str:
     """A p-value as a reader sees it: ``p < 0,001``, ``p = 0,003`` (below 0.01), else
     two decimals (``p = 0,27``); missing → ``p = –``.
+
+    Parameters
+    ----------
+    p : float
+        The p-value.
+    {lang}
+
+    {text}
 
     Examples
     --------
@@ -229,16 +356,47 @@ def pvalue(p: Any, lang: str | None = None) -> str:
     return "p = " + number(p, 3 if p < 0.1 else 2, lang)
 
 
+@_shared
 def ci(low: Any, high: Any, decimals: int = 2, lang: str | None = None) -> str:
-    """A confidence interval as text: ``95 % KI 0,12 til 0,34`` / ``95% CI 0.12 to 0.34``."""
+    """A 95 % confidence interval as text.
+
+    Parameters
+    ----------
+    low, high : float
+        The bounds.
+    decimals : int, default 2
+        Digits after the decimal mark.
+    {lang}
+
+    {text}
+
+    Examples
+    --------
+    >>> ci(0.12, 0.341, lang="nb")
+    '95 % KI 0,12 til 0,34'
+    >>> ci(0.12, 0.341, lang="en")
+    '95% CI 0.12 to 0.34'
+    """
     lo, hi = number(low, decimals, lang), number(high, decimals, lang)
     return gettext("95 % KI {low} til {high}", lang=lang, low=lo, high=hi)
 
 
+@_shared
 def date(value: Any, lang: str | None = None) -> str:
     """A date in the locale's long form.
 
-    Bokmål ``1. april 2013``, English ``April 1, 2013``; missing → ``–``.
+    Parameters
+    ----------
+    value : str, datetime.date or Timestamp
+        The date (an ISO string is read by its first ten characters); missing → ``–``.
+    {lang}
+
+    {text}
+
+    Examples
+    --------
+    >>> date("2013-04-01", lang="nb"), date("2013-04-01", lang="en")
+    ('1. april 2013', 'April 1, 2013')
     """
     if _is_missing(value):
         return MISSING
@@ -251,9 +409,25 @@ def date(value: Any, lang: str | None = None) -> str:
     return format_date(value, format="long", locale=get_language(lang))
 
 
+@_shared
 def value(x: Any, decimals: int | None = None, lang: str | None = None) -> str:
     """Any cell value for a reader: numbers by :func:`number`, booleans as ``ja``/``nei``,
-    dates by :func:`date`, missing as ``–``, anything else as its text."""
+    dates by :func:`date`, missing as ``–``, anything else as its text.
+
+    Parameters
+    ----------
+    x : object
+        A table cell.
+    {decimals}
+    {lang}
+
+    {text}
+
+    Examples
+    --------
+    >>> value(True, lang="nb"), value(2.5, lang="en"), value(None)
+    ('ja', '2.5', '–')
+    """
     if isinstance(x, bool):
         return gettext(N_("ja") if x else N_("nei"), lang=lang)
     try:
@@ -275,8 +449,23 @@ def value(x: Any, decimals: int | None = None, lang: str | None = None) -> str:
         return str(x)
 
 
+@_shared
 def join(items: Iterable[str], lang: str | None = None) -> str:
-    """``a, b og c`` / ``a, b and c``."""
+    """A list in words: ``a, b og c`` / ``a, b and c``.
+
+    Parameters
+    ----------
+    items : iterable of str
+        The items, already formatted.
+    {lang}
+
+    {text}
+
+    Examples
+    --------
+    >>> join(["a", "b", "c"], lang="nb")
+    'a, b og c'
+    """
     items = list(items)
     if len(items) <= 1:
         return "".join(items)
@@ -284,12 +473,23 @@ def join(items: Iterable[str], lang: str | None = None) -> str:
 
 
 # --------------------------------------------------------------------------- verdicts
+@_shared
 def correlation_verdict(rho: float, low: float, high: float, lang: str | None = None) -> str:
     """How strong a correlation is, in words that follow the statistics.
 
     A 95 % interval that includes 0 never gives more than "ingen påvist sammenheng"; the
     strength word (svak/moderat/sterk) comes from the bound nearest 0, so a wide interval
-    cannot make a strong claim.
+    cannot make a strong claim (thresholds 0.3 and 0.5, Cohen's conventions for r).
+
+    Parameters
+    ----------
+    rho : float
+        The correlation.
+    low, high : float
+        Its 95 % interval.
+    {lang}
+
+    {text}
 
     Examples
     --------
@@ -319,10 +519,19 @@ def correlation_verdict(rho: float, low: float, high: float, lang: str | None = 
     return gettext(words[0 if rho > 0 else 1][strength], lang=lang)
 
 
+@_shared
 def normality_verdict(p: float, alpha: float = 0.05, lang: str | None = None) -> str:
     """The verdict of a normality (or any goodness-of-fit) test: p < ``alpha`` means the
     distribution does *not* fit; otherwise the test finds no departure (which is not proof
     that it fits).
+
+    Parameters
+    ----------
+    {p}
+    {alpha}
+    {lang}
+
+    {text}
 
     Examples
     --------
@@ -336,8 +545,23 @@ def normality_verdict(p: float, alpha: float = 0.05, lang: str | None = None) ->
     return gettext("testen finner ikke avvik fra normalfordelingen", lang=lang)
 
 
+@_shared
 def significance_verdict(p: float, alpha: float = 0.05, lang: str | None = None) -> str:
-    """``statistisk signifikant`` (p < ``alpha``) or ``ikke statistisk signifikant``."""
+    """``statistisk signifikant`` (p < ``alpha``) or ``ikke statistisk signifikant``.
+
+    Parameters
+    ----------
+    {p}
+    {alpha}
+    {lang}
+
+    {text}
+
+    Examples
+    --------
+    >>> significance_verdict(0.03, lang="nb")
+    'statistisk signifikant'
+    """
     if _is_missing(p):
         return gettext("kan ikke vurderes", lang=lang)
     key = N_("statistisk signifikant") if float(p) < alpha else N_("ikke statistisk signifikant")
@@ -348,6 +572,16 @@ def significance_verdict(p: float, alpha: float = 0.05, lang: str | None = None)
 def markdown_blocks(source: str) -> list[str]:
     """The translatable blocks of a Markdown cell: each heading line, and each paragraph
     or list (lines separated by a blank line), stripped.
+
+    Parameters
+    ----------
+    source : str
+        The cell's Markdown.
+
+    Returns
+    -------
+    list of str
+        The blocks, in order.
 
     Examples
     --------
@@ -374,9 +608,22 @@ def markdown_blocks(source: str) -> list[str]:
     return [b for b in blocks if b]
 
 
+@_shared
 def translate_markdown(source: str, lang: str | None = None) -> str:
     """A Markdown cell in the report language, block by block (:func:`markdown_blocks`)
-    through the catalogue; bokmål is returned unchanged."""
+    through the catalogue; bokmål is returned unchanged.
+
+    Parameters
+    ----------
+    source : str
+        The cell's Markdown (bokmål).
+    {lang}
+
+    Returns
+    -------
+    str
+        The Markdown in the report language (blocks joined by blank lines).
+    """
     lang = get_language(lang)
     if lang == "nb":
         return source

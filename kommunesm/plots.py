@@ -9,7 +9,7 @@ HTML report.
 Every plot function follows seaborn's convention: ``f(data, *, <columns and options>,
 synthetic=False, ax=None)`` takes its table as ``data`` (everything else by keyword) and
 returns the :class:`~matplotlib.axes.Axes` it drew on (``residual_plots``: its 2×2 array
-of Axes). The parameters they share are documented once, in :data:`_core_docs`.
+of Axes). The parameters they share are documented once, in ``plots._core_docs``.
 
 Examples
 --------
@@ -33,7 +33,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
 
-from kommunesm import narrate
+from kommunesm import _docs, narrate
 from kommunesm.narrate import gettext
 
 __all__ = [
@@ -89,18 +89,7 @@ matplotlib.axes.Axes
 }
 
 
-def _share_docs(func):
-    """Fill the ``{name}`` lines of ``func``'s docstring from :data:`_core_docs`."""
-    out = []
-    for line in (func.__doc__ or "").splitlines():
-        key = line.strip()[1:-1] if line.strip().startswith("{") else ""
-        if line.strip().endswith("}") and key in _core_docs:
-            pad = line[: len(line) - len(line.lstrip())]
-            out += [pad + x for x in _core_docs[key].splitlines()]
-        else:
-            out.append(line)
-    func.__doc__ = "\n".join(out)
-    return func
+_share_docs = _docs.filler(_core_docs)
 
 
 def set_style() -> None:
