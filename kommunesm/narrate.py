@@ -479,7 +479,7 @@ def correlation_verdict(rho: float, low: float, high: float, lang: str | None = 
 
     A 95 % interval that includes 0 never gives more than "ingen påvist sammenheng"; the
     strength word (svak/moderat/sterk) comes from the bound nearest 0, so a wide interval
-    cannot make a strong claim (thresholds 0.3 and 0.5, Cohen's conventions for r).
+    cannot make a strong claim (the words change at 0.3 and 0.5).
 
     Parameters
     ----------

@@ -159,8 +159,19 @@ class BuildResult:
 
 # --------------------------------------------------------------------------- in notebooks
 def git_commit(repo: Path = REPO_ROOT) -> str:
-    """The current git commit of the repository (``-dirty`` if tracked files changed;
-    ``unknown`` outside a checkout)."""
+    """The current git commit of the repository, for the provenance of a build.
+
+    Parameters
+    ----------
+    repo : Path
+        A folder inside the checkout (default: this repository).
+
+    Returns
+    -------
+    str
+        The short commit id, with ``-dirty`` if tracked files changed; ``unknown``
+        outside a checkout or without git.
+    """
     try:
         out = subprocess.run(
             ["git", "rev-parse", "--short=12", "HEAD"],
@@ -184,7 +195,20 @@ def git_commit(repo: Path = REPO_ROOT) -> str:
 
 def chapter_header(ds: Dataset, params: dict[str, Any] | None = None) -> None:
     """Start a chapter from a loaded dataset (kept for notebooks not yet using
-    :func:`kommunesm.show.setup`): house style, chapter manifest, provenance link."""
+    :func:`kommunesm.show.setup`): house style, chapter manifest, provenance link.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The chapter's data.
+    params : dict, optional
+        The notebook's parameters (``year``, ``out_dir``); without ``out_dir`` it is
+        taken from the notebook's namespace.
+
+    Returns
+    -------
+    None
+    """
     from kommunesm import show
 
     params = dict(params or {})
@@ -261,8 +285,23 @@ def needs(
 
 
 def needs_years(ds: Dataset, years: Iterable[int], *, purpose: str = "Denne delen") -> bool:
-    """True if ``ds`` has dated rows in every one of ``years``; otherwise show which years
-    are missing and which the data cover, and return False."""
+    """Whether ``ds`` has dated rows in every one of ``years``.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The data.
+    years : iterable of int
+        The years the section needs.
+    purpose : str, default "Denne delen"
+        What needs them (bokmål, translated).
+
+    Returns
+    -------
+    bool
+        True if every year has rows; else False after showing which years are missing
+        and which the data cover.
+    """
     from kommunesm import show
 
     return show.needs_years(ds, years, purpose=purpose)
@@ -275,8 +314,23 @@ def save_table(
 
     UTF-8, ``\\n`` line ends, floats with 6 significant digits, timestamps in ISO 8601;
     formula-led strings neutralised (:func:`kommunesm.safe.write_csv`, OWASP rule).
-    Keyword arguments go to :meth:`pandas.DataFrame.to_csv`. With ``out_dir=None``
-    nothing is written.
+    With ``out_dir=None`` nothing is written.
+
+    Parameters
+    ----------
+    df : DataFrame
+        The table.
+    name : str
+        File name without extension.
+    out_dir : str or Path or None
+        Output directory (``tables/`` is created in it); None writes nothing.
+    **kwargs : object
+        Passed to :meth:`pandas.DataFrame.to_csv`.
+
+    Returns
+    -------
+    Path or None
+        The file written, or None.
 
     Examples
     --------
@@ -300,6 +354,23 @@ def list_notebooks(
     ``only`` filters by name or number prefix (``"01"``, ``"01_top30_ranking"``; several
     may be given in one string separated by commas); a name that matches no notebook is
     an error.
+
+    Parameters
+    ----------
+    notebook_dir : str or Path
+        The folder of the notebooks (default: ``notebooks/`` of the package's checkout).
+    only : iterable of str, optional
+        Names or number prefixes to keep.
+
+    Returns
+    -------
+    list of Path
+        The notebooks, sorted by name.
+
+    Raises
+    ------
+    BuildError
+        If a name in ``only`` matches no notebook.
     """
     paths = sorted(p for p in Path(notebook_dir).glob("[0-9][0-9]_*.ipynb"))
     if isinstance(only, str):

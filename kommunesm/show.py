@@ -202,20 +202,25 @@ def setup(
 
     Parameters
     ----------
-    data_dir
+    data_dir : str or Path
         The data directory (the notebook's ``data_dir`` parameter).
-    year
+    year : int, optional
         Study year (recorded with the provenance).
-    out_dir
+    out_dir : str or Path, optional
         Where tables and figures go (``None``: interactive use, nothing is written).
-    lang
-        ``"nb"`` (default) or ``"en"``.
-    chapter
+    lang : {'nb', 'en'}, optional
+        Report language; default: :func:`kommunesm.narrate.get_language`.
+    chapter : str, optional
         Chapter number (``"01"``); the report build passes it through
         ``$KOMMUNESM_CHAPTER``.
-    platforms
+    platforms : bool, default False
         Include the demo panel's accounts on other platforms than Facebook
         (:func:`~kommunesm.io.dataset.read_dataset`); user data are read as given.
+
+    Returns
+    -------
+    Dataset
+        Every table read from ``data_dir``, with its file accounting.
     """
     from kommunesm.io.dataset import read_dataset
 
@@ -339,13 +344,39 @@ def _fill(message: str, values: Mapping[str, Any]) -> str:
 
 def text(message: str, /, **values: Any) -> None:
     """Show a generated sentence (bokmål message id, translated) with ``{name}`` fields
-    filled from ``values`` (numbers formatted by locale, strings escaped)."""
+    filled from ``values`` (numbers formatted by locale, strings escaped).
+
+    Parameters
+    ----------
+    message : str
+        The sentence (bokmål message id; translated), with ``{name}`` fields.
+    **values : object
+        The fields' values: numbers are formatted for the report language
+        (:func:`kommunesm.narrate.value`), strings escaped for Markdown.
+
+    Returns
+    -------
+    None
+    """
     _markdown(_fill(message, values))
 
 
 def finding(message: str, /, **values: Any) -> None:
     """Like :func:`text`, and the sentence is a candidate for the landing page's
-    "Hovedfunn" (with a link to this chapter)."""
+    "Hovedfunn" (with a link to this chapter).
+
+    Parameters
+    ----------
+    message : str
+        The sentence (bokmål message id; translated), with ``{name}`` fields.
+    **values : object
+        The fields' values: numbers are formatted for the report language
+        (:func:`kommunesm.narrate.value`), strings escaped for Markdown.
+
+    Returns
+    -------
+    None
+    """
     out = _fill(message, values)
     _markdown(out)
     _state.manifest.setdefault("findings", []).append(out)
@@ -353,7 +384,21 @@ def finding(message: str, /, **values: Any) -> None:
 
 
 def conclusion(message: str, /, **values: Any) -> None:
-    """Show the chapter's conclusion ("**Konklusjon.** …") and record it."""
+    """Show the chapter's conclusion ("**Konklusjon.** …") and record it (the landing
+    page shows it under the chapter's title).
+
+    Parameters
+    ----------
+    message : str
+        The sentence (bokmål message id; translated), with ``{name}`` fields.
+    **values : object
+        The fields' values: numbers are formatted for the report language
+        (:func:`kommunesm.narrate.value`), strings escaped for Markdown.
+
+    Returns
+    -------
+    None
+    """
     out = _fill(message, values)
     _markdown(f"**{_('Konklusjon.')}** {out}")
     _state.manifest["conclusion"] = out
@@ -361,8 +406,23 @@ def conclusion(message: str, /, **values: Any) -> None:
 
 
 def needs(ds: Dataset, *tables: str, purpose: str = "Denne delen") -> bool:
-    """True if ``ds`` has all ``tables``; otherwise say which inputs are missing and
-    return False (the notebook then skips the section)."""
+    """Whether ``ds`` has all ``tables``; if not, say which inputs are missing.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The chapter's data.
+    *tables : str
+        Canonical table names the section needs (e.g. ``"comments"``).
+    purpose : str, default "Denne delen"
+        What needs them, for the message (bokmål; translated).
+
+    Returns
+    -------
+    bool
+        True when every table is there; else False after showing the note (the
+        notebook then skips the section).
+    """
     missing = [t for t in tables if not ds.has(t)]
     if not missing:
         return True
@@ -678,8 +738,26 @@ def save(df: pd.DataFrame, name: str) -> None:
 def published(
     df: pd.DataFrame, name: str, *, caption: str, source: str | None = None, **kwargs: Any
 ) -> None:
-    """:func:`table` for published real values (never labelled synthetic); ``source`` is
-    taken from a ``source`` column when not given."""
+    """:func:`table` for published real values (never labelled synthetic).
+
+    Parameters
+    ----------
+    df : DataFrame
+        The published values.
+    name : str
+        File name of the saved table.
+    caption : str
+        Caption (bokmål message id; translated).
+    source : str, optional
+        The publication, author–year with page; default: the distinct values of a
+        ``source`` column.
+    **kwargs : object
+        Passed on to :func:`table`.
+
+    Returns
+    -------
+    None
+    """
     if source is None and "source" in df.columns:
         source = "; ".join(dict.fromkeys(str(s) for s in df["source"].dropna()))
     table(df, name, caption=caption, source=source, synthetic=False, **kwargs)
@@ -698,8 +776,25 @@ def figure(
     """Show ``fig`` (a Figure, or what a plot function returned) as a numbered figure
     with caption and alt text; save it as PNG and SVG.
 
-    ``key=True`` makes it the chapter's key figure on the landing page (default: the
-    first figure of the chapter).
+    Parameters
+    ----------
+    fig : Figure, Axes or numpy.ndarray of Axes
+        What a :mod:`kommunesm.plots` function returned, or a Figure.
+    name : str
+        File name (``figures/<name>.png`` and ``.svg``).
+    caption : str
+        Caption (bokmål message id; translated).
+    alt : str
+        Alternative text for screen readers (bokmål; translated).
+    synthetic : bool, optional
+        Whether the figure is drawn from synthetic inputs (default: the chapter's data).
+    key : bool, default False
+        Make it the chapter's key figure on the landing page (default: the first figure
+        of the chapter).
+
+    Returns
+    -------
+    None
     """
     import matplotlib.pyplot as plt
 
@@ -766,8 +861,34 @@ def model(
     synthetic: bool | None = None,
 ) -> str:
     """Show a fitted model (:class:`kommunesm.stats.ModelResult`): coefficient table,
-    residual figure and assumption checks, and the generated conclusion for ``term``;
-    returns the conclusion sentence."""
+    residual figure and assumption checks, and the generated conclusion for ``term``.
+
+    Parameters
+    ----------
+    res : ModelResult
+        The fitted model (:func:`kommunesm.stats.ols` and relatives).
+    name : str
+        Stem of the saved tables and figure (``<name>_coefficients``, …).
+    caption : str
+        Caption of the coefficient table (bokmål message id; translated).
+    term : str
+        The coefficient the conclusion is about.
+    x_label, y_label : str
+        Words for the predictor and the outcome in the sentence (bokmål).
+    labels : mapping of str to str, optional
+        Words for the model's terms in the table (bokmål).
+    residuals : bool, default True
+        Also show the residual figure and the assumption checks.
+    log_fitted : bool, default False
+        Fitted values on a log axis in the residual figure.
+    synthetic : bool, optional
+        Whether the model is fitted on synthetic inputs (default: the chapter's data).
+
+    Returns
+    -------
+    str
+        The conclusion sentence (also shown).
+    """
     from kommunesm import plots, stats
 
     term_labels = {"Intercept": N_("Konstantledd"), **(labels or {})}

@@ -41,34 +41,6 @@ CORE_WITH_EXAMPLES = (
 )
 
 
-#: Docstrings not yet in numpydoc form (the list only shrinks: new public functions must
-#: be complete, and a name is removed here when its docstring is finished).
-NOT_YET_NUMPYDOC = frozenset(
-    {
-        "kommunesm.io.privacy.get_salt",
-        "kommunesm.io.privacy.pseudonymise",
-        "kommunesm.io.privacy.pseudonymise_columns",
-        "kommunesm.io.privacy.scrub_mentions",
-        "kommunesm.io.privacy.scrub_names",
-        "kommunesm.report.chapter_header",
-        "kommunesm.report.git_commit",
-        "kommunesm.report.list_notebooks",
-        "kommunesm.report.needs",
-        "kommunesm.report.needs_years",
-        "kommunesm.report.provenance",
-        "kommunesm.report.save_table",
-        "kommunesm.show.conclusion",
-        "kommunesm.show.figure",
-        "kommunesm.show.finding",
-        "kommunesm.show.model",
-        "kommunesm.show.needs",
-        "kommunesm.show.published",
-        "kommunesm.show.setup",
-        "kommunesm.show.text",
-    }
-)
-
-
 def _public_modules() -> list[str]:
     names = ["kommunesm"]
     for info in pkgutil.walk_packages(kommunesm.__path__, "kommunesm."):
@@ -118,14 +90,10 @@ def test_there_are_public_functions():
 
 @pytest.mark.parametrize("import_path", PUBLIC)
 def test_numpydoc_docstring(import_path):
-    if import_path in NOT_YET_NUMPYDOC:
-        pytest.xfail("docstring not yet in numpydoc form")
     problems = _problems(import_path, REQUIRED)
     assert not problems, f"{import_path}:\n" + "\n".join(problems)
 
 
 @pytest.mark.parametrize("import_path", CORE_WITH_EXAMPLES)
 def test_core_functions_have_examples(import_path):
-    if import_path in NOT_YET_NUMPYDOC:
-        pytest.xfail("docstring not yet in numpydoc form")
     assert not _problems(import_path, {"GL08", "EX01"}), f"{import_path} needs Examples"

@@ -304,7 +304,13 @@ def _generate(path: Path) -> str:
 
 
 def get_salt() -> str:
-    """Alias of :func:`get_key` (the key used to be called a salt)."""
+    """Alias of :func:`get_key` (the key used to be called a salt).
+
+    Returns
+    -------
+    str
+        The key.
+    """
     return get_key()
 
 
@@ -326,6 +332,23 @@ def pseudonymise(
     Values are NFC-normalised and stripped first (an NFD "Bjørn" is the same person).
     Missing and blank values stay missing: rows without an author do not share a
     pseudonym. Hashing is done once per distinct value.
+
+    Parameters
+    ----------
+    values : Series
+        The identifying values (names, ids, handles).
+    salt : str, optional
+        The secret key (at least 128 bits); default: :func:`get_key`.
+    prefix : str, default 'p_'
+        Put before the hex digits.
+    length : int, default 16
+        Hex digits kept (64 bits by default).
+
+    Returns
+    -------
+    Series
+        The pseudonyms (object dtype), same index; missing where the value was missing
+        or blank.
     """
     key = _resolve(salt)
     s = values.astype("str")
@@ -345,7 +368,19 @@ def pseudonymise_columns(
 ) -> pd.DataFrame:
     """Hash every column whose name marks it as personal (:func:`is_personal_column`).
 
-    ``keep`` lists columns that are already pseudonymised or are not about a citizen.
+    Parameters
+    ----------
+    frame : DataFrame
+        Any table.
+    salt : str, optional
+        The secret key (at least 128 bits); default: :func:`get_key`.
+    keep : tuple of str, default ()
+        Columns left as they are (already pseudonymised, or not about a citizen).
+
+    Returns
+    -------
+    DataFrame
+        A copy with the personal columns hashed by :func:`pseudonymise`.
     """
     out = frame.copy()
     personal = [c for c in out.columns if is_personal_column(c) and c not in keep]
@@ -629,6 +664,24 @@ def scrub_names(
     """Scrub ``messages`` knowing that ``names`` are persons with ``pseudonyms``
     (:func:`scrub_text` with ``known`` built from the two aligned series).
 
+    Parameters
+    ----------
+    messages : Series
+        Free text.
+    names : Series
+        Names of persons known to appear.
+    pseudonyms : Series
+        Their pseudonyms (aligned with ``names``), put in place of the full name.
+    salt : str, optional
+        The secret key (at least 128 bits); default: :func:`get_key`.
+
+    Returns
+    -------
+    Series
+        The scrubbed messages, same index.
+
+    Examples
+    --------
     >>> msgs = pd.Series(["Hei Kari Nordmann, takk!", "Kari: se nettsida"])
     >>> scrub_names(msgs, pd.Series(["Kari Nordmann"]), pd.Series(["p_1"]),
     ...             salt="an-example-key-of-sixteen+").tolist()
@@ -644,6 +697,20 @@ def scrub_names(
 def scrub_mentions(messages: pd.Series, *, salt: str | None = None) -> pd.Series:
     """Replace ``@handle`` mentions by ``@`` + the handle's pseudonym.
 
+    Parameters
+    ----------
+    messages : Series
+        Free text.
+    salt : str, optional
+        The secret key (at least 128 bits); default: :func:`get_key`.
+
+    Returns
+    -------
+    Series
+        The messages with each handle pseudonymised, same index.
+
+    Examples
+    --------
     >>> out = scrub_mentions(pd.Series(["RT @ola_n: bra!"]), salt="an-example-key-of-sixteen+")
     >>> out.str.startswith("RT @p_").tolist()
     [True]
