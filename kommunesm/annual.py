@@ -186,12 +186,14 @@ def merged_units(keys: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def to_units(metrics: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
+def to_units(
+    metrics: pd.DataFrame, keys: pd.DataFrame, *, engagement: str = "period"
+) -> pd.DataFrame:
     """Aggregate page metrics to units (municipalities at 2024 borders).
 
     Counts (:data:`SUMMED`) are summed over a unit's pages (min_count=1: all missing
-    stays missing); ``engagement_rate`` follows the variant in ``metrics.attrs["engagement"]``
-    (:func:`kommunesm.metrics.page_table`; "period" when absent): the period variant is
+    stays missing); ``engagement_rate`` follows its variant ``engagement``
+    (:func:`kommunesm.metrics.page_table`'s argument): the period variant is
     recomputed from the sums with :func:`kommunesm.metrics.engagement.engagement_rate`
     (interactions / followers × 100), the daily and per-post variants are the pages' rates
     weighted by their ``page_posts``; ``avg_response_time_minutes`` is the mean of the pages'
@@ -205,6 +207,9 @@ def to_units(metrics: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
         Page metrics indexed by ``page_id`` (one column per metric).
     keys : DataFrame
         :func:`municipality_keys` of (at least) those pages.
+    engagement : {'period', 'daily', 'per_post'}, default 'period'
+        The variant in ``metrics["engagement_rate"]`` (a page table's ``engagement``;
+        "period" for exports that give interactions / followers).
 
     Returns
     -------
@@ -247,7 +252,7 @@ def to_units(metrics: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
         weighted = (rt * w).groupby(unit).sum(min_count=1) / w.groupby(unit).sum(min_count=1)
         plain = rt.groupby(unit).mean()
         out["avg_response_time_minutes"] = weighted.fillna(plain)
-    variant = metrics.attrs.get("engagement", "period")
+    variant = engagement
     if "engagement_rate" in numeric:
         from kommunesm.metrics.engagement import engagement_rate
 
@@ -267,7 +272,6 @@ def to_units(metrics: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
     names = keys.loc[frame.index, "name"].astype("str")
     out["name"] = names.groupby(unit).agg(lambda s: " + ".join(sorted(set(s))))
     out.index.name = "unit"
-    out.attrs["engagement"] = variant
     return out
 
 
@@ -713,6 +717,7 @@ def compare(
 
     previous_year = int(year) - 1 if previous_year is None else int(previous_year)
     year = int(year)
+    engagement = "daily"  # page_table's default variant, ranked as the report ranks
     periods: dict[int, tuple[pd.Timestamp, pd.Timestamp]] = {}
     page_metrics: dict[int, pd.DataFrame] = {}
     for y in (previous_year, year):
@@ -728,10 +733,16 @@ def compare(
             )
         periods[y] = period
         page_metrics[y] = page_table(
-            ds.pages, ds.page_days, ds.posts, ds.comments, period[0], period[1]
+            ds.pages,
+            ds.page_days,
+            ds.posts,
+            ds.comments,
+            period[0],
+            period[1],
+            engagement=engagement,
         )
     keys = municipality_keys(full.pages)
-    unit_metrics = {y: to_units(m, keys) for y, m in page_metrics.items()}
+    unit_metrics = {y: to_units(m, keys, engagement=engagement) for y, m in page_metrics.items()}
     kwargs = dict(ranking_kwargs or {})
     ranks = {
         y: ranking.gambit_points(m, list_size=top_n, **kwargs) for y, m in page_metrics.items()

@@ -250,7 +250,8 @@ def gambit_points(
         Indexed by page_id, columns ``list_occurrences`` (lists the page is on),
         ``top5_points`` (sum of top points), ``total`` (their sum) and ``rank`` (by total,
         descending; ties share the better rank); all int64, sorted by rank then page_id.
-        The metrics used are in ``result.attrs["metrics"]``.
+        The metrics used are the ``metric`` values of :func:`gambit_lists` with the same
+        arguments.
 
     Raises
     ------
@@ -293,9 +294,6 @@ def gambit_points(
         .sort_values(["rank", "page_id"], kind="stable")
         .set_index("page_id")[POINTS_COLUMNS]
     )
-    out.attrs["metrics"] = list(cols)
-    out.attrs["list_size"] = int(list_size)
-    out.attrs["top_points"] = int(top_points)
     return out
 
 
@@ -543,7 +541,7 @@ def rank_uncertainty(
         Indexed by page_id, sorted by the point-estimate rank: ``rank`` and ``total``
         (:func:`gambit_points` on the data as observed), ``rank_median``, ``rank_low``,
         ``rank_high`` (the ``ci`` percentile interval of the bootstrap rank), ``p_top``
-        (share of replicates with rank <= ``top``). ``attrs`` holds n_boot, seed, top, ci.
+        (share of replicates with rank <= ``top``).
 
     Notes
     -----
@@ -616,9 +614,7 @@ def rank_uncertainty(
         },
         index=atoms.ids,
     )
-    out = out.reset_index().sort_values(["rank", "page_id"], kind="stable").set_index("page_id")
-    out.attrs.update({"n_boot": n_boot, "seed": seed, "top": top, "ci": ci, "metrics": cols})
-    return out
+    return out.reset_index().sort_values(["rank", "page_id"], kind="stable").set_index("page_id")
 
 
 # --------------------------------------------------------------------------- NM i Facebook
@@ -813,13 +809,17 @@ def beside_published(
     return out.set_index("plass")
 
 
-def describe_uncertainty(ru: pd.DataFrame, *, sure: float = 0.9, unsure: float = 0.5) -> str:
+def describe_uncertainty(
+    ru: pd.DataFrame, *, top: int, n_boot: int, sure: float = 0.9, unsure: float = 0.5
+) -> str:
     """A sentence on how certain the Top-N of :func:`rank_uncertainty` is.
 
     Parameters
     ----------
     ru : DataFrame
         A :func:`rank_uncertainty` result.
+    top, n_boot : int
+        The ``top`` and ``n_boot`` it was computed with.
     sure : float, default 0.9
         Pages with a Top-N probability at least this high count as sure.
     unsure : float, default 0.5
@@ -830,8 +830,6 @@ def describe_uncertainty(ru: pd.DataFrame, *, sure: float = 0.9, unsure: float =
     str
         The sentence.
     """
-    top = int(ru.attrs.get("top", 30))
-    n_boot = int(ru.attrs.get("n_boot", 0))
     inside = ru[ru["rank"] <= top]
     certain = int((inside["p_top"] >= sure).sum())
     shaky = int((inside["p_top"] < unsure).sum())
@@ -934,8 +932,8 @@ def engagement_variant_ranks(
         page_id, sorted by the reference rank: ``rank_<variant>`` and ``total_<variant>``
         for each variant, and ``moved_<variant>`` for each non-reference variant = rank
         under the reference − rank under that variant (positive: the page moves *up*
-        that many places under the variant; 0: same place). ``attrs`` holds variants,
-        reference and top.
+        that many places under the variant; 0: same place). The reference's ``rank_``
+        column comes first and is the one without a ``moved_`` column.
 
     Notes
     -----
@@ -991,11 +989,10 @@ def engagement_variant_ranks(
         .sort_values([f"rank_{reference}", "page_id"], kind="stable")
         .set_index("page_id")
     )
-    out.attrs.update({"variants": list(variants), "reference": reference, "top": top})
     return out
 
 
-def describe_engagement_variants(ev: pd.DataFrame) -> str:
+def describe_engagement_variants(ev: pd.DataFrame, *, top: int) -> str:
     """Sentences on :func:`engagement_variant_ranks`: for each other variant, how many of
     the reference Top-N stay in it and how far pages move.
 
@@ -1003,6 +1000,8 @@ def describe_engagement_variants(ev: pd.DataFrame) -> str:
     ----------
     ev : DataFrame
         A :func:`engagement_variant_ranks` result.
+    top : int
+        The ``top`` it was computed with.
 
     Returns
     -------
@@ -1014,15 +1013,15 @@ def describe_engagement_variants(ev: pd.DataFrame) -> str:
     >>> import pandas as pd
     >>> ev = pd.DataFrame({"rank_daily": [1, 2, 3], "rank_period": [2, 1, 9],
     ...     "moved_period": [-1, 1, -6]}, index=pd.Index(list("abc"), name="page_id"))
-    >>> ev.attrs.update({"variants": ["daily", "period"], "reference": "daily", "top": 3})
-    >>> describe_engagement_variants(ev)  # doctest: +NORMALIZE_WHITESPACE
+    >>> describe_engagement_variants(ev, top=3)  # doctest: +NORMALIZE_WHITESPACE
     'Under the period variant 2 of the 3 pages in the Top-3 by the daily variant stay in
     the Top-3; a page moves a median of 1 places (at most 6).'
     """
-    ref, top = ev.attrs["reference"], ev.attrs["top"]
+    variants = [c.removeprefix("rank_") for c in ev.columns if c.startswith("rank_")]
+    ref = next(v for v in variants if f"moved_{v}" not in ev.columns)
     in_ref = ev[f"rank_{ref}"] <= top
     parts = []
-    for v in ev.attrs["variants"]:
+    for v in variants:
         if v == ref:
             continue
         stay = int((in_ref & (ev[f"rank_{v}"] <= top)).sum())

@@ -77,7 +77,9 @@ def test_bootstrap_arrays_equal_the_reference_functions(posts: pd.DataFrame) -> 
 
 def test_rank_uncertainty_and_rank_dataset_take_the_variant(posts: pd.DataFrame) -> None:
     ranked = ranking.rank_dataset({"posts": posts}, engagement="period")
-    assert ranked.metrics.attrs["engagement"] == "period" and ranked.source == "page_table"
+    metrics = ranked.metrics
+    assert metrics["engagement_rate"].equals(metrics["engagement_rate_period"])
+    assert ranked.source == "page_table"
     ru = ranking.rank_uncertainty(posts=posts, n_boot=20, seed=1, engagement="per_post")
     assert set(ru.index) == {"A", "B"}
 
@@ -123,11 +125,8 @@ def test_units_keep_the_engagement_variant() -> None:
         {"name": ["A", "B", "C"], "unit": ["u", "u", "v"]},
         index=pd.Index(["a", "b", "c"], name="page_id"),
     )
-    m.attrs["engagement"] = "daily"
-    daily = annual.to_units(m, keys)
+    daily = annual.to_units(m, keys, engagement="daily")
     # u: (2 * 1 + 4 * 3) / 4 = 3.5; v (one page) keeps its own rate
     assert daily["engagement_rate"].to_dict() == {"u": 3.5, "v": 7.0}
-    assert daily.attrs["engagement"] == "daily"
-    m.attrs["engagement"] = "period"
-    period = annual.to_units(m, keys)
+    period = annual.to_units(m, keys, engagement="period")
     assert period["engagement_rate"].to_dict() == {"u": 15.0, "v": 10.0}  # 60/400, 5/50

@@ -99,7 +99,6 @@ def test_ten_metrics_by_hand(tiny: dict) -> None:
     assert a["interactions"] == 36
     # default: Socialbakers' daily variant, mean over posting days of interactions / posts
     # / followers that day (2 April: 13 / 1 / 100; 9 April: 23 / 1 / 100)
-    assert tab.attrs["engagement"] == "daily"
     assert a["engagement_rate"] == pytest.approx((13 / 100 + 23 / 100) / 2 * 100)
     assert a["engagement_rate"] == a["engagement_rate_daily"]
     assert a["engagement_rate_period"] == pytest.approx(36 / 120 * 100)

@@ -117,7 +117,7 @@ def test_page_table_keeps_visitor_posts_out_of_page_metrics(panel: dict) -> None
     )
     assert c_only.loc["A", "questions_answered"] == 1
     assert c_only.loc["A", "avg_response_time_minutes"] == 30
-    assert c_only.attrs["questions"] == ["comment"]
+    assert c_only.loc["A", "questions"] == c_only.loc["A", "questions_in_comments"] == 2
     with pytest.raises(ValueError, match="questions must name"):
         page_table(page_days=None, **panel, questions="wall")
 

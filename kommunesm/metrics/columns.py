@@ -113,7 +113,7 @@ COLUMN_DEFINITIONS: dict[str, tuple[str, str, str]] = {
     "shares": ("sum of posts.shares in the period", "posts", f"{_S0}, metric 9"),
     "engagement_rate": (
         "the engagement-rate variant chosen by page_table(engagement=...), default 'daily' "
-        "(engagement_rate_daily); the variant is in table.attrs['engagement']",
+        "(engagement_rate_daily), i.e. a copy of that variant's column",
         "posts + page_days",
         f"{_S0}, metric 10; Socialbakers Analytics Guide",
     ),

@@ -1038,11 +1038,6 @@ def page_table_sql(
     table = table.set_index("page_id").sort_index()
     table = table[list(GAMBIT_METRICS) + list(EXTRA_COLUMNS)].astype("float64")
     table.index = pd.Index(table.index, dtype="str", name="page_id")
-    table.attrs["period_start"] = period.first_day.date().isoformat()
-    table.attrs["period_end"] = period.last_day.date().isoformat()
-    table.attrs["period_days"] = period.n_days
-    table.attrs["engagement"] = engagement
-    table.attrs["questions"] = list(questions)
     return table
 
 

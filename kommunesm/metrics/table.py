@@ -432,13 +432,14 @@ def page_table(
     -------
     DataFrame
         Indexed by page_id (sorted; every page in any input table), all columns
-        float64: :data:`GAMBIT_METRICS` (followers, interactions, people_talking_about,
-        questions_answered, page_posts, avg_response_time_minutes, likes, comments,
-        shares, engagement_rate) then :data:`EXTRA_COLUMNS`. A page with no posts in the
+        float64: :data:`~kommunesm.metrics.columns.GAMBIT_METRICS` (followers, interactions,
+        people_talking_about, questions_answered, page_posts, avg_response_time_minutes,
+        likes, comments, shares, engagement_rate) then
+        :data:`~kommunesm.metrics.columns.EXTRA_COLUMNS`. A page with no posts in the
         period has page_posts 0 (not NaN) when the posts table is given. Definitions and
-        sources: :data:`~kommunesm.metrics.columns.COLUMN_DEFINITIONS` / :func:`~kommunesm.metrics.describe_columns`. ``attrs`` holds
-        the period used (period_start, period_end as ISO dates; period_days), the
-        ``engagement`` variant and the ``questions`` sources. Visitor posts (citizens'
+        sources: :func:`~kommunesm.metrics.describe_columns`. The table carries no
+        metadata: ``engagement_rate`` equals the column of the variant chosen
+        (``engagement_rate_daily`` by default). Visitor posts (citizens'
         wall posts, ``author_kind`` = ``"visitor"``) never count as page posts,
         interactions or engagement; they feed the questions and ``citizen_threads``.
 
@@ -458,8 +459,8 @@ def page_table(
     >>> tab = page_table(None, days, posts, None, "2013-04-01", "2013-04-30")
     >>> tab.loc["A", ["followers", "interactions", "engagement_rate"]].tolist()
     [100.0, 13.0, 13.0]
-    >>> tab.attrs["engagement"]
-    'daily'
+    >>> bool(tab.loc["A", "engagement_rate"] == tab.loc["A", "engagement_rate_daily"])
+    True
     >>> bool(pd.isna(tab.loc["B", "engagement_rate"]))  # 0 followers: NaN, not inf
     True
     >>> bool(pd.isna(tab.loc["A", "questions_answered"]))  # no comments table given
@@ -582,9 +583,4 @@ def page_table(
     )
     table = table[list(GAMBIT_METRICS) + list(EXTRA_COLUMNS)].astype("float64")
     table.index.name = "page_id"
-    table.attrs["period_start"] = atoms.period.first_day.date().isoformat()
-    table.attrs["period_end"] = atoms.period.last_day.date().isoformat()
-    table.attrs["period_days"] = atoms.period.n_days
-    table.attrs["engagement"] = engagement
-    table.attrs["questions"] = list(questions)
     return table
