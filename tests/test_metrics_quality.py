@@ -68,11 +68,11 @@ def test_comment_volume_reader_gives_979_distinct_snapshots() -> None:
 
     snaps = comment_volume.read()
     assert len(snaps) == 979
-    assert snaps.attrs["rows_in"] == 10044 and int(snaps["n_posts"].sum()) == 10044
+    assert int(snaps["n_posts"].sum()) == len(pd.read_csv(comment_volume.DEFAULT_PATH)) == 10044
     keys = ["page_likes", "talking_about", "checkins", "category"]
     assert not snaps.duplicated(keys).any()
     assert snaps["snapshot_id"].is_unique
-    assert "CC BY 4.0" in snaps.attrs["license"] and "Singh" in snaps.attrs["source"]
+    assert comment_volume.LICENSE == "CC BY 4.0" and "Singh" in comment_volume.CITATION
     # the first snapshot of the file, checked against the raw CSV
     raw = pd.read_csv(comment_volume.DEFAULT_PATH, nrows=1)
     assert snaps.loc[0, "page_likes"] == raw.loc[0, "Page Popularity Likes"]

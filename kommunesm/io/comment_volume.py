@@ -70,8 +70,8 @@ def read(path: str | Path | None = None) -> pd.DataFrame:
     DataFrame
         Columns snapshot_id (``s0001``… in order of first appearance), page_likes,
         talking_about, checkins, category (Int64), n_posts (post rows of the snapshot in
-        the file). ``attrs`` holds ``source`` (citation), ``license``, ``file`` and
-        ``rows_in``.
+        the file; they sum to the file's rows). The source and licence are
+        :data:`CITATION` and :data:`LICENSE`.
 
     Raises
     ------
@@ -114,7 +114,4 @@ def read(path: str | Path | None = None) -> pd.DataFrame:
     snaps.insert(0, "snapshot_id", [f"s{i + 1:04d}" for i in range(len(snaps))])
     snaps["n_posts"] = snaps["n_posts"].astype("int64")
     snaps = snaps[["snapshot_id", "page_likes", "talking_about", "checkins", "category", "n_posts"]]
-    snaps.attrs.update(
-        {"source": CITATION, "license": LICENSE, "file": path.name, "rows_in": len(raw)}
-    )
     return snaps

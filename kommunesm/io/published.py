@@ -99,7 +99,6 @@ def load(name: str) -> pd.DataFrame:
     if name == "ialloffentlighet_2015-04-13_likers":
         frame["rank"] = frame["rank"].astype("int64")
         frame["likers"] = frame["likers"].astype("int64")
-    frame.attrs["source_file"] = str(path)
     return frame
 
 

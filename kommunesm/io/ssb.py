@@ -113,7 +113,8 @@ def read_statbank_csv(path: str | Path, *, encoding: str | None = None) -> pd.Da
     Returns
     -------
     DataFrame
-        Tidy covariates: one row per region, year and variable with its value.
+        Tidy covariates: one row per region, year and variable with its value, and
+        ``source`` (the StatBank table it came from; kept when tables are concatenated).
 
     Raises
     ------
@@ -218,7 +219,7 @@ def read_statbank_csv(path: str | Path, *, encoding: str | None = None) -> pd.Da
         }
     )
     out["kommunenummer_2024"] = _harmonise(out["kommunenummer"])
-    out.attrs["source"] = f"SSB StatBank: {table_title or path.name}"
+    out["source"] = f"SSB StatBank: {table_title or path.name}"
     return out.reset_index(drop=True)
 
 
@@ -233,7 +234,8 @@ def read_jsonstat(path: str | Path) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        Tidy covariates: one row per region, year and variable with its value.
+        Tidy covariates: one row per region, year and variable with its value, and
+        ``source`` (the StatBank table it came from; kept when tables are concatenated).
     """
     from pyjstat import pyjstat
 
@@ -279,7 +281,7 @@ def read_jsonstat(path: str | Path) -> pd.DataFrame:
     )
     out["missing_symbol"] = pd.Series(pd.NA, index=out.index, dtype="str")
     out["kommunenummer_2024"] = _harmonise(out["kommunenummer"])
-    out.attrs["source"] = f"SSB: {dataset.get('label', path.name)}"
+    out["source"] = f"SSB: {dataset.get('label', path.name)}"
     return out
 
 
@@ -294,7 +296,8 @@ def read(path: str | Path) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        Tidy covariates: one row per region, year and variable with its value.
+        Tidy covariates: one row per region, year and variable with its value, and
+        ``source`` (the StatBank table it came from; kept when tables are concatenated).
     """
     path = Path(path)
     if path.suffix.lower() == ".json":
@@ -407,7 +410,6 @@ def shipped_covariates() -> pd.DataFrame:
         out["area_km2"] > 0
     )
     out["kommunenummer_2024"] = _harmonise(out["kommunenummer"])
-    out.attrs["source"] = "SSB via kommunesm register (municipalities_2015.csv), NLOD 2.0"
     return out
 
 

@@ -398,7 +398,8 @@ def read_codebook(path: str | Path, *, sheet: str | int | None = None) -> pd.Dat
     -------
     DataFrame
         One row per question with the columns of :data:`CODEBOOK_COLUMNS` plus
-        ``missing`` and ``codebook_row`` (the row in the file).
+        ``missing``, ``codebook_row`` (the row in the file) and ``codebook_file`` (its
+        name, for messages).
 
     Raises
     ------
@@ -528,7 +529,7 @@ def read_codebook(path: str | Path, *, sheet: str | int | None = None) -> pd.Dat
             }
         )
     out = pd.DataFrame(rows, columns=CODEBOOK_COLUMNS + ["missing", "codebook_row"])
-    out.attrs["source_file"] = path.name
+    out["codebook_file"] = path.name
     return out
 
 
@@ -1239,7 +1240,8 @@ def read_survey(
     else:
         book = codebook
         if book is not None:
-            book_file = book.attrs.get("source_file", "codebook")
+            named = book["codebook_file"] if "codebook_file" in book.columns else ()
+            book_file = str(named.iloc[0]) if len(named) else "codebook"
             if "codebook_row" not in book.columns:
                 book = book.assign(codebook_row=np.arange(len(book)) + 2)
             for c in ("labels", "options", "column", "missing", "scale"):
