@@ -152,3 +152,19 @@ def test_blank_rows_are_reported_not_silently_dropped(tmp_path):
     assert raw.n_in == 2
     assert raw.skipped["reason"].tolist() == ["blank row", "blank row"]
     assert raw.skipped["source_row"].tolist() == [3, 5]
+
+
+def test_bare_dates_in_a_datetime_column_are_noted(tmp_path):
+    import adversarial
+
+    from kommunesm.io import detect
+
+    rows = [adversarial._ct_row(1, **{"Post Created": "2013-04-02"}), adversarial._ct_row(2)]
+    path = adversarial._ct("bare.csv", rows=rows)(tmp_path)[0]
+    result = detect.read_file(path)
+    result = result[0] if isinstance(result, list) else result
+    notes = [n for n in result.meta["notes"] if "without a time" in n]
+    assert notes == [
+        "column 'Post Created': 1 values are dates without a time; kept as that date "
+        "(00:00 Europe/Oslo), not shifted from another zone"
+    ]

@@ -980,6 +980,10 @@ def _slash_dayfirst(s: pd.Series) -> bool | None:
     return None
 
 
+#: A date written without a time (parsed as 00:00 Europe/Oslo, whatever the file's zone).
+_DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{4}|\d{1,2}/\d{1,2}/\d{4}")
+
+
 def parse_datetimes(
     values: pd.Series, *, tz: str = schema.TZ, dayfirst: bool | None = None
 ) -> tuple[pd.Series, pd.Series, pd.Series]:
@@ -1053,9 +1057,7 @@ def parse_datetimes(
         result.loc[with_abbr] = utc.dt.tz_localize("UTC")
     plain = naive_mask & ~known_abbr & naive.notna()
     # a bare date is that calendar date (00:00 Oslo), not midnight in another zone
-    date_only = plain & body.str.fullmatch(
-        r"\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{4}|\d{1,2}/\d{1,2}/\d{4}", na=False
-    )
+    date_only = plain & body.str.fullmatch(_DATE_ONLY, na=False)
     if date_only.any():
         local_dates = naive[date_only].dt.tz_localize(
             schema.TZ, ambiguous="NaT", nonexistent="shift_forward"
@@ -1072,9 +1074,7 @@ def parse_datetimes(
 
     bad = ~missing & result.isna()
     reason = reason.mask(bad & (reason == ""), "expected a date and time (e.g. 2013-04-02 10:15)")
-    stamps = result.dt.tz_convert(schema.TZ)
-    stamps.attrs["date_only"] = int(date_only.sum())
-    return stamps, bad, reason
+    return result.dt.tz_convert(schema.TZ), bad, reason
 
 
 def parse_dates(values: pd.Series, *, dayfirst: bool | None = None) -> tuple[pd.Series, pd.Series]:
@@ -1520,7 +1520,8 @@ def build_table(
                     notes.append(evidence)
             if kind == "datetime":
                 parsed, bad, why = parse_datetimes(values, tz=tz, dayfirst=order)
-                n_dates = int(parsed.attrs.get("date_only", 0))
+                bare = values.astype("str").str.strip().str.fullmatch(_DATE_ONLY, na=False)
+                n_dates = int((bare & parsed.notna()).sum())
                 if n_dates:
                     notes.append(
                         f"column {source!r}: {n_dates} values are dates without a time; kept as "
