@@ -37,6 +37,9 @@ MODEL_COLUMNS = [
     "n_groups",
     "method",
     "converged",
+    "group_variance",
+    "icc",
+    "n_dropped",
 ]
 
 
@@ -86,8 +89,10 @@ def mixed_model(
     Returns
     -------
     DataFrame
-        :data:`MODEL_COLUMNS`; ``attrs`` hold ``formula``, ``group_variance`` and
-        ``icc`` (MixedLM) and ``n_dropped`` (rows with a missing value).
+        One row per term, the columns of :data:`MODEL_COLUMNS`. The model-level values
+        repeat on every row: ``n_obs``, ``n_groups``, ``method``, ``converged``,
+        ``group_variance`` and ``icc`` (the municipalities' share of the variance; MixedLM
+        only, else NaN) and ``n_dropped`` (rows left out for a missing value).
 
     Raises
     ------
@@ -150,18 +155,12 @@ def mixed_model(
             "n_groups": n_groups,
             "method": method,
             "converged": converged,
-        }
-    )[MODEL_COLUMNS]
-    table.loc[table["term"] == "Intercept", "std_effect"] = np.nan
-    table.attrs.update(
-        {
-            "formula": formula,
-            "groups": groups,
             "group_variance": group_var,
             "icc": group_var / (group_var + resid_var) if method == "mixedlm" else np.nan,
             "n_dropped": len(data) - len(used),
         }
-    )
+    )[MODEL_COLUMNS]
+    table.loc[table["term"] == "Intercept", "std_effect"] = np.nan
     return table
 
 
@@ -251,7 +250,7 @@ def describe_mixed(
             f"{'does not include' if excludes_zero else 'includes'} zero). This is an "
             "association in observational data, not an effect."
         )
-    icc = table.attrs.get("icc")
+    icc = table["icc"].iloc[0] if "icc" in table.columns and len(table) else None
     if icc is not None and icc == icc:
         text += (
             f" Andel av variansen mellom kommunene (ICC): {_num(icc, 2, lang)}."
