@@ -219,7 +219,7 @@ def test_sheet_round_trip_for_every_scheme(name, tmp_path):
         {c: [v.upper() if v not in ("0", "1") else int(v)] * len(units) for c, v in last.items()},
     )
     coding = scheme_sheets.import_coding([pa, pb])
-    assert coding.attrs["scheme"] == name
+    assert scheme_sheets.scheme_of_workbook(pa) == scheme_sheets.scheme_of_workbook(pb) == name
     assert len(coding) == 2 * len(units) * len(scheme.columns)
     a = coding[coding["coder"] == "A"]
     assert set(zip(a["hypothesis"], a["value"], strict=True)) == set(codes.items())

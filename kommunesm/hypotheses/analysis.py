@@ -482,7 +482,8 @@ def test_hypotheses(
     the scale) vs not: ``odds_ratio``, ``or_ci_low``/``or_ci_high``, ``p_fisher``;
     ordered logit of the rank group on the score (one model per hypothesis):
     ``ordlogit_or`` with CI and ``p_ordlogit``; the adjusted p-values ``p_mw_adj``,
-    ``p_fisher_adj``, ``p_ordlogit_adj``; and ``correction``. Hypotheses without
+    ``p_fisher_adj``, ``p_ordlogit_adj``; and the ``top`` and ``correction`` used (the
+    same on every row). Hypotheses without
     variation or without pages in both groups get NaN.
 
     Notes
@@ -577,8 +578,8 @@ def test_hypotheses(
         out[c] = out[c].astype("float64")
     for p in ("p_mw", "p_fisher", "p_ordlogit"):
         out[f"{p}_adj"] = stats.adjust_pvalues(out[p].to_numpy(), method=correction)
+    out["top"] = top
     out["correction"] = correction
-    out.attrs.update(top=top, alternative=alternative, n_pages=len(scores))
     return out
 
 
@@ -653,7 +654,7 @@ def describe_tests(res: pd.DataFrame, *, alpha: float = 0.05, synthetic: bool = 
     str
         The paragraph (English).
     """
-    top = res.attrs.get("top", 10)
+    top = int(res["top"].iloc[0]) if "top" in res.columns and len(res) else 10
     tested = res[res["p_mw"].notna()]
     if not len(tested):
         return "No hypothesis could be tested: too few pages in one of the groups."

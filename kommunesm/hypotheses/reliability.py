@@ -423,8 +423,6 @@ def reliability_table(
     out = pd.DataFrame(rows).reindex(columns=cols).set_index("hypothesis")
     for c in cols[5:-1]:
         out[c] = out[c].astype("float64")
-    if sch is not None:
-        out.attrs["scheme"] = sch.name
     return out
 
 

@@ -214,7 +214,8 @@ def compare_top(
     DataFrame, one row per code column × category (and a ``skår`` row per ordinal
     variable): variable, column, category, n_top, n_rest (pages), share_top, share_rest,
     difference, test (``Fisher`` or ``Mann–Whitney``), effect_name (``odds_ratio`` or
-    ``rank_biserial``), effect, ci_low, ci_high, p_value, p_adj. Page schemes compare the
+    ``rank_biserial``), effect, ci_low, ci_high, p_value, p_adj, and the ``top`` and
+    ``correction`` used (the same on every row). Page schemes compare the
     share of pages in the category; post schemes the pages' shares of coded posts.
     Rows without pages in both groups, or without variation, have NaN tests.
 
@@ -314,7 +315,8 @@ def compare_top(
     for c in ("share_top", "share_rest", "difference", "effect", "ci_low", "ci_high", "p_value"):
         out[c] = out[c].astype("float64")
     out["p_adj"] = stats.adjust_pvalues(out["p_value"].to_numpy(), method=correction)
-    out.attrs.update(scheme=sch.name, top=top, correction=correction)
+    out["top"] = top
+    out["correction"] = correction
     return out
 
 
@@ -591,7 +593,7 @@ class CodingRound:
             if len(c):
                 best = c.loc[c["difference"].abs().idxmax()]
                 parts.append(
-                    f"Største forskjell i andel mellom topp-{self.comparison.attrs.get('top', 10)}"
+                    f"Største forskjell i andel mellom topp-{int(self.comparison['top'].iloc[0])}"
                     f" og sammenligningsgruppen: {best['column']} = {best['category']} "
                     f"({_nb(best['share_top'])} mot {_nb(best['share_rest'])}, Holm-justert "
                     f"p = {_nb(best['p_adj'], 3)})."

@@ -620,7 +620,8 @@ def import_coding(
     DataFrame
         unit_id, hypothesis (the code column, e.g. ``ambisjonsniva`` or
         ``bruksomrade.rekruttering``), coder, value (the category code or ``1``/``0``,
-        spelling normalised), note; ``attrs["scheme"]`` is the scheme name.
+        spelling normalised), note. The scheme is the one the workbooks name
+        (:func:`scheme_of_workbook`).
 
     Raises
     ------
@@ -658,6 +659,4 @@ def import_coding(
             column=str(quarantine["column"].iloc[0]),
             got=str(quarantine["value"].iloc[0]),
         )
-    kept = kept.reset_index(drop=True)
-    kept.attrs["scheme"] = name
-    return kept
+    return kept.reset_index(drop=True)
