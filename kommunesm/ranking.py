@@ -654,7 +654,7 @@ def nm_facebook(
     DataFrame
         Long format: category, category_no (Norwegian label), rank (descending, ties
         share the better rank), page_id, value. Categories whose inputs are missing are
-        left out and named in ``attrs["skipped"]``.
+        left out (those of :data:`NM_CATEGORIES` that do not occur).
 
     Notes
     -----
@@ -696,10 +696,9 @@ def nm_facebook(
         "growth_count": col("followers_growth"),
         "growth_share": col("followers_growth_share"),
     }
-    parts, skipped = [], []
+    parts = []
     for cat, v in values.items():
         if v is None or not v.notna().any():
-            skipped.append(cat)
             continue
         r = v.rank(method="min", ascending=False, na_option="keep")
         keep = r <= top
@@ -719,7 +718,6 @@ def nm_facebook(
         if parts
         else pd.DataFrame(columns=["category", "category_no", "rank", "page_id", "value"])
     )
-    out.attrs["skipped"] = skipped
     return out
 
 
@@ -804,8 +802,6 @@ def beside_published(
     out["beregnet sum"] = pd.Series(computed["total"].to_numpy()).reindex(range(n)).astype("Int64")
     for col in out.columns[1:3]:
         out[col] = out[col].fillna("")
-    src = pub[["source", "locator"]].drop_duplicates()
-    out.attrs["source"] = "; ".join(f"{r.source}, {r.locator}" for r in src.itertuples())
     return out.set_index("plass")
 
 
