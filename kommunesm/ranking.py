@@ -44,6 +44,7 @@ __all__ = [
     "NM_CATEGORIES",
     "POINTS_COLUMNS",
     "REPORT_HEADERS",
+    "ListSizeSensitivity",
     "Ranking",
     "beside_published",
     "compare_rankings",
@@ -323,6 +324,25 @@ def top_n(points: pd.DataFrame, n: int = 30) -> pd.DataFrame:
     return points[points["rank"] <= n]
 
 
+@dataclass(frozen=True)
+class ListSizeSensitivity:
+    """What :func:`list_size_sensitivity` returns.
+
+    Attributes
+    ----------
+    ranks : pandas.DataFrame
+        page_id × K (columns named ``list_size``): each page's final rank at each K.
+    summary : pandas.DataFrame
+        One row per K: ``top_n_size`` (pages with rank <= ``top``, ties included),
+        ``overlap`` (pages in both this Top-N and the Top-N at K = ``reference``),
+        ``overlap_share`` (overlap / size of the reference Top-N) and ``spearman_rho``
+        (rank correlation of totals with the reference, all pages).
+    """
+
+    ranks: pd.DataFrame
+    summary: pd.DataFrame
+
+
 def list_size_sensitivity(
     metrics: pd.DataFrame,
     list_sizes: Sequence[int] = (10, 20, 30, 50, 100),
@@ -330,7 +350,7 @@ def list_size_sensitivity(
     top: int = 30,
     reference: int = 30,
     **kwargs: object,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+) -> ListSizeSensitivity:
     """How the Top-N depends on the (unreported) list size K.
 
     Parameters
@@ -348,12 +368,8 @@ def list_size_sensitivity(
 
     Returns
     -------
-    ranks, summary
-        ``ranks``: page_id × K of final ranks. ``summary``: one row per K with
-        ``top_n_size`` (pages with rank <= ``top``, ties included), ``overlap`` (pages in
-        both this Top-N and the Top-N at K = ``reference``), ``overlap_share`` (overlap /
-        size of the reference Top-N) and ``spearman_rho`` (rank correlation of totals
-        with the reference, all pages).
+    ListSizeSensitivity
+        ``ranks`` (page_id × K) and ``summary`` (one row per K).
     """
     sizes = sorted(set(int(k) for k in list_sizes) | {int(reference)})
     results = {k: gambit_points(metrics, list_size=k, **kwargs) for k in sizes}
@@ -379,7 +395,7 @@ def list_size_sensitivity(
                 "spearman_rho": float(rho),
             }
         )
-    return ranks, pd.DataFrame(rows).set_index("list_size")
+    return ListSizeSensitivity(ranks=ranks, summary=pd.DataFrame(rows).set_index("list_size"))
 
 
 @dataclass(frozen=True)

@@ -166,7 +166,8 @@ def test_list_size_sensitivity_reference_overlaps_itself() -> None:
         columns=["followers", "likes", "shares"],
         index=pd.Index([f"p{i}" for i in range(40)], name="page_id"),
     )
-    ranks, summary = ranking.list_size_sensitivity(m, (5, 10, 20), top=10, reference=10)
+    sens = ranking.list_size_sensitivity(m, (5, 10, 20), top=10, reference=10)
+    ranks, summary = sens.ranks, sens.summary
     assert summary.loc[10, "overlap_share"] == 1.0 and summary.loc[10, "spearman_rho"] == 1.0
     assert list(ranks.columns) == [5, 10, 20]
     assert (

@@ -13,6 +13,7 @@ Personality Science* 8(4), 363-369.
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -20,6 +21,7 @@ import pandas as pd
 from kommunesm.stats.inference import proportion_ci
 
 __all__ = [
+    "NearestBases",
     "ROUNDING_RULES",
     "describe_grim",
     "grim",
@@ -147,6 +149,21 @@ def grim(percent: float, n: int, decimals: int = 0, rounding: str = "half_up") -
     return bool(len(grim_counts(percent, n, decimals, rounding)))
 
 
+class NearestBases(NamedTuple):
+    """What :func:`nearest_consistent_n` returns (unpacks as ``below, above``).
+
+    Attributes
+    ----------
+    below : int or None
+        The largest base below the stated one with which the percentage is consistent.
+    above : int or None
+        The smallest such base above it.
+    """
+
+    below: int | None
+    above: int | None
+
+
 def nearest_consistent_n(
     percent: float,
     n: int,
@@ -154,7 +171,7 @@ def nearest_consistent_n(
     rounding: str = "half_up",
     *,
     max_n: int | None = None,
-) -> tuple[int | None, int | None]:
+) -> NearestBases:
     """The nearest bases below and above ``n`` with which ``percent`` is GRIM-consistent.
 
     Searching *downwards* models item non-response (fewer than all respondents answered
@@ -162,7 +179,7 @@ def nearest_consistent_n(
     (below: down to 1; above: up to ``max_n``, default ``2n + 10``).
 
     >>> nearest_consistent_n(91, 24)
-    (23, 32)
+    NearestBases(below=23, above=32)
 
     Parameters
     ----------
@@ -179,7 +196,7 @@ def nearest_consistent_n(
 
     Returns
     -------
-    tuple of (int or None, int or None)
+    NearestBases
         The nearest consistent base below ``n`` and above ``n``.
     """
     below = next(
@@ -189,7 +206,7 @@ def nearest_consistent_n(
     above = next(
         (m for m in range(int(n) + 1, top + 1) if grim(percent, m, decimals, rounding)), None
     )
-    return below, above
+    return NearestBases(below, above)
 
 
 def _decimals_of(text: object) -> int | None:
