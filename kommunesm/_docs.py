@@ -22,7 +22,7 @@ def filler(shared: Mapping[str, str]) -> Callable[[F], F]:
             key = line.strip()
             if key.startswith("{") and key.endswith("}") and key[1:-1] in shared:
                 pad = line[: len(line) - len(line.lstrip())]
-                out += [pad + x for x in shared[key[1:-1]].splitlines()]
+                out += [pad + x if x else x for x in shared[key[1:-1]].splitlines()]
             else:
                 out.append(line)
         func.__doc__ = "\n".join(out)

@@ -82,10 +82,19 @@ _shared = _docs.filler(
     Report language; default: :func:`get_language`.""",
         "decimals": """decimals : int, optional
     Digits after the decimal mark; default: as :func:`number` chooses.""",
-        "p": """p : float
-    The p-value (missing → "kan ikke vurderes").""",
-        "alpha": """alpha : float, default 0.05
-    Significance level.""",
+        "verdict": """Parameters
+----------
+p : float
+    The p-value (missing → "kan ikke vurderes").
+alpha : float, default 0.05
+    Significance level.
+lang : {'nb', 'en'}, optional
+    Report language; default: :func:`get_language`.
+
+Returns
+-------
+str
+    The verdict in the report language.""",
         "text": """Returns
 -------
 str
@@ -525,47 +534,36 @@ def normality_verdict(p: float, alpha: float = 0.05, lang: str | None = None) ->
     distribution does *not* fit; otherwise the test finds no departure (which is not proof
     that it fits).
 
-    Parameters
-    ----------
-    {p}
-    {alpha}
-    {lang}
-
-    {text}
+    {verdict}
 
     Examples
     --------
     >>> normality_verdict(0.0001, lang="en")
     'departs from the normal distribution'
     """
-    if _is_missing(p):
-        return gettext("kan ikke vurderes", lang=lang)
-    if float(p) < alpha:
-        return gettext("avviker fra normalfordelingen", lang=lang)
-    return gettext("testen finner ikke avvik fra normalfordelingen", lang=lang)
+    below = N_("avviker fra normalfordelingen")
+    return _by_p(p, alpha, below, N_("testen finner ikke avvik fra normalfordelingen"), lang)
 
 
 @_shared
 def significance_verdict(p: float, alpha: float = 0.05, lang: str | None = None) -> str:
     """``statistisk signifikant`` (p < ``alpha``) or ``ikke statistisk signifikant``.
 
-    Parameters
-    ----------
-    {p}
-    {alpha}
-    {lang}
-
-    {text}
+    {verdict}
 
     Examples
     --------
     >>> significance_verdict(0.03, lang="nb")
     'statistisk signifikant'
     """
+    return _by_p(p, alpha, N_("statistisk signifikant"), N_("ikke statistisk signifikant"), lang)
+
+
+def _by_p(p: float, alpha: float, below: str, above: str, lang: str | None) -> str:
+    """``below`` if p < ``alpha``, else ``above`` (translated); missing p: no verdict."""
     if _is_missing(p):
         return gettext("kan ikke vurderes", lang=lang)
-    key = N_("statistisk signifikant") if float(p) < alpha else N_("ikke statistisk signifikant")
-    return gettext(key, lang=lang)
+    return gettext(below if float(p) < alpha else above, lang=lang)
 
 
 # --------------------------------------------------------------------------- narrative

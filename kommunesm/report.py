@@ -68,7 +68,6 @@ __all__ = [
     "git_commit",
     "list_notebooks",
     "needs",
-    "needs_years",
     "save_table",
 ]
 
@@ -282,29 +281,6 @@ def needs(
         )
         return False
     return True
-
-
-def needs_years(ds: Dataset, years: Iterable[int], *, purpose: str = "Denne delen") -> bool:
-    """Whether ``ds`` has dated rows in every one of ``years``.
-
-    Parameters
-    ----------
-    ds : Dataset
-        The data.
-    years : iterable of int
-        The years the section needs.
-    purpose : str, default "Denne delen"
-        What needs them (bokmål, translated).
-
-    Returns
-    -------
-    bool
-        True if every year has rows; else False after showing which years are missing
-        and which the data cover.
-    """
-    from kommunesm import show
-
-    return show.needs_years(ds, years, purpose=purpose)
 
 
 def save_table(

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from kommunesm import narrate, safe
+from kommunesm import _docs, narrate, safe
 from kommunesm.narrate import N_
 from kommunesm.narrate import gettext as _
 
@@ -335,6 +335,24 @@ def _number(kind: str) -> str:
 
 
 # --------------------------------------------------------------------------- text
+#: The parameters of :func:`text`, :func:`finding` and :func:`conclusion`, documented once.
+_message_docs = _docs.filler(
+    {
+        "message": """Parameters
+----------
+message : str
+    The sentence (bokmål message id; translated), with ``{name}`` fields.
+**values : object
+    The fields' values: numbers are formatted for the report language
+    (:func:`kommunesm.narrate.value`), strings escaped for Markdown.
+
+Returns
+-------
+None""",
+    }
+)
+
+
 def _fill(message: str, values: Mapping[str, Any]) -> str:
     shown = {
         k: (_md_escape(v) if isinstance(v, str) else narrate.value(v)) for k, v in values.items()
@@ -342,40 +360,22 @@ def _fill(message: str, values: Mapping[str, Any]) -> str:
     return _(message, **shown) if shown else _(message)
 
 
+@_message_docs
 def text(message: str, /, **values: Any) -> None:
     """Show a generated sentence (bokmål message id, translated) with ``{name}`` fields
     filled from ``values`` (numbers formatted by locale, strings escaped).
 
-    Parameters
-    ----------
-    message : str
-        The sentence (bokmål message id; translated), with ``{name}`` fields.
-    **values : object
-        The fields' values: numbers are formatted for the report language
-        (:func:`kommunesm.narrate.value`), strings escaped for Markdown.
-
-    Returns
-    -------
-    None
+    {message}
     """
     _markdown(_fill(message, values))
 
 
+@_message_docs
 def finding(message: str, /, **values: Any) -> None:
     """Like :func:`text`, and the sentence is a candidate for the landing page's
     "Hovedfunn" (with a link to this chapter).
 
-    Parameters
-    ----------
-    message : str
-        The sentence (bokmål message id; translated), with ``{name}`` fields.
-    **values : object
-        The fields' values: numbers are formatted for the report language
-        (:func:`kommunesm.narrate.value`), strings escaped for Markdown.
-
-    Returns
-    -------
-    None
+    {message}
     """
     out = _fill(message, values)
     _markdown(out)
@@ -383,21 +383,12 @@ def finding(message: str, /, **values: Any) -> None:
     _save_manifest()
 
 
+@_message_docs
 def conclusion(message: str, /, **values: Any) -> None:
     """Show the chapter's conclusion ("**Konklusjon.** …") and record it (the landing
     page shows it under the chapter's title).
 
-    Parameters
-    ----------
-    message : str
-        The sentence (bokmål message id; translated), with ``{name}`` fields.
-    **values : object
-        The fields' values: numbers are formatted for the report language
-        (:func:`kommunesm.narrate.value`), strings escaped for Markdown.
-
-    Returns
-    -------
-    None
+    {message}
     """
     out = _fill(message, values)
     _markdown(f"**{_('Konklusjon.')}** {out}")

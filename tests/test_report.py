@@ -114,7 +114,9 @@ def test_needs_and_needs_years_say_what_is_missing(tmp_path, uci_path, monkeypat
     assert report.needs(ds, "comments", purpose="Svartid") is False
     assert "Ikke beregnet – mangler data" in shown[-1] and "comments" in shown[-1]
     assert "Svartid" in shown[-1]
-    assert report.needs_years(ds, [2012, 2013], purpose="Årlig sammenligning") is False
+    from kommunesm import show
+
+    assert show.needs_years(ds, [2012, 2013], purpose="Årlig sammenligning") is False
     assert "Ikke beregnet – mangler data" in shown[-1] and "2012 og 2013" in shown[-1]
 
 
