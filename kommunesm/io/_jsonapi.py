@@ -17,19 +17,35 @@ by :func:`compose`, so that rows in = rows kept + rows quarantined always holds.
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from kommunesm import schema
+from kommunesm import _docs, schema
 from kommunesm.errors import InputError
 from kommunesm.io import tabular
 from kommunesm.io.tabular import LoadResult, RawTable
 
 Extractor = Callable[[Any], Iterable[dict]]
+
+#: The parameters and result of every format's ``sniff_*`` function, documented once.
+sniffer_docs = _docs.filler(
+    {
+        "sniff": """Parameters
+----------
+path : Path
+    The file to look at.
+
+Returns
+-------
+bool
+    True if the file looks like this format.""",
+    }
+)
 
 
 def load_documents(path: str | Path) -> tuple[list[tuple[int, Any]], list[dict]]:
@@ -89,7 +105,7 @@ def _looks_like_page(obj: dict) -> bool:
 
 
 def read_items(
-    path: str | Path, extract: Extractor, *, flatten_sep: str = "."
+    path: str | Path, extract: Extractor, *, fields: Iterable[str] = (), flatten_sep: str = "."
 ) -> tuple[RawTable, list[dict], dict[str, Any]]:
     """Items of every response in ``path`` as a :class:`RawTable` of text.
 
@@ -101,6 +117,8 @@ def read_items(
         ``extract(value) -> items``: the item dicts of one response (e.g.
         ``value["data"]``). It may also return the value itself when the line is an
         item.
+    fields
+        Optional API fields: added as all-missing text columns when no item has them.
 
     Returns
     -------
@@ -131,7 +149,7 @@ def read_items(
         header_row=0,
         skipped=tabular.skipped_frame(),
     )
-    return raw, bad, {"responses": len(values), "items": len(records)}
+    return ensure_columns(raw, fields), bad, {"responses": len(values), "items": len(records)}
 
 
 def _as_text(value: Any) -> object:
@@ -149,6 +167,34 @@ def _as_text(value: Any) -> object:
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return str(value)
+
+
+def build(
+    raw: RawTable,
+    bad_lines: list[dict],
+    table: str,
+    *,
+    fmt: str,
+    meta: Mapping[str, Any],
+    required_sources: Iterable[str | tuple[str, ...]],
+    derive: Callable[[pd.DataFrame, pd.DataFrame], pd.DataFrame] | None = None,
+) -> LoadResult:
+    """The canonical ``table`` from the items of :func:`read_items`: the format's aliases,
+    :func:`kommunesm.io.tabular.build_table` (API timestamps in UTC, decimal point) and
+    the malformed lines quarantined (:func:`compose`)."""
+    mapping = tabular.resolve_columns(raw.frame.columns, tabular.aliases(fmt, table))
+    result = tabular.build_table(
+        raw,
+        table,
+        mapping,
+        fmt=fmt,
+        tz="UTC",
+        decimal=".",
+        derive=derive,
+        required_sources=required_sources,
+        meta=meta,
+    )
+    return compose(result, bad_lines)
 
 
 def compose(result: LoadResult, bad_lines: list[dict]) -> LoadResult:
@@ -187,18 +233,8 @@ def ensure_columns(raw: RawTable, columns: Iterable[str]) -> RawTable:
     missing = [c for c in columns if c not in frame.columns]
     if not missing:
         return raw
-    frame = frame.copy()
-    for col in missing:
-        frame[col] = pd.Series(pd.NA, index=frame.index, dtype="str")
-    return RawTable(
-        frame=frame,
-        rows=raw.rows,
-        path=raw.path,
-        encoding=raw.encoding,
-        delimiter=raw.delimiter,
-        header_row=raw.header_row,
-        skipped=raw.skipped,
-    )
+    frame = frame.assign(**{c: pd.Series(pd.NA, index=frame.index, dtype="str") for c in missing})
+    return dataclasses.replace(raw, frame=frame)
 
 
 def head_objects(path: Path, n: int = 3) -> list[Any]:

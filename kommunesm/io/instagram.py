@@ -153,41 +153,29 @@ def read_graph_media(path: str | Path, *, page_id: str | None = None) -> tabular
         The canonical rows kept and the rows quarantined, each with a reason
         (rows in = kept + quarantined).
     """
-    raw, bad, info = _jsonapi.read_items(path, _media_items)
-    raw = _jsonapi.ensure_columns(raw, _GRAPH_FIELDS)
-    mapping = tabular.resolve_columns(raw.frame.columns, tabular.aliases(FORMAT, "posts"))
+    raw, bad, info = _jsonapi.read_items(path, _media_items, fields=_GRAPH_FIELDS)
     pid = page_id or default_page_id(path)
 
     def derive(out: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
         return _page_and_platform(out, pid)
 
-    result = tabular.build_table(
+    return _jsonapi.build(
         raw,
+        bad,
         "posts",
-        mapping,
         fmt=FORMAT,
-        tz="UTC",
-        decimal=".",
         derive=derive,
         required_sources=("post_id", "created_at"),
         meta={"platform": PLATFORM, "variant": "graph_api_media", **info},
     )
-    return _jsonapi.compose(result, bad)
 
 
+@_jsonapi.sniffer_docs
 def sniff_graph_media(path: Path) -> bool:
     """True if the first responses hold IG Media objects (``media_type`` or
     ``media_product_type`` with ``permalink``/``timestamp``).
 
-    Parameters
-    ----------
-    path : Path
-        The file to look at.
-
-    Returns
-    -------
-    bool
-        True if the file looks like this format.
+    {sniff}
     """
     for obj in _jsonapi.head_objects(path):
         items = obj.get("data") if isinstance(obj, dict) else None
@@ -246,9 +234,9 @@ def read_graph_comments(
     LoadResult
         The canonical ``comments`` table (``platform="instagram"``) and its quarantine.
     """
-    raw, bad, info = _jsonapi.read_items(path, _comments)
-    raw = _jsonapi.ensure_columns(raw, ("id", "timestamp", "username", "media.id", "_parent"))
-    mapping = tabular.resolve_columns(raw.frame.columns, tabular.aliases(FORMAT, "comments"))
+    raw, bad, info = _jsonapi.read_items(
+        path, _comments, fields=("id", "timestamp", "username", "media.id", "_parent")
+    )
     salt = privacy.get_salt() if salt is None else salt
     if account is None:
         # the account answers in reply threads: the username most often found there
@@ -280,18 +268,15 @@ def read_graph_comments(
         out["platform"] = PLATFORM
         return out.drop(columns=["author_name", "_parent"], errors="ignore")
 
-    result = tabular.build_table(
+    return _jsonapi.build(
         raw,
+        bad,
         "comments",
-        mapping,
         fmt=FORMAT,
-        tz="UTC",
-        decimal=".",
         derive=derive,
         required_sources=("comment_id", "created_at", "author_name"),
         meta={"platform": PLATFORM, "variant": "graph_api_comments", **info},
     )
-    return _jsonapi.compose(result, bad)
 
 
 def sniff_graph_comments(path: Path) -> bool:

@@ -100,36 +100,26 @@ def read_json(path: str | Path, *, platform: str = "facebook") -> tabular.LoadRe
         The canonical rows kept and the rows quarantined, each with a reason
         (rows in = kept + quarantined).
     """
-    raw, bad, info = _jsonapi.read_items(path, _posts)
-    raw = _jsonapi.ensure_columns(raw, ("id", "creation_time", "post_owner.id"))
-    mapping = tabular.resolve_columns(raw.frame.columns, tabular.aliases(FORMAT, "posts"))
-    result = tabular.build_table(
+    raw, bad, info = _jsonapi.read_items(
+        path, _posts, fields=("id", "creation_time", "post_owner.id")
+    )
+    return _jsonapi.build(
         raw,
+        bad,
         "posts",
-        mapping,
         fmt=FORMAT,
-        tz="UTC",
-        decimal=".",
         derive=_finish(platform),
         required_sources=("post_id", "page_id", "created_at"),
         meta={"platform": platform, "variant": "mcl_json", **info},
     )
-    return _jsonapi.compose(result, bad)
 
 
+@_jsonapi.sniffer_docs
 def sniff_json(path: Path) -> bool:
     """True if the first objects are MCL posts (``creation_time`` with ``post_owner`` and
     ``statistics``).
 
-    Parameters
-    ----------
-    path : Path
-        The file to look at.
-
-    Returns
-    -------
-    bool
-        True if the file looks like this format.
+    {sniff}
     """
     for obj in _jsonapi.head_objects(path):
         items = list(_posts(obj))[:3]

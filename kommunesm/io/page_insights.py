@@ -103,8 +103,9 @@ def read_api_json(path: str | Path, *, page_id: str | None = None) -> tabular.Lo
         The canonical rows kept and the rows quarantined, each with a reason
         (rows in = kept + quarantined).
     """
-    raw, bad, info = _jsonapi.read_items(path, _values)
-    raw = _jsonapi.ensure_columns(raw, ("metric", "period", "page", "end_time", "value"))
+    raw, bad, info = _jsonapi.read_items(
+        path, _values, fields=("metric", "period", "page", "end_time", "value")
+    )
     frame = raw.frame
     metrics = metric_table()
     known = frame["metric"].isin(metrics["metric"])
@@ -202,19 +203,12 @@ def read_api_json(path: str | Path, *, page_id: str | None = None) -> tabular.Lo
     return result
 
 
+@_jsonapi.sniffer_docs
 def sniff_api_json(path: Path) -> bool:
     """True for Page Insights responses (``data`` items with ``name``, ``period``,
     ``values`` and an ``id`` ending in ``/insights/<name>/<period>``).
 
-    Parameters
-    ----------
-    path : Path
-        The file to look at.
-
-    Returns
-    -------
-    bool
-        True if the file looks like this format.
+    {sniff}
     """
     for obj in _jsonapi.head_objects(path):
         data = obj.get("data") if isinstance(obj, dict) else None

@@ -37,6 +37,7 @@ precedes it).
 from __future__ import annotations
 
 import csv
+import dataclasses
 import gzip
 import io
 import re
@@ -731,16 +732,11 @@ def drop_description_row(raw: RawTable, numeric_columns: Iterable[str]) -> RawTa
             ],
             ignore_index=True,
         )
-        return RawTable(
+        return dataclasses.replace(
+            raw,
             frame=raw.frame.iloc[1:].reset_index(drop=True),
             rows=raw.rows.iloc[1:].reset_index(drop=True),
-            path=raw.path,
-            encoding=raw.encoding,
-            delimiter=raw.delimiter,
-            header_row=raw.header_row,
             skipped=skipped,
-            notes=raw.notes,
-            duplicate_headers=raw.duplicate_headers,
         )
     return raw
 

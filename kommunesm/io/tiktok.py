@@ -19,6 +19,7 @@ municipality's account is such an account.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -65,8 +66,7 @@ def read_videos(path: str | Path, *, account: str | None = None) -> tabular.Load
         The canonical rows kept and the rows quarantined, each with a reason
         (rows in = kept + quarantined).
     """
-    raw, bad, info = _jsonapi.read_items(path, _videos)
-    raw = _jsonapi.ensure_columns(raw, ("id", "create_time", "username"))
+    raw, bad, info = _jsonapi.read_items(path, _videos, fields=("id", "create_time", "username"))
     errors = []
     for number, value in _jsonapi.load_documents(path)[0]:
         err = value.get("error") if isinstance(value, dict) else None
@@ -78,30 +78,13 @@ def read_videos(path: str | Path, *, account: str | None = None) -> tabular.Load
                 }
             )
     if errors:
-        raw = tabular.RawTable(
-            frame=raw.frame,
-            rows=raw.rows,
-            path=raw.path,
-            encoding=raw.encoding,
-            delimiter=raw.delimiter,
-            header_row=raw.header_row,
-            skipped=tabular.skipped_frame(errors),
-        )
+        raw = dataclasses.replace(raw, skipped=tabular.skipped_frame(errors))
     # Unix seconds -> ISO 8601 UTC text; anything else stays as written (and is quarantined)
     frame = raw.frame.copy()
     seconds = pd.to_numeric(frame["create_time"], errors="coerce")
     iso = pd.to_datetime(seconds, unit="s", utc=True).dt.strftime("%Y-%m-%dT%H:%M:%S+00:00")
     frame["create_time"] = iso.where(seconds.notna(), frame["create_time"]).astype("str")
-    raw = tabular.RawTable(
-        frame=frame,
-        rows=raw.rows,
-        path=raw.path,
-        encoding=raw.encoding,
-        delimiter=raw.delimiter,
-        header_row=raw.header_row,
-        skipped=raw.skipped,
-    )
-    mapping = tabular.resolve_columns(frame.columns, tabular.aliases(FORMAT, "posts"))
+    raw = dataclasses.replace(raw, frame=frame)
     fallback = account or default_page_id(path)
 
     def derive(out: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
@@ -111,32 +94,22 @@ def read_videos(path: str | Path, *, account: str | None = None) -> tabular.Load
         out["type"] = "video"
         return out
 
-    result = tabular.build_table(
+    return _jsonapi.build(
         raw,
+        bad,
         "posts",
-        mapping,
         fmt=FORMAT,
-        tz="UTC",
-        decimal=".",
         derive=derive,
         required_sources=("post_id", "created_at"),
         meta={"platform": PLATFORM, "variant": "research_api_video_query", **info},
     )
-    return _jsonapi.compose(result, bad)
 
 
+@_jsonapi.sniffer_docs
 def sniff_videos(path: Path) -> bool:
     """True if the file holds Research API video-query responses.
 
-    Parameters
-    ----------
-    path : Path
-        The file to look at.
-
-    Returns
-    -------
-    bool
-        True if the file looks like this format.
+    {sniff}
     """
     for obj in _jsonapi.head_objects(path):
         if isinstance(obj, dict) and isinstance(obj.get("data"), dict):

@@ -84,6 +84,7 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -96,7 +97,7 @@ import pandas as pd
 
 from kommunesm import schema
 from kommunesm.errors import InputError
-from kommunesm.io import detect, privacy, tabular
+from kommunesm.io import _jsonapi, detect, privacy, tabular
 from kommunesm.io._common import header_keys
 from kommunesm.io.tabular import LoadResult, RawTable
 
@@ -340,14 +341,10 @@ def read_csv(
             )
     pre, bad_index = _collect(problems, raw.rows, raw.path)
     good = ~frame.index.isin(bad_index)
-    raw_ok = RawTable(
+    raw_ok = dataclasses.replace(
+        raw,
         frame=frame.loc[good].reset_index(drop=True),
         rows=raw.rows.loc[good].reset_index(drop=True),
-        path=raw.path,
-        encoding=raw.encoding,
-        delimiter=raw.delimiter,
-        header_row=raw.header_row,
-        skipped=raw.skipped,
     )
     info: dict[str, Any] = {"columns_dropped_personal": dropped}
     derive = _deriver(
@@ -950,18 +947,11 @@ def _heads(path: Path) -> list[dict]:
     return [o for o in detect._json_lines_head(path, 8) if isinstance(o, dict)]
 
 
+@_jsonapi.sniffer_docs
 def sniff_twarc2(path: Path) -> bool:
     """True if the first objects of ``path`` are v2 API pages or flattened v2 tweets.
 
-    Parameters
-    ----------
-    path : Path
-        The file to look at.
-
-    Returns
-    -------
-    bool
-        True if the file looks like this format.
+    {sniff}
     """
     for obj in _heads(path):
         if "data" in obj and ("includes" in obj or "meta" in obj or "__twarc" in obj):
@@ -971,18 +961,11 @@ def sniff_twarc2(path: Path) -> bool:
     return False
 
 
+@_jsonapi.sniffer_docs
 def sniff_v1(path: Path) -> bool:
     """True if the first objects of ``path`` are v1.1 tweet objects.
 
-    Parameters
-    ----------
-    path : Path
-        The file to look at.
-
-    Returns
-    -------
-    bool
-        True if the file looks like this format.
+    {sniff}
     """
     for obj in _heads(path):
         if isinstance(obj.get("user"), dict) and ("id_str" in obj or "id" in obj):

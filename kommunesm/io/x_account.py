@@ -33,6 +33,7 @@ which cites their sources.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -105,9 +106,7 @@ def read_timeline(path: str | Path, *, account_id: str | None = None) -> tabular
         The canonical rows kept and the rows quarantined, each with a reason
         (rows in = kept + quarantined).
     """
-    raw, bad, info = _jsonapi.read_items(path, _tweets)
-    raw = _jsonapi.ensure_columns(raw, _TIMELINE_FIELDS)
-    mapping = tabular.resolve_columns(raw.frame.columns, tabular.aliases(FORMAT, "posts"))
+    raw, bad, info = _jsonapi.read_items(path, _tweets, fields=_TIMELINE_FIELDS)
     fallback = account_id or default_page_id(path)
 
     def derive(out: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
@@ -127,18 +126,15 @@ def read_timeline(path: str | Path, *, account_id: str | None = None) -> tabular
             out = out.drop(columns=col, errors="ignore")
         return out
 
-    result = tabular.build_table(
+    return _jsonapi.build(
         raw,
+        bad,
         "posts",
-        mapping,
         fmt=FORMAT,
-        tz="UTC",
-        decimal=".",
         derive=derive,
         required_sources=("post_id", "created_at"),
         meta={"platform": PLATFORM, "variant": "x_api_v2_timeline", **info},
     )
-    return _jsonapi.compose(result, bad)
 
 
 def read_conversation(
@@ -163,9 +159,9 @@ def read_conversation(
         The canonical rows kept and the rows quarantined, each with a reason
         (rows in = kept + quarantined).
     """
-    raw, bad, info = _jsonapi.read_items(path, _tweets)
-    raw = _jsonapi.ensure_columns(raw, _TIMELINE_FIELDS + ("conversation_id",))
-    mapping = tabular.resolve_columns(raw.frame.columns, tabular.aliases(FORMAT, "comments"))
+    raw, bad, info = _jsonapi.read_items(
+        path, _tweets, fields=_TIMELINE_FIELDS + ("conversation_id",)
+    )
     salt = privacy.get_salt() if salt is None else salt
     frame = raw.frame
     if account_id is None:
@@ -200,18 +196,15 @@ def read_conversation(
             columns=[c for c in out.columns if c.startswith(("ref.", "public_metrics."))],
         )
 
-    result = tabular.build_table(
+    return _jsonapi.build(
         raw,
+        bad,
         "comments",
-        mapping,
         fmt=FORMAT,
-        tz="UTC",
-        decimal=".",
         derive=derive,
         required_sources=("comment_id", "created_at", "author_id"),
         meta={"platform": PLATFORM, "variant": "x_api_v2_conversation", **info},
     )
-    return _jsonapi.compose(result, bad)
 
 
 def read_analytics_csv(path: str | Path, *, account: str | None = None) -> tabular.LoadResult:
@@ -237,15 +230,7 @@ def read_analytics_csv(path: str | Path, *, account: str | None = None) -> tabul
     raw = tabular.read_raw(path, header_names=header_keys(FORMAT, "posts"))
     mapping = tabular.resolve_columns(raw.frame.columns, tabular.aliases(FORMAT, "posts"))
     frame = raw.frame.replace({"-": None})
-    raw = tabular.RawTable(
-        frame=frame,
-        rows=raw.rows,
-        path=raw.path,
-        encoding=raw.encoding,
-        delimiter=raw.delimiter,
-        header_row=raw.header_row,
-        skipped=raw.skipped,
-    )
+    raw = dataclasses.replace(raw, frame=frame)
     fallback = account or default_page_id(path)
 
     def derive(out: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
@@ -292,18 +277,11 @@ def _is_v2(tweets: list[dict]) -> bool:
     )
 
 
+@_jsonapi.sniffer_docs
 def sniff_timeline(path: Path) -> bool:
     """A raw v2 response whose posts all have one author (a user timeline).
 
-    Parameters
-    ----------
-    path : Path
-        The file to look at.
-
-    Returns
-    -------
-    bool
-        True if the file looks like this format.
+    {sniff}
     """
     tweets = _v2_tweets_head(path)
     if not _is_v2(tweets):
@@ -312,18 +290,11 @@ def sniff_timeline(path: Path) -> bool:
     return len(authors) == 1
 
 
+@_jsonapi.sniffer_docs
 def sniff_conversation(path: Path) -> bool:
     """A raw v2 response with several authors and ``conversation_id`` (mentions).
 
-    Parameters
-    ----------
-    path : Path
-        The file to look at.
-
-    Returns
-    -------
-    bool
-        True if the file looks like this format.
+    {sniff}
     """
     tweets = _v2_tweets_head(path)
     if not _is_v2(tweets):

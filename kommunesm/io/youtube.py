@@ -29,6 +29,7 @@ is not the uploader's own and passes YouTube's validation; likes are the only re
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -87,9 +88,7 @@ def read_videos(path: str | Path, *, channel_id: str | None = None) -> tabular.L
         The canonical rows kept and the rows quarantined, each with a reason
         (rows in = kept + quarantined).
     """
-    raw, bad, info = _jsonapi.read_items(path, _videos)
-    raw = _jsonapi.ensure_columns(raw, _VIDEO_FIELDS)
-    mapping = tabular.resolve_columns(raw.frame.columns, tabular.aliases(FORMAT, "posts"))
+    raw, bad, info = _jsonapi.read_items(path, _videos, fields=_VIDEO_FIELDS)
     fallback = channel_id or default_page_id(path)
 
     def derive(out: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
@@ -99,18 +98,15 @@ def read_videos(path: str | Path, *, channel_id: str | None = None) -> tabular.L
         out["type"] = "video"
         return out.drop(columns=[c for c in out.columns if c.startswith("snippet.thumbnails")])
 
-    result = tabular.build_table(
+    return _jsonapi.build(
         raw,
+        bad,
         "posts",
-        mapping,
         fmt=FORMAT,
-        tz="UTC",
-        decimal=".",
         derive=derive,
         required_sources=("post_id", "created_at"),
         meta={"platform": PLATFORM, "variant": "data_api_videos", **info},
     )
-    return _jsonapi.compose(result, bad)
 
 
 def _comments(value: Any) -> Iterable[dict]:
@@ -164,13 +160,11 @@ def read_comment_threads(path: str | Path, *, salt: str | None = None) -> tabula
         The canonical rows kept and the rows quarantined, each with a reason
         (rows in = kept + quarantined).
     """
-    raw, bad, info = _jsonapi.read_items(path, _comments)
-    raw = _jsonapi.ensure_columns(raw, _COMMENT_FIELDS)
+    raw, bad, info = _jsonapi.read_items(path, _comments, fields=_COMMENT_FIELDS)
     frame = raw.frame
     total = pd.to_numeric(frame["_total_replies"], errors="coerce")
     embedded = pd.to_numeric(frame["_embedded_replies"], errors="coerce")
     info["threads_with_replies_not_embedded"] = int((total > embedded).sum())
-    mapping = tabular.resolve_columns(frame.columns, tabular.aliases(FORMAT, "comments"))
     salt = privacy.get_salt() if salt is None else salt
 
     def derive(out: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
@@ -201,18 +195,15 @@ def read_comment_threads(path: str | Path, *, salt: str | None = None) -> tabula
             columns=[c for c in out.columns if c.startswith("_") or c.startswith("authorChannel")],
         )
 
-    result = tabular.build_table(
+    return _jsonapi.build(
         raw,
+        bad,
         "comments",
-        mapping,
         fmt=FORMAT,
-        tz="UTC",
-        decimal=".",
         derive=derive,
         required_sources=("comment_id", "post_id", "created_at", ("author_id", "author_name")),
         meta={"platform": PLATFORM, "variant": "data_api_comment_threads", **info},
     )
-    return _jsonapi.compose(result, bad)
 
 
 def read_studio_csv(path: str | Path, *, channel: str | None = None) -> tabular.LoadResult:
@@ -263,14 +254,8 @@ def read_studio_csv(path: str | Path, *, channel: str | None = None) -> tabular.
         frame = frame.copy()
         frame[when] = parsed.dt.strftime("%Y-%m-%d").where(parsed.notna(), frame[when])
         frame[when] = frame[when].astype("str")
-    raw = tabular.RawTable(
-        frame=frame,
-        rows=raw.rows[~total].reset_index(drop=True),
-        path=raw.path,
-        encoding=raw.encoding,
-        delimiter=raw.delimiter,
-        header_row=raw.header_row,
-        skipped=skipped,
+    raw = dataclasses.replace(
+        raw, frame=frame, rows=raw.rows[~total].reset_index(drop=True), skipped=skipped
     )
     if channel is None:
         channel = (
@@ -314,35 +299,21 @@ def _head_kinds(path: Path) -> set[str]:
     return kinds
 
 
+@_jsonapi.sniffer_docs
 def sniff_videos(path: Path) -> bool:
     """True for Data API ``videos.list`` responses.
 
-    Parameters
-    ----------
-    path : Path
-        The file to look at.
-
-    Returns
-    -------
-    bool
-        True if the file looks like this format.
+    {sniff}
     """
     kinds = _head_kinds(path)
     return "youtube#videoListResponse" in kinds or "youtube#video" in kinds
 
 
+@_jsonapi.sniffer_docs
 def sniff_comment_threads(path: Path) -> bool:
     """True for Data API ``commentThreads.list`` responses.
 
-    Parameters
-    ----------
-    path : Path
-        The file to look at.
-
-    Returns
-    -------
-    bool
-        True if the file looks like this format.
+    {sniff}
     """
     kinds = _head_kinds(path)
     return "youtube#commentThreadListResponse" in kinds or "youtube#commentThread" in kinds
