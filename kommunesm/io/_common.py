@@ -7,7 +7,29 @@ from pathlib import Path
 
 import pandas as pd
 
+from kommunesm import _docs
 from kommunesm.io import tabular
+
+#: Documentation shared by the format modules: ``{sniff}`` (a ``sniff_*`` function's
+#: parameter and result) and ``{load_result}`` (a reader's Returns section).
+shared_docs = _docs.filler(
+    {
+        "sniff": """Parameters
+----------
+path : Path
+    The file to look at.
+
+Returns
+-------
+bool
+    True if the file looks like this format.""",
+        "load_result": """Returns
+-------
+LoadResult
+    The canonical rows kept and the rows quarantined, each with a reason
+    (rows in = kept + quarantined).""",
+    }
+)
 
 
 def header_keys(fmt: str, table: str) -> set[str]:

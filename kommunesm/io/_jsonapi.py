@@ -25,27 +25,12 @@ from typing import Any
 
 import pandas as pd
 
-from kommunesm import _docs, schema
+from kommunesm import schema
 from kommunesm.errors import InputError
 from kommunesm.io import tabular
 from kommunesm.io.tabular import LoadResult, RawTable
 
 Extractor = Callable[[Any], Iterable[dict]]
-
-#: The parameters and result of every format's ``sniff_*`` function, documented once.
-sniffer_docs = _docs.filler(
-    {
-        "sniff": """Parameters
-----------
-path : Path
-    The file to look at.
-
-Returns
--------
-bool
-    True if the file looks like this format.""",
-    }
-)
 
 
 def load_documents(path: str | Path) -> tuple[list[tuple[int, Any]], list[dict]]:

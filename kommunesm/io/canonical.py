@@ -29,6 +29,7 @@ import pandas as pd
 from kommunesm import schema
 from kommunesm.errors import InputError
 from kommunesm.io import tabular
+from kommunesm.io._common import shared_docs
 
 __all__ = ["SUFFIXES", "find_table", "read_table", "write_table"]
 
@@ -145,6 +146,7 @@ def write_table(df: pd.DataFrame, path: str | Path, table: str) -> Path:
     return path
 
 
+@shared_docs
 def read_table(path: str | Path, table: str) -> tabular.LoadResult:
     """Read a canonical table written by :func:`write_table` (or by hand, with the
     canonical column names), validated, with a quarantine for bad rows.
@@ -156,11 +158,7 @@ def read_table(path: str | Path, table: str) -> tabular.LoadResult:
     table : str
         Canonical table name; the rows are validated against its schema.
 
-    Returns
-    -------
-    LoadResult
-        The canonical rows kept and the rows quarantined, each with a reason
-        (rows in = kept + quarantined).
+    {load_result}
     """
     path = Path(path)
     suffix = _suffix(path)

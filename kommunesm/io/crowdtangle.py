@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from kommunesm.io import tabular
-from kommunesm.io._common import header_keys, row_ids
+from kommunesm.io._common import header_keys, row_ids, shared_docs
 
 __all__ = ["FORMAT", "REACTION_COLUMNS", "read_posts"]
 
@@ -32,6 +32,7 @@ FORMAT = "crowdtangle"
 REACTION_COLUMNS = ("Likes", "Love", "Wow", "Haha", "Sad", "Angry", "Care")
 
 
+@shared_docs
 def read_posts(path: str | Path, *, tz: str = "UTC") -> tabular.LoadResult:
     """Read a CrowdTangle / Meta Content Library CSV into the canonical ``posts`` table.
 
@@ -45,11 +46,7 @@ def read_posts(path: str | Path, *, tz: str = "UTC") -> tabular.LoadResult:
     tz : str, default 'UTC'
         Time zone of timestamps written without an offset.
 
-    Returns
-    -------
-    LoadResult
-        The canonical rows kept and the rows quarantined, each with a reason
-        (rows in = kept + quarantined).
+    {load_result}
     """
     raw = tabular.read_raw(path, header_names=header_keys(FORMAT, "posts"))
     mapping = tabular.resolve_columns(raw.frame.columns, tabular.aliases(FORMAT, "posts"))

@@ -24,6 +24,7 @@ from pathlib import Path
 from kommunesm import schema
 from kommunesm.errors import InputError
 from kommunesm.io import tabular
+from kommunesm.io._common import shared_docs
 from kommunesm.io.tabular import LoadResult, normalise_header
 
 __all__ = ["FORMATS", "Format", "detect_format", "peek_columns", "read_file"]
@@ -608,6 +609,7 @@ def _canonical_format(table: str) -> Format:
     )
 
 
+@shared_docs
 def read_file(path: str | Path) -> LoadResult:
     """Detect a file's format and load it.
 
@@ -616,11 +618,7 @@ def read_file(path: str | Path) -> LoadResult:
     path : str or Path
         The export file.
 
-    Returns
-    -------
-    LoadResult
-        The canonical rows kept and the rows quarantined, each with a reason
-        (rows in = kept + quarantined).
+    {load_result}
     """
     fmt = detect_format(path)
     result = fmt.load(path)

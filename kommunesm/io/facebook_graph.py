@@ -20,13 +20,14 @@ import pandas as pd
 
 from kommunesm.errors import InputError
 from kommunesm.io import privacy, tabular
-from kommunesm.io._common import header_keys
+from kommunesm.io._common import header_keys, shared_docs
 
 __all__ = ["FORMAT", "read_comments", "read_posts"]
 
 FORMAT = "facebook_graph"
 
 
+@shared_docs
 def read_comments(
     path: str | Path,
     *,
@@ -51,11 +52,7 @@ def read_comments(
     tz : str, default 'UTC'
         Zone of naive timestamps.
 
-    Returns
-    -------
-    LoadResult
-        The canonical rows kept and the rows quarantined, each with a reason
-        (rows in = kept + quarantined).
+    {load_result}
     """
     raw = tabular.read_raw(path, header_names=header_keys(FORMAT, "comments"))
     mapping = tabular.resolve_columns(raw.frame.columns, tabular.aliases(FORMAT, "comments"))

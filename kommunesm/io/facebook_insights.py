@@ -35,7 +35,7 @@ from pathlib import Path
 import pandas as pd
 
 from kommunesm.io import tabular
-from kommunesm.io._common import default_page_id, header_keys, row_ids
+from kommunesm.io._common import default_page_id, header_keys, row_ids, shared_docs
 from kommunesm.io.tabular import normalise_header
 
 __all__ = ["FORMAT", "INSIGHTS_TZ", "read_page_days", "read_posts"]
@@ -111,6 +111,7 @@ def read_posts(
     )
 
 
+@shared_docs
 def read_page_days(
     path: str | Path, *, page_id: str | None = None, sheet: str | int | None = None
 ) -> tabular.LoadResult:
@@ -129,11 +130,7 @@ def read_page_days(
     sheet : str or int, optional
         Worksheet of an Excel file (default: the first).
 
-    Returns
-    -------
-    LoadResult
-        The canonical rows kept and the rows quarantined, each with a reason
-        (rows in = kept + quarantined).
+    {load_result}
     """
     raw = tabular.read_raw(path, sheet=sheet, header_names=header_keys(FORMAT, "page_days"))
     mapping = tabular.resolve_columns(raw.frame.columns, tabular.aliases(FORMAT, "page_days"))

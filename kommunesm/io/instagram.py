@@ -45,7 +45,7 @@ from typing import Any
 import pandas as pd
 
 from kommunesm.io import _jsonapi, privacy, tabular
-from kommunesm.io._common import default_page_id, header_keys
+from kommunesm.io._common import default_page_id, header_keys, shared_docs
 
 __all__ = [
     "FORMAT",
@@ -72,6 +72,7 @@ def _page_and_platform(out: pd.DataFrame, page_id: str) -> pd.DataFrame:
     return out
 
 
+@shared_docs
 def read_insights_csv(
     path: str | Path, *, page_id: str | None = None, tz: str = "Europe/Oslo"
 ) -> tabular.LoadResult:
@@ -88,11 +89,7 @@ def read_insights_csv(
         Zone of "Publish time" (the export writes the account's local time without an
         offset).
 
-    Returns
-    -------
-    LoadResult
-        The canonical rows kept and the rows quarantined, each with a reason
-        (rows in = kept + quarantined).
+    {load_result}
     """
     raw = tabular.read_raw(path, header_names=header_keys(FORMAT, "posts"))
     mapping = tabular.resolve_columns(raw.frame.columns, tabular.aliases(FORMAT, "posts"))
@@ -137,6 +134,7 @@ def _media_items(value: Any) -> Iterable[dict]:
 _GRAPH_FIELDS = ("id", "timestamp", "like_count", "comments_count", "caption", "username")
 
 
+@shared_docs
 def read_graph_media(path: str | Path, *, page_id: str | None = None) -> tabular.LoadResult:
     """Read Instagram Graph API media responses (JSON or JSON lines) into ``posts``.
 
@@ -147,11 +145,7 @@ def read_graph_media(path: str | Path, *, page_id: str | None = None) -> tabular
     page_id : str, optional
         Page id for every row when the file does not give one.
 
-    Returns
-    -------
-    LoadResult
-        The canonical rows kept and the rows quarantined, each with a reason
-        (rows in = kept + quarantined).
+    {load_result}
     """
     raw, bad, info = _jsonapi.read_items(path, _media_items, fields=_GRAPH_FIELDS)
     pid = page_id or default_page_id(path)
@@ -170,7 +164,7 @@ def read_graph_media(path: str | Path, *, page_id: str | None = None) -> tabular
     )
 
 
-@_jsonapi.sniffer_docs
+@shared_docs
 def sniff_graph_media(path: Path) -> bool:
     """True if the first responses hold IG Media objects (``media_type`` or
     ``media_product_type`` with ``permalink``/``timestamp``).

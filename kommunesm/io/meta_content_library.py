@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 
 from kommunesm.io import _jsonapi, tabular
-from kommunesm.io._common import header_keys
+from kommunesm.io._common import header_keys, shared_docs
 
 __all__ = ["FORMAT", "read_csv", "read_json", "sniff_json"]
 
@@ -42,6 +42,7 @@ def _finish(platform: str):
     return derive
 
 
+@shared_docs
 def read_csv(path: str | Path, *, platform: str = "facebook") -> tabular.LoadResult:
     """Read an MCL CSV export (Facebook posts by default; ``platform="instagram"`` for
     Instagram posts, whose ids are then prefixed ``instagram:``).
@@ -53,11 +54,7 @@ def read_csv(path: str | Path, *, platform: str = "facebook") -> tabular.LoadRes
     platform : str, default 'facebook'
         Platform of the rows (``"facebook"`` or ``"instagram"``).
 
-    Returns
-    -------
-    LoadResult
-        The canonical rows kept and the rows quarantined, each with a reason
-        (rows in = kept + quarantined).
+    {load_result}
     """
     raw = tabular.read_raw(path, header_names=header_keys(FORMAT, "posts"))
     mapping = tabular.resolve_columns(raw.frame.columns, tabular.aliases(FORMAT, "posts"))
@@ -84,6 +81,7 @@ def _posts(value: Any) -> Iterable[dict]:
     return []
 
 
+@shared_docs
 def read_json(path: str | Path, *, platform: str = "facebook") -> tabular.LoadResult:
     """Read MCL API results saved as JSON / JSON lines into ``posts``.
 
@@ -94,11 +92,7 @@ def read_json(path: str | Path, *, platform: str = "facebook") -> tabular.LoadRe
     platform : str, default 'facebook'
         Platform of the rows (``"facebook"`` or ``"instagram"``).
 
-    Returns
-    -------
-    LoadResult
-        The canonical rows kept and the rows quarantined, each with a reason
-        (rows in = kept + quarantined).
+    {load_result}
     """
     raw, bad, info = _jsonapi.read_items(
         path, _posts, fields=("id", "creation_time", "post_owner.id")
@@ -114,7 +108,7 @@ def read_json(path: str | Path, *, platform: str = "facebook") -> tabular.LoadRe
     )
 
 
-@_jsonapi.sniffer_docs
+@shared_docs
 def sniff_json(path: Path) -> bool:
     """True if the first objects are MCL posts (``creation_time`` with ``post_owner`` and
     ``statistics``).

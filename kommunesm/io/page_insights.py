@@ -36,7 +36,7 @@ import pandas as pd
 
 from kommunesm import schema
 from kommunesm.io import _jsonapi, tabular
-from kommunesm.io._common import default_page_id
+from kommunesm.io._common import default_page_id, shared_docs
 
 __all__ = ["FORMAT", "metric_table", "read_api_json", "sniff_api_json"]
 
@@ -81,6 +81,7 @@ def _values(value: Any) -> Iterable[dict]:
                 }
 
 
+@shared_docs
 def read_api_json(path: str | Path, *, page_id: str | None = None) -> tabular.LoadResult:
     """Read Page Insights API responses into ``page_days`` with ``metric_basis``.
 
@@ -97,11 +98,7 @@ def read_api_json(path: str | Path, *, page_id: str | None = None) -> tabular.Lo
     page_id : str, optional
         Page id for every row when the file does not give one.
 
-    Returns
-    -------
-    LoadResult
-        The canonical rows kept and the rows quarantined, each with a reason
-        (rows in = kept + quarantined).
+    {load_result}
     """
     raw, bad, info = _jsonapi.read_items(
         path, _values, fields=("metric", "period", "page", "end_time", "value")
@@ -203,7 +200,7 @@ def read_api_json(path: str | Path, *, page_id: str | None = None) -> tabular.Lo
     return result
 
 
-@_jsonapi.sniffer_docs
+@shared_docs
 def sniff_api_json(path: Path) -> bool:
     """True for Page Insights responses (``data`` items with ``name``, ``period``,
     ``values`` and an ``id`` ending in ``/insights/<name>/<period>``).

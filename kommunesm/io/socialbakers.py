@@ -18,13 +18,14 @@ from pathlib import Path
 import pandas as pd
 
 from kommunesm.io import tabular
-from kommunesm.io._common import header_keys, slug
+from kommunesm.io._common import header_keys, shared_docs, slug
 
 __all__ = ["FORMAT", "read"]
 
 FORMAT = "socialbakers"
 
 
+@shared_docs
 def read(
     path: str | Path, *, dayfirst: bool | None = None, sheet: str | int | None = None
 ) -> tabular.LoadResult:
@@ -41,11 +42,7 @@ def read(
     sheet : str or int, optional
         Worksheet of an Excel file (default: the first).
 
-    Returns
-    -------
-    LoadResult
-        The canonical rows kept and the rows quarantined, each with a reason
-        (rows in = kept + quarantined).
+    {load_result}
     """
     raw = tabular.read_raw(path, sheet=sheet, header_names=header_keys(FORMAT, "page_metrics"))
     mapping = tabular.resolve_columns(raw.frame.columns, tabular.aliases(FORMAT, "page_metrics"))

@@ -27,7 +27,7 @@ from typing import Any
 import pandas as pd
 
 from kommunesm.io import _jsonapi, tabular
-from kommunesm.io._common import default_page_id
+from kommunesm.io._common import default_page_id, shared_docs
 
 __all__ = ["FORMAT", "read_videos", "sniff_videos"]
 
@@ -50,6 +50,7 @@ def _videos(value: Any) -> Iterable[dict]:
     return [v for v in videos if isinstance(v, dict)]
 
 
+@shared_docs
 def read_videos(path: str | Path, *, account: str | None = None) -> tabular.LoadResult:
     """Read TikTok Research API video-query responses (JSON / JSON lines) into ``posts``.
 
@@ -60,11 +61,7 @@ def read_videos(path: str | Path, *, account: str | None = None) -> tabular.Load
     account : str, optional
         Account name for videos without ``username`` (default: the file's stem).
 
-    Returns
-    -------
-    LoadResult
-        The canonical rows kept and the rows quarantined, each with a reason
-        (rows in = kept + quarantined).
+    {load_result}
     """
     raw, bad, info = _jsonapi.read_items(path, _videos, fields=("id", "create_time", "username"))
     errors = []
@@ -105,7 +102,7 @@ def read_videos(path: str | Path, *, account: str | None = None) -> tabular.Load
     )
 
 
-@_jsonapi.sniffer_docs
+@shared_docs
 def sniff_videos(path: Path) -> bool:
     """True if the file holds Research API video-query responses.
 

@@ -97,8 +97,8 @@ import pandas as pd
 
 from kommunesm import schema
 from kommunesm.errors import InputError
-from kommunesm.io import _jsonapi, detect, privacy, tabular
-from kommunesm.io._common import header_keys
+from kommunesm.io import detect, privacy, tabular
+from kommunesm.io._common import header_keys, shared_docs
 from kommunesm.io.tabular import LoadResult, RawTable
 
 __all__ = [
@@ -225,6 +225,7 @@ def read_twarc2(
     return _read_json(path, FORMAT_V2, _v2_line, community, manual_rt, salt)
 
 
+@shared_docs
 def read_v1(
     path: str | Path,
     *,
@@ -250,11 +251,7 @@ def read_v1(
     salt : str, optional
         Key of the pseudonyms (default: :func:`kommunesm.io.privacy.get_salt`).
 
-    Returns
-    -------
-    LoadResult
-        The canonical rows kept and the rows quarantined, each with a reason
-        (rows in = kept + quarantined).
+    {load_result}
 
     Examples
     --------
@@ -265,6 +262,7 @@ def read_v1(
     return _read_json(path, FORMAT_V1, _v1_line, community, manual_rt, salt)
 
 
+@shared_docs
 def read_csv(
     path: str | Path,
     *,
@@ -291,11 +289,7 @@ def read_csv(
     tz : str, default 'UTC'
         Zone of timestamps written without an offset (Twitter exports are UTC).
 
-    Returns
-    -------
-    LoadResult
-        The canonical rows kept and the rows quarantined, each with a reason
-        (rows in = kept + quarantined).
+    {load_result}
 
     Examples
     --------
@@ -947,7 +941,7 @@ def _heads(path: Path) -> list[dict]:
     return [o for o in detect._json_lines_head(path, 8) if isinstance(o, dict)]
 
 
-@_jsonapi.sniffer_docs
+@shared_docs
 def sniff_twarc2(path: Path) -> bool:
     """True if the first objects of ``path`` are v2 API pages or flattened v2 tweets.
 
@@ -961,7 +955,7 @@ def sniff_twarc2(path: Path) -> bool:
     return False
 
 
-@_jsonapi.sniffer_docs
+@shared_docs
 def sniff_v1(path: Path) -> bool:
     """True if the first objects of ``path`` are v1.1 tweet objects.
 

@@ -41,7 +41,7 @@ from typing import Any
 import pandas as pd
 
 from kommunesm.io import _jsonapi, privacy, tabular
-from kommunesm.io._common import default_page_id, header_keys
+from kommunesm.io._common import default_page_id, header_keys, shared_docs
 
 __all__ = [
     "FORMAT",
@@ -89,6 +89,7 @@ _TIMELINE_FIELDS = (
 )
 
 
+@shared_docs
 def read_timeline(path: str | Path, *, account_id: str | None = None) -> tabular.LoadResult:
     """Read X API v2 user-timeline responses into the canonical ``posts`` table.
 
@@ -100,11 +101,7 @@ def read_timeline(path: str | Path, *, account_id: str | None = None) -> tabular
         The account's user id, for responses without ``author_id`` (default: the
         file's stem).
 
-    Returns
-    -------
-    LoadResult
-        The canonical rows kept and the rows quarantined, each with a reason
-        (rows in = kept + quarantined).
+    {load_result}
     """
     raw, bad, info = _jsonapi.read_items(path, _tweets, fields=_TIMELINE_FIELDS)
     fallback = account_id or default_page_id(path)
@@ -137,6 +134,7 @@ def read_timeline(path: str | Path, *, account_id: str | None = None) -> tabular
     )
 
 
+@shared_docs
 def read_conversation(
     path: str | Path, *, account_id: str | None = None, salt: str | None = None
 ) -> tabular.LoadResult:
@@ -153,11 +151,7 @@ def read_conversation(
     salt : str, optional
         Salt for pseudonyms (default :func:`kommunesm.io.privacy.get_salt`).
 
-    Returns
-    -------
-    LoadResult
-        The canonical rows kept and the rows quarantined, each with a reason
-        (rows in = kept + quarantined).
+    {load_result}
     """
     raw, bad, info = _jsonapi.read_items(
         path, _tweets, fields=_TIMELINE_FIELDS + ("conversation_id",)
@@ -207,6 +201,7 @@ def read_conversation(
     )
 
 
+@shared_docs
 def read_analytics_csv(path: str | Path, *, account: str | None = None) -> tabular.LoadResult:
     """Read an X / Twitter analytics tweet-activity CSV into ``posts``.
 
@@ -221,11 +216,7 @@ def read_analytics_csv(path: str | Path, *, account: str | None = None) -> tabul
     account : str, optional
         Account (handle) for every row when the file does not give one.
 
-    Returns
-    -------
-    LoadResult
-        The canonical rows kept and the rows quarantined, each with a reason
-        (rows in = kept + quarantined).
+    {load_result}
     """
     raw = tabular.read_raw(path, header_names=header_keys(FORMAT, "posts"))
     mapping = tabular.resolve_columns(raw.frame.columns, tabular.aliases(FORMAT, "posts"))
@@ -277,7 +268,7 @@ def _is_v2(tweets: list[dict]) -> bool:
     )
 
 
-@_jsonapi.sniffer_docs
+@shared_docs
 def sniff_timeline(path: Path) -> bool:
     """A raw v2 response whose posts all have one author (a user timeline).
 
@@ -290,7 +281,7 @@ def sniff_timeline(path: Path) -> bool:
     return len(authors) == 1
 
 
-@_jsonapi.sniffer_docs
+@shared_docs
 def sniff_conversation(path: Path) -> bool:
     """A raw v2 response with several authors and ``conversation_id`` (mentions).
 

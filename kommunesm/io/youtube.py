@@ -37,7 +37,7 @@ from typing import Any
 import pandas as pd
 
 from kommunesm.io import _jsonapi, privacy, tabular
-from kommunesm.io._common import default_page_id, header_keys
+from kommunesm.io._common import default_page_id, header_keys, shared_docs
 
 __all__ = [
     "FORMAT",
@@ -72,6 +72,7 @@ def _videos(value: Any) -> Iterable[dict]:
 _VIDEO_FIELDS = ("id", "snippet.publishedAt", "snippet.channelId", "snippet.title")
 
 
+@shared_docs
 def read_videos(path: str | Path, *, channel_id: str | None = None) -> tabular.LoadResult:
     """Read YouTube Data API ``videos.list`` responses into ``posts``.
 
@@ -82,11 +83,7 @@ def read_videos(path: str | Path, *, channel_id: str | None = None) -> tabular.L
     channel_id : str, optional
         Channel id for every row when the file does not give one.
 
-    Returns
-    -------
-    LoadResult
-        The canonical rows kept and the rows quarantined, each with a reason
-        (rows in = kept + quarantined).
+    {load_result}
     """
     raw, bad, info = _jsonapi.read_items(path, _videos, fields=_VIDEO_FIELDS)
     fallback = channel_id or default_page_id(path)
@@ -144,6 +141,7 @@ _COMMENT_FIELDS = (
 )
 
 
+@shared_docs
 def read_comment_threads(path: str | Path, *, salt: str | None = None) -> tabular.LoadResult:
     """Read YouTube Data API ``commentThreads.list`` responses into ``comments``.
 
@@ -154,11 +152,7 @@ def read_comment_threads(path: str | Path, *, salt: str | None = None) -> tabula
     salt : str, optional
         Key of the pseudonyms (default: :func:`kommunesm.io.privacy.get_salt`).
 
-    Returns
-    -------
-    LoadResult
-        The canonical rows kept and the rows quarantined, each with a reason
-        (rows in = kept + quarantined).
+    {load_result}
     """
     raw, bad, info = _jsonapi.read_items(path, _comments, fields=_COMMENT_FIELDS)
     frame = raw.frame
@@ -206,6 +200,7 @@ def read_comment_threads(path: str | Path, *, salt: str | None = None) -> tabula
     )
 
 
+@shared_docs
 def read_studio_csv(path: str | Path, *, channel: str | None = None) -> tabular.LoadResult:
     """Read a YouTube Studio analytics export ("Table data.csv") into ``posts``.
 
@@ -219,11 +214,7 @@ def read_studio_csv(path: str | Path, *, channel: str | None = None) -> tabular.
     channel : str, optional
         Channel for every row when the file does not give one.
 
-    Returns
-    -------
-    LoadResult
-        The canonical rows kept and the rows quarantined, each with a reason
-        (rows in = kept + quarantined).
+    {load_result}
     """
     path = Path(path)
     raw = tabular.read_raw(path, header_names=header_keys(FORMAT, "posts"))
@@ -299,7 +290,7 @@ def _head_kinds(path: Path) -> set[str]:
     return kinds
 
 
-@_jsonapi.sniffer_docs
+@shared_docs
 def sniff_videos(path: Path) -> bool:
     """True for Data API ``videos.list`` responses.
 
@@ -309,7 +300,7 @@ def sniff_videos(path: Path) -> bool:
     return "youtube#videoListResponse" in kinds or "youtube#video" in kinds
 
 
-@_jsonapi.sniffer_docs
+@shared_docs
 def sniff_comment_threads(path: Path) -> bool:
     """True for Data API ``commentThreads.list`` responses.
 
