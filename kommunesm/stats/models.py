@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
+from kommunesm import _docs
 from kommunesm.stats._format import _p_eq, _pct_change
 
 __all__ = [
@@ -28,6 +29,32 @@ __all__ = [
     "residual_data",
     "with_page_covariates",
 ]
+
+
+#: Parameters the model functions share, documented once (``{name}`` docstring lines).
+_shared = _docs.filler(
+    {
+        "data": """data : DataFrame
+    The data; rows with a missing or non-finite value in any model variable are
+    dropped (counted in ``summary["n_dropped"]``), e.g. ``np.log(0)``.""",
+        "cluster": """cluster : str, optional
+    A column of cluster ids (e.g. ``page_id`` for posts): cluster-robust standard
+    errors; overrides ``robust``.
+confidence : float, default 0.95
+    Level of the CIs.""",
+        "robust_hc0": """robust : str or None, default 'HC0'
+    Heteroskedasticity-consistent (sandwich) covariance; None for model-based
+    standard errors.""",
+        "res_seed": """res : ModelResult
+    A fitted model.
+seed : int, default 0
+    Seed of the randomised quantile residuals of count models.""",
+        "result": """Returns
+-------
+ModelResult
+    The fitted model, its coefficient table with effect sizes and CIs, and a summary.""",
+    }
+)
 
 
 @dataclass
@@ -116,6 +143,7 @@ def _tidy(fit: Any, confidence: float, drop: tuple[str, ...] = ()) -> pd.DataFra
     return table[~table["term"].isin(drop)].reset_index(drop=True)
 
 
+@_shared
 def ols(
     formula: str,
     data: pd.DataFrame,
@@ -130,18 +158,12 @@ def ols(
     ----------
     formula : str
         A patsy formula, e.g. ``"np.log(followers) ~ np.log(population)"``.
-    data : DataFrame
-        The data; rows with a missing or non-finite value in any model variable are
-        dropped (counted in ``summary["n_dropped"]``), e.g. ``np.log(0)``.
+    {data}
     robust : str, default 'HC3'
         Heteroskedasticity-consistent covariance (``"HC3"`` by default, which behaves
         well in small samples: Long & Ervin 2000, *The American Statistician* 54, 217-224);
         ``None`` for classical standard errors.
-    cluster : str, optional
-        A column of cluster ids (e.g. ``page_id`` for posts): cluster-robust standard
-        errors; overrides ``robust``.
-    confidence : float, default 0.95
-        Level of the CIs.
+    {cluster}
 
     Returns
     -------
@@ -169,48 +191,39 @@ def ols(
     sd_y = float(np.std(model.endog, ddof=1))
     sd_x = exog.std(ddof=1).reindex(table["term"]).to_numpy()
     ratio = np.where((sd_x > 0) & (table["term"] != "Intercept"), sd_x / sd_y, np.nan)
-    table["effect_name"] = "std. beta"
-    table["effect"] = table["estimate"] * ratio
-    table["effect_ci_low"] = table["ci_low"] * ratio
-    table["effect_ci_high"] = table["ci_high"] * ratio
+    table = _effects(table, "std. beta", lambda x: x * ratio)
     t_classic = np.asarray(classic.tvalues, dtype="float64")
     table["partial_r2"] = np.where(
         table["term"] != "Intercept", t_classic**2 / (t_classic**2 + classic.df_resid), np.nan
     )
-    summary = _summary(
+    return _result(
+        "ols",
         "OLS",
         formula,
         fit,
         frame,
+        table,
         dropped,
         cluster,
         confidence,
         r2=float(fit.rsquared),
         adj_r2=float(fit.rsquared_adj),
     )
-    return ModelResult(
-        "ols",
-        "OLS",
-        formula,
-        formula.split("~")[0].strip(),
-        table,
-        summary,
-        fit,
-        frame,
-        confidence,
-    )
 
 
-def _summary(
+def _result(
+    kind: str,
     name: str,
     formula: str,
     fit: Any,
     frame: pd.DataFrame,
+    table: pd.DataFrame,
     dropped: int,
     cluster: str | None,
     confidence: float,
     **extra: float,
-) -> pd.DataFrame:
+) -> ModelResult:
+    """The :class:`ModelResult` of a fit, with its one-row summary."""
     row = {
         "model": name,
         "formula": formula,
@@ -228,17 +241,25 @@ def _summary(
         "confidence": confidence,
     }
     row.update(extra)
-    return pd.DataFrame([row])
+    outcome = formula.split("~")[0].strip()
+    summary = pd.DataFrame([row])
+    return ModelResult(kind, name, formula, outcome, table, summary, fit, frame, confidence)
 
 
-def _exp_effects(table: pd.DataFrame, name: str) -> pd.DataFrame:
-    table["effect_name"] = np.where(table["term"] == "Intercept", "exp(b)", name)
-    table["effect"] = np.exp(table["estimate"])
-    table["effect_ci_low"] = np.exp(table["ci_low"])
-    table["effect_ci_high"] = np.exp(table["ci_high"])
+def _effects(table: pd.DataFrame, name: object, scale: Any) -> pd.DataFrame:
+    """Effect columns: ``scale`` applied to the estimate and its CI bounds."""
+    table["effect_name"] = name
+    table["effect"] = scale(table["estimate"])
+    table["effect_ci_low"] = scale(table["ci_low"])
+    table["effect_ci_high"] = scale(table["ci_high"])
     return table
 
 
+def _exp_effects(table: pd.DataFrame, name: str) -> pd.DataFrame:
+    return _effects(table, np.where(table["term"] == "Intercept", "exp(b)", name), np.exp)
+
+
+@_shared
 def negbin(
     formula: str,
     data: pd.DataFrame,
@@ -259,21 +280,11 @@ def negbin(
     ----------
     formula : str
         A patsy formula, e.g. ``"comments ~ np.log(followers) + C(weekday)"``.
-    data : DataFrame
-        The data; rows with a missing or non-finite value in a model variable are dropped.
-    robust : str or None, default 'HC0'
-        Heteroskedasticity-consistent (sandwich) covariance; None for model-based
-        standard errors.
-    cluster : str, optional
-        A column of cluster ids (e.g. ``page_id``): cluster-robust standard errors;
-        overrides ``robust``.
-    confidence : float, default 0.95
-        Level of the CIs.
+    {data}
+    {robust_hc0}
+    {cluster}
 
-    Returns
-    -------
-    ModelResult
-        The fitted model, its coefficient table with effect sizes and CIs, and a summary.
+    {result}
 
     Examples
     --------
@@ -290,30 +301,22 @@ def negbin(
     fit = model.fit(disp=0, maxiter=500, **_cov_args(robust, cluster, frame))
     table = _exp_effects(_tidy(fit, confidence, drop=("alpha",)), "IRR")
     alpha = float(fit.params.get("alpha", np.nan))
-    summary = _summary(
+    return _result(
+        "count",
         "negative binomial (NB2)",
         formula,
         fit,
         frame,
+        table,
         dropped,
         cluster,
         confidence,
         pseudo_r2=float(fit.prsquared),
         alpha=alpha,
     )
-    return ModelResult(
-        "count",
-        "negative binomial (NB2)",
-        formula,
-        formula.split("~")[0].strip(),
-        table,
-        summary,
-        fit,
-        frame,
-        confidence,
-    )
 
 
+@_shared
 def glm(
     formula: str,
     data: pd.DataFrame,
@@ -331,23 +334,13 @@ def glm(
     ----------
     formula : str
         A patsy formula, e.g. ``"comments ~ np.log(followers) + C(weekday)"``.
-    data : DataFrame
-        The data; rows with a missing or non-finite value in a model variable are dropped.
+    {data}
     family : str, default 'poisson'
         ``"poisson"``, ``"binomial"`` or ``"gaussian"``.
-    robust : str or None, default 'HC0'
-        Heteroskedasticity-consistent (sandwich) covariance; None for model-based
-        standard errors.
-    cluster : str, optional
-        A column of cluster ids (e.g. ``page_id``): cluster-robust standard errors;
-        overrides ``robust``.
-    confidence : float, default 0.95
-        Level of the CIs.
+    {robust_hc0}
+    {cluster}
 
-    Returns
-    -------
-    ModelResult
-        The fitted model, its coefficient table with effect sizes and CIs, and a summary.
+    {result}
     """
     import statsmodels.api as sm
     import statsmodels.formula.api as smf
@@ -368,35 +361,24 @@ def glm(
     fit = model.fit(**_cov_args(robust, cluster, frame))
     table = _tidy(fit, confidence)
     if family == "gaussian":
-        table["effect_name"] = "b"
-        table["effect"] = table["estimate"]
-        table["effect_ci_low"] = table["ci_low"]
-        table["effect_ci_high"] = table["ci_high"]
+        table = _effects(table, "b", lambda x: x)
     else:
         table = _exp_effects(table, effect)
-    summary = _summary(
+    return _result(
+        kind,
         f"GLM {family}",
         formula,
         fit,
         frame,
+        table,
         dropped,
         cluster,
         confidence,
         pseudo_r2=float(fit.pseudo_rsquared(kind="mcf")),
     )
-    return ModelResult(
-        kind,
-        f"GLM {family}",
-        formula,
-        formula.split("~")[0].strip(),
-        table,
-        summary,
-        fit,
-        frame,
-        confidence,
-    )
 
 
+@_shared
 def residual_data(res: ModelResult, *, seed: int = 0) -> pd.DataFrame:
     """Per-observation residual diagnostics of a fitted model.
 
@@ -409,10 +391,7 @@ def residual_data(res: ModelResult, *, seed: int = 0) -> pd.DataFrame:
 
     Parameters
     ----------
-    res : ModelResult
-        A fitted model.
-    seed : int, default 0
-        Seed of the randomised quantile residuals of count models.
+    {res_seed}
 
     Returns
     -------
@@ -470,6 +449,7 @@ def _quantile_residuals(res: ModelResult, y: np.ndarray, mu: np.ndarray, seed: i
     return sps.norm.ppf(np.clip(u, 1e-12, 1 - 1e-12))
 
 
+@_shared
 def diagnostic_tests(res: ModelResult, *, seed: int = 0) -> pd.DataFrame:
     """Assumption checks of a fitted model, one row per check, each with a verdict.
 
@@ -480,10 +460,7 @@ def diagnostic_tests(res: ModelResult, *, seed: int = 0) -> pd.DataFrame:
 
     Parameters
     ----------
-    res : ModelResult
-        A fitted model.
-    seed : int, default 0
-        Seed of the randomised quantile residuals of count models.
+    {res_seed}
 
     Returns
     -------
