@@ -1214,8 +1214,9 @@ def _platform_name(platform: str) -> str:
     return gettext(PLATFORM_NAMES.get(platform, platform))
 
 
+@_share_docs
 def platform_boxes(
-    table: pd.DataFrame,
+    data: pd.DataFrame,
     *,
     value: str = "engagement_per_1000",
     synthetic: bool = False,
@@ -1227,21 +1228,16 @@ def platform_boxes(
 
     Parameters
     ----------
-    table : DataFrame
+    data : DataFrame
         One row per account with ``platform`` and ``value``.
     value : str, default "engagement_per_1000"
         The column drawn.
-    synthetic : bool, default False
-        Whether the data are synthetic; the title then says so.
-    ax : matplotlib.axes.Axes, optional
-        Axes to draw on; default: a new figure.
+    {synthetic}
+    {ax}
 
-    Returns
-    -------
-    matplotlib.axes.Axes
-        The Axes drawn on.
+    {returns_ax}
     """
-    frame = table[["platform", value]].copy()
+    frame = data[["platform", value]].copy()
     frame[value] = pd.to_numeric(frame[value], errors="coerce").astype("float64")
     frame = frame[frame[value] > 0]
     frame["name"] = frame["platform"].map(_platform_name)
@@ -1275,35 +1271,32 @@ def platform_boxes(
     return ax
 
 
+@_share_docs
 def platform_pair_scatter(
-    wide: pd.DataFrame,
-    a: str,
-    b: str,
+    data: pd.DataFrame,
     *,
+    x: str,
+    y: str,
     synthetic: bool = False,
     ax: Axes | None = None,
 ) -> Axes:
-    """One point per municipality: engagement per 1,000 followers on platform ``a`` (x)
-    and ``b`` (y), log axes, with the line of equal engagement (input:
+    """One point per municipality: engagement per 1,000 followers on platform ``x`` and
+    ``y``, log axes, with the line of equal engagement (input:
     :func:`kommunesm.metrics.platforms.compare_per_municipality`).
 
     Parameters
     ----------
-    wide : DataFrame
+    data : DataFrame
         One row per municipality, one column per platform.
-    a, b : str
-        The platforms on the x and y axes.
-    synthetic : bool, default False
-        Whether the data are synthetic; the title then says so.
-    ax : matplotlib.axes.Axes, optional
-        Axes to draw on; default: a new figure.
+    x, y : str
+        The platforms (columns of ``data``) on the x and y axes.
+    {synthetic}
+    {ax}
 
-    Returns
-    -------
-    matplotlib.axes.Axes
-        The Axes drawn on.
+    {returns_ax}
     """
-    frame = wide[[a, b]].apply(pd.to_numeric, errors="coerce").astype("float64")
+    a, b = x, y
+    frame = data[[a, b]].apply(pd.to_numeric, errors="coerce").astype("float64")
     frame = frame[(frame[a] > 0) & (frame[b] > 0)]
     if ax is None:
         _, ax = plt.subplots(figsize=(5.5, 5.5))
