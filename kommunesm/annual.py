@@ -44,7 +44,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -67,6 +67,7 @@ __all__ = [
     "growth_summary",
     "merged_units",
     "municipality_keys",
+    "StudyPeriod",
     "study_period",
     "to_units",
     "top_changes",
@@ -559,7 +560,20 @@ def coverage(
 
 
 # --------------------------------------------------------------------------- whole run
-def study_period(ds: Dataset) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+class StudyPeriod(NamedTuple):
+    """What :func:`study_period` returns (unpacks as ``first_day, last_day``).
+
+    Attributes
+    ----------
+    first_day, last_day : Timestamp
+        The first and last calendar day with data.
+    """
+
+    first_day: pd.Timestamp
+    last_day: pd.Timestamp
+
+
+def study_period(ds: Dataset) -> StudyPeriod | None:
     """First and last calendar day covered by a (one-year) dataset's page days or posts;
     None when it has neither.
 
@@ -570,8 +584,8 @@ def study_period(ds: Dataset) -> tuple[pd.Timestamp, pd.Timestamp] | None:
 
     Returns
     -------
-    tuple of Timestamp or None
-        (first day, last day), or None.
+    StudyPeriod or None
+        The first and last day, or None.
     """
     days = []
     if ds.has("page_days"):
@@ -584,7 +598,7 @@ def study_period(ds: Dataset) -> tuple[pd.Timestamp, pd.Timestamp] | None:
             days += [t.min(), t.max()]
     if not days:
         return None
-    return min(days).normalize(), max(days).normalize()
+    return StudyPeriod(min(days).normalize(), max(days).normalize())
 
 
 @dataclass
@@ -625,7 +639,7 @@ class AnnualComparison:
 
     previous_year: int
     year: int
-    periods: dict[int, tuple[pd.Timestamp, pd.Timestamp]]
+    periods: dict[int, StudyPeriod]
     keys: pd.DataFrame
     page_metrics: dict[int, pd.DataFrame]
     unit_metrics: dict[int, pd.DataFrame]
@@ -718,7 +732,7 @@ def compare(
     previous_year = int(year) - 1 if previous_year is None else int(previous_year)
     year = int(year)
     engagement = "daily"  # page_table's default variant, ranked as the report ranks
-    periods: dict[int, tuple[pd.Timestamp, pd.Timestamp]] = {}
+    periods: dict[int, StudyPeriod] = {}
     page_metrics: dict[int, pd.DataFrame] = {}
     for y in (previous_year, year):
         ds = full.for_year(y)

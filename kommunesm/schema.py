@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -65,6 +66,7 @@ __all__ = [
     "TABLES",
     "TZ",
     "Field",
+    "Validated",
     "coerce_dtypes",
     "empty",
     "pandera_schema",
@@ -495,13 +497,28 @@ def differing_columns(df: pd.DataFrame, a: object, b: object) -> list[str]:
     return out
 
 
+class Validated(NamedTuple):
+    """What :func:`validate` returns (unpacks as ``kept, quarantine``).
+
+    Attributes
+    ----------
+    kept : DataFrame
+        The rows that passed.
+    quarantine : DataFrame
+        One row per row not kept, with the columns :data:`QUARANTINE_COLUMNS`.
+    """
+
+    kept: pd.DataFrame
+    quarantine: pd.DataFrame
+
+
 def validate(
     df: pd.DataFrame,
     table: str,
     *,
     source: str = "<table>",
     row_numbers: pd.Series | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+) -> Validated:
     """Validate a canonical table; split it into kept rows and quarantined rows.
 
     Parameters
@@ -518,9 +535,8 @@ def validate(
 
     Returns
     -------
-    kept, quarantine
-        ``len(kept) + len(quarantine) == len(df)`` always; ``quarantine`` has the
-        columns :data:`QUARANTINE_COLUMNS`.
+    Validated
+        ``kept`` and ``quarantine``; ``len(kept) + len(quarantine) == len(df)`` always.
 
     Raises
     ------
@@ -597,7 +613,7 @@ def validate(
                 problems.setdefault(idx, []).append(("+".join(keys), value, what))
 
     if not problems:
-        return df, quarantine_frame()
+        return Validated(df, quarantine_frame())
     bad = pd.Index(list(problems))
     records = [
         {
@@ -611,4 +627,4 @@ def validate(
     ]
     kept = df.drop(index=bad)
     quarantine = quarantine_frame(records).sort_values("source_row", kind="stable")
-    return kept, quarantine.reset_index(drop=True)
+    return Validated(kept, quarantine.reset_index(drop=True))

@@ -49,7 +49,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -62,6 +62,8 @@ from kommunesm.schema import NA_TOKENS
 __all__ = [
     "NA_TOKENS",
     "LoadResult",
+    "Parsed",
+    "ParsedWithReason",
     "RawTable",
     "aliases",
     "build_table",
@@ -95,6 +97,40 @@ csv.field_size_limit(sys.maxsize)  # a 1 MB message is a message, not an error
 
 
 # --------------------------------------------------------------------------- results
+class Parsed(NamedTuple):
+    """What a ``parse_*`` function returns (unpacks as ``values, bad``).
+
+    Attributes
+    ----------
+    values : Series
+        The parsed values; missing where the text was missing or bad.
+    bad : Series
+        bool: a value was given but could not be parsed.
+    """
+
+    values: pd.Series
+    bad: pd.Series
+
+
+class ParsedWithReason(NamedTuple):
+    """:class:`Parsed` with the reason of each bad value (unpacks as
+    ``values, bad, reason``).
+
+    Attributes
+    ----------
+    values : Series
+        The parsed values.
+    bad : Series
+        bool: a value was given but could not be parsed.
+    reason : Series
+        str: why each bad value is bad ("" for the others).
+    """
+
+    values: pd.Series
+    bad: pd.Series
+    reason: pd.Series
+
+
 @dataclass
 class LoadResult:
     """What a loader returns: the validated table, its quarantine and how it was read.
@@ -794,7 +830,7 @@ def detect_decimal(frame: pd.DataFrame, columns: Iterable[str], delimiter: str |
     return "," if delimiter in (";", "\t") else "."
 
 
-def parse_numbers(values: pd.Series, *, decimal: str = ".") -> tuple[pd.Series, pd.Series]:
+def parse_numbers(values: pd.Series, *, decimal: str = ".") -> Parsed:
     """Parse numbers written the many ways exports write them.
 
     Parameters
@@ -808,8 +844,8 @@ def parse_numbers(values: pd.Series, *, decimal: str = ".") -> tuple[pd.Series, 
 
     Returns
     -------
-    numbers, bad
-        ``numbers`` as float64 (NaN where missing or bad); ``bad`` is True where a
+    Parsed
+        ``values`` as float64 (NaN where missing or bad); ``bad`` is True where a
         value was present but is not a number.
 
     Examples
@@ -832,7 +868,7 @@ def parse_numbers(values: pd.Series, *, decimal: str = ".") -> tuple[pd.Series, 
     numbers = numbers.where(~missing)
     numbers = numbers.where(np.isfinite(numbers.fillna(0)))  # 1e400 is not a number we keep
     bad = ~missing & numbers.isna()
-    return numbers, bad
+    return Parsed(numbers, bad)
 
 
 def _parse_numbers_slow(s: pd.Series, decimal: str) -> pd.Series:
@@ -873,9 +909,7 @@ def _parse_numbers_slow(s: pd.Series, decimal: str) -> pd.Series:
 _OVERFLOW = "integer overflow: larger than 9223372036854775807 (the largest count stored)"
 
 
-def parse_counts(
-    values: pd.Series, *, decimal: str = "."
-) -> tuple[pd.Series, pd.Series, pd.Series]:
+def parse_counts(values: pd.Series, *, decimal: str = ".") -> ParsedWithReason:
     """Parse whole-number counts (likes, followers …) into nullable ``Int64``.
 
     ``79.0`` is a whole number; a number too large for ``Int64`` is bad.
@@ -889,12 +923,9 @@ def parse_counts(
 
     Returns
     -------
-    counts : Series
-        ``Int64``; missing where the value was missing or bad.
-    bad : Series
-        bool: a value was given but is not a whole number.
-    reason : Series
-        str: why each bad value is bad ("" for the others).
+    ParsedWithReason
+        ``values`` as ``Int64`` (missing where the value was missing or bad), ``bad``
+        (a value was given but is not a whole number) and ``reason``.
     """
     numbers, bad = parse_numbers(values, decimal=decimal)
     fractional = numbers.notna() & (np.floor(numbers) != numbers)
@@ -918,7 +949,7 @@ def parse_counts(
             reason.at[idx] = _OVERFLOW
         else:
             counts.at[idx] = value
-    return counts, bad | fractional | too_big, reason
+    return ParsedWithReason(counts, bad | fractional | too_big, reason)
 
 
 #: Zone abbreviations seen in exports, as fixed UTC offsets (hours). A standard-time
@@ -982,7 +1013,7 @@ _DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{4}|\d{1,2}/
 
 def parse_datetimes(
     values: pd.Series, *, tz: str = schema.TZ, dayfirst: bool | None = None
-) -> tuple[pd.Series, pd.Series, pd.Series]:
+) -> ParsedWithReason:
     """Parse timestamps to tz-aware Europe/Oslo.
 
     Parameters
@@ -999,8 +1030,8 @@ def parse_datetimes(
 
     Returns
     -------
-    stamps, bad, reason
-        ``stamps`` in Europe/Oslo (NaT where missing or bad); ``bad`` where a value
+    ParsedWithReason
+        ``values`` in Europe/Oslo (NaT where missing or bad); ``bad`` where a value
         was present but could not be read; ``reason`` says why.
 
     Examples
@@ -1070,10 +1101,10 @@ def parse_datetimes(
 
     bad = ~missing & result.isna()
     reason = reason.mask(bad & (reason == ""), "expected a date and time (e.g. 2013-04-02 10:15)")
-    return result.dt.tz_convert(schema.TZ), bad, reason
+    return ParsedWithReason(result.dt.tz_convert(schema.TZ), bad, reason)
 
 
-def parse_dates(values: pd.Series, *, dayfirst: bool | None = None) -> tuple[pd.Series, pd.Series]:
+def parse_dates(values: pd.Series, *, dayfirst: bool | None = None) -> Parsed:
     """Parse calendar dates (no time zone): ``2013-04-02``, ``02.04.2013``, ``4/2/2013``.
 
     Parameters
@@ -1086,10 +1117,9 @@ def parse_dates(values: pd.Series, *, dayfirst: bool | None = None) -> tuple[pd.
 
     Returns
     -------
-    dates : Series
-        ``datetime64`` at midnight; NaT where missing or bad.
-    bad : Series
-        bool: a value was given but is not a date.
+    Parsed
+        ``values`` as ``datetime64`` at midnight (NaT where missing or bad) and ``bad``
+        (a value was given but is not a date).
     """
     s, missing = _text(values)
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[us]")
@@ -1105,14 +1135,14 @@ def parse_dates(values: pd.Series, *, dayfirst: bool | None = None) -> tuple[pd.
             out.loc[todo] = pd.to_datetime(s[todo], format=fmt, errors="coerce").dt.as_unit("us")
             todo &= out.isna()
     out = out.dt.normalize()
-    return out, ~missing & out.isna()
+    return Parsed(out, ~missing & out.isna())
 
 
 _TRUE = {"true", "1", "yes", "ja", "y", "j", "sann", "x"}
 _FALSE = {"false", "0", "no", "nei", "n", "usann"}
 
 
-def parse_bools(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+def parse_bools(values: pd.Series) -> Parsed:
     """Parse true/false written as True/False, 1/0, yes/no, ja/nei.
 
     Parameters
@@ -1122,10 +1152,9 @@ def parse_bools(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
     Returns
     -------
-    flags : Series
-        Nullable ``boolean``; missing where missing or bad.
-    bad : Series
-        bool: a value was given but is not a truth value.
+    Parsed
+        ``values`` as nullable ``boolean`` (missing where missing or bad) and ``bad``
+        (a value was given but is not a truth value).
 
     Examples
     --------
@@ -1138,11 +1167,10 @@ def parse_bools(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     low = s.str.casefold()
     out = pd.Series(pd.NA, index=s.index, dtype="boolean")
     out = out.mask(low.isin(_TRUE), True).mask(low.isin(_FALSE), False)
-    bad = ~missing & out.isna()
-    return out, bad
+    return Parsed(out, ~missing & out.isna())
 
 
-def parse_durations(values: pd.Series, *, decimal: str = ".") -> tuple[pd.Series, pd.Series]:
+def parse_durations(values: pd.Series, *, decimal: str = ".") -> Parsed:
     """Parse durations to minutes: ``83``, ``83 min``, ``1h 23m``, ``1 t 23 min``, ``01:23:00``,
     ``2 d 3 h``.
 
@@ -1157,10 +1185,9 @@ def parse_durations(values: pd.Series, *, decimal: str = ".") -> tuple[pd.Series
 
     Returns
     -------
-    minutes : Series
-        float64 minutes; NaN where missing or bad.
-    bad : Series
-        bool: a value was given but is not a duration.
+    Parsed
+        ``values`` in float64 minutes (NaN where missing or bad) and ``bad`` (a value
+        was given but is not a duration).
     """
     s, missing = _text(values)
     low = s.str.casefold()
@@ -1183,7 +1210,7 @@ def parse_durations(values: pd.Series, *, decimal: str = ".") -> tuple[pd.Series
     minutes = clock.where(clock.notna(), with_units.where(any_unit, plain))
     minutes = minutes.where(~missing)
     bad = ~missing & minutes.isna()
-    return minutes.astype("float64"), bad
+    return Parsed(minutes.astype("float64"), bad)
 
 
 # --------------------------------------------------------------------------- building
