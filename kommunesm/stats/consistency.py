@@ -18,6 +18,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from kommunesm import _docs
 from kommunesm.stats.inference import proportion_ci
 
 __all__ = [
@@ -56,6 +57,22 @@ _NUMBER_WORDS = {
 }
 
 
+#: The parameters of the GRIM functions, documented once (``{grim_params}``).
+_shared = _docs.filler(
+    {
+        "grim_params": """percent : float
+    The published percentage, e.g. ``63``.
+n : int
+    The stated base (number of respondents).
+decimals : int, default 0
+    Decimals the percentage was reported with.
+rounding : str, default 'half_up'
+    ``"half_up"`` (school rounding, ties away from zero), ``"half_even"`` (banker's
+    rounding, the IEEE/Python default) or ``"truncation"`` (decimals cut off).""",
+    }
+)
+
+
 def _scaled_percent(percent: float, decimals: int) -> int:
     scaled = float(percent) * 10**decimals
     whole = int(round(scaled))
@@ -66,6 +83,7 @@ def _scaled_percent(percent: float, decimals: int) -> int:
     return whole
 
 
+@_shared
 def grim_counts(percent: float, n: int, decimals: int = 0, rounding: str = "half_up") -> np.ndarray:
     """The counts ``k`` (0..n) for which ``100·k/n`` rounds to ``percent``.
 
@@ -74,15 +92,7 @@ def grim_counts(percent: float, n: int, decimals: int = 0, rounding: str = "half
 
     Parameters
     ----------
-    percent : float
-        The published percentage, e.g. ``63``.
-    n : int
-        The base (number of respondents).
-    decimals : int, default 0
-        Decimals the percentage was reported with.
-    rounding : str, default 'half_up'
-        ``"half_up"`` (school rounding, ties away from zero), ``"half_even"`` (banker's
-        rounding, the IEEE/Python default) or ``"truncation"`` (decimals cut off).
+    {grim_params}
 
     Returns
     -------
@@ -113,6 +123,7 @@ def grim_counts(percent: float, n: int, decimals: int = 0, rounding: str = "half
     return k[ok]
 
 
+@_shared
 def grim(percent: float, n: int, decimals: int = 0, rounding: str = "half_up") -> bool:
     """GRIM test: can a whole number of the ``n`` respondents give ``percent``?
 
@@ -123,14 +134,7 @@ def grim(percent: float, n: int, decimals: int = 0, rounding: str = "half_up") -
 
     Parameters
     ----------
-    percent : float
-        The published percentage, e.g. ``63``.
-    n : int
-        The base (number of respondents).
-    decimals : int, default 0
-        Decimals the percentage was reported with.
-    rounding : str, default 'half_up'
-        ``"half_up"``, ``"half_even"`` or ``"truncation"`` (see :func:`grim_counts`).
+    {grim_params}
 
     Returns
     -------
@@ -164,6 +168,7 @@ class NearestBases(NamedTuple):
     above: int | None
 
 
+@_shared
 def nearest_consistent_n(
     percent: float,
     n: int,
@@ -183,14 +188,7 @@ def nearest_consistent_n(
 
     Parameters
     ----------
-    percent : float
-        The published percentage.
-    n : int
-        The stated base.
-    decimals : int, default 0
-        Decimals the percentage was reported with.
-    rounding : str, default 'half_up'
-        ``"half_up"``, ``"half_even"`` or ``"truncation"`` (see :func:`grim_counts`).
+    {grim_params}
     max_n : int, optional
         Largest base searched upwards (default ``2n + 10``).
 
