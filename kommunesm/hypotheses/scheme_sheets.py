@@ -32,7 +32,6 @@ Examples
 
 from __future__ import annotations
 
-import re
 import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -45,7 +44,6 @@ from kommunesm.errors import InputError
 from kommunesm.hypotheses.catalogue import get_scheme
 from kommunesm.hypotheses.schemes import CodingScheme
 from kommunesm.hypotheses.sheets import (
-    _FIXED_TIME,
     _PROBLEM_COLUMNS,
     CODING_SHEET,
     INSTRUCTIONS_SHEET,
@@ -53,6 +51,10 @@ from kommunesm.hypotheses.sheets import (
     NOTE_COLUMN,
     CodingSheetError,
     _cell_text,
+    _check_coders,
+    _coding_workbook,
+    _save_coding_workbook,
+    _shown_columns,
     _unit_column,
 )
 
@@ -149,32 +151,18 @@ def export_coding_sheets(
     list of Path
         The workbooks, in the order of ``coders``.
     """
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
     scheme = get_scheme(scheme)
-    coders = list(coders)
-    if not coders or len(set(coders)) != len(coders):
-        raise ValueError("give at least one coder, each name once")
-    bad = [c for c in coders if not re.fullmatch(r"[\w.-]+", str(c))]
-    if bad:
-        raise ValueError(f"coder names must be letters, digits, '.', '-' or '_': {bad}")
+    coders = _check_coders(coders)
     ucol = unit_col or ("post_id" if scheme.unit == "post" and "post_id" in units.columns else None)
     ucol = ucol or ("page_id" if scheme.unit == "page" and "page_id" in units.columns else None)
     ucol = _unit_column(units, ucol)
     if units[ucol].isna().any() or units[ucol].duplicated().any():
         raise InputError("unit ids must be unique and non-empty", file="units", column=ucol)
-    text_col = text_col or next(
-        (c for c in ("message", "about_text", "text") if c in units.columns), None
-    )
-    link_col = link_col or next(
-        (c for c in ("permalink", "link", "url") if c in units.columns), None
-    )
-    label_col = label_col or next(
-        (c for c in ("name", "page_name", "page_id") if c in units.columns and c != ucol), None
-    )
+    text_col, link_col, label_col = _shown_columns(units, ucol, text_col, link_col, label_col)
     ids = units[ucol].astype(str)
     info: dict[str, list[object]] = {"unit_id": ids.tolist()}
     if label_col:
@@ -201,43 +189,14 @@ def export_coding_sheets(
     if sugg is not None:
         for col in sugg.columns:
             info[f"forslag_{col}"] = _cell_text(sugg[col])
-    info_cols = list(info)
     code_cols = scheme.columns
-    header = info_cols + code_cols + [NOTE_COLUMN]
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for coder in coders:
-        wb = Workbook()
-        wb.properties.creator = "kommunesm"
-        wb.properties.created = _FIXED_TIME
-        wb.properties.modified = _FIXED_TIME
-        ws = wb.active
-        ws.title = CODING_SHEET
-        ws.append(header)
-        for row in zip(*(info[c] for c in info_cols), strict=True):
-            ws.append([_neutral(v) for v in row] + [None] * (len(code_cols) + 1))
+        wb, ws, header = _coding_workbook(info, code_cols, width=lambda name: 16)
         bold = Font(bold=True)
-        code_fill = PatternFill("solid", fgColor="FFF2CC")
-        info_fill = PatternFill("solid", fgColor="EDEDED")
-        for j, name in enumerate(header, start=1):
-            cell = ws.cell(row=1, column=j)
-            cell.font = bold
-            if name.startswith(("auto_", "forslag_")):
-                cell.fill = info_fill
-            elif name in code_cols:
-                cell.fill = code_fill
-            width = {"tekst": 70, "lenke": 28, "side": 22, "dato": 17, NOTE_COLUMN: 30}.get(
-                name, 16
-            )
-            ws.column_dimensions[get_column_letter(j)].width = width
-        if "tekst" in info:
-            letter = get_column_letter(info_cols.index("tekst") + 1)
-            for cell in ws[letter][1:]:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.freeze_panes = ws.cell(row=2, column=2)
-
         cats = wb.create_sheet(CATEGORIES_SHEET)
         for k, col in enumerate(code_cols, start=1):
             cats.cell(row=1, column=k, value=col).font = bold
@@ -271,8 +230,7 @@ def export_coding_sheets(
         for letter, width in (("A", 28), ("B", 24), ("C", 80), ("D", 40), ("E", 50)):
             instr.column_dimensions[letter].width = width
 
-        meta = wb.create_sheet(META_SHEET)
-        for key, value in (
+        meta = (
             ("coder", str(coder)),
             ("scheme", scheme.name),
             ("unit", scheme.unit),
@@ -280,11 +238,8 @@ def export_coding_sheets(
             ("n_units", len(units)),
             ("kommunesm_version", kommunesm.__version__),
             ("source", scheme.source),
-        ):
-            meta.append([key, value])
-        target = out / f"koding_{coder}.xlsx"
-        safe.save_workbook(wb, target)  # values only, fixed timestamps, atomic
-        written.append(target)
+        )
+        written.append(_save_coding_workbook(wb, meta, out / f"koding_{coder}.xlsx"))
     return written
 
 

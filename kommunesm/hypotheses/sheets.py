@@ -43,8 +43,9 @@ import datetime as dt
 import hashlib
 import re
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -215,6 +216,86 @@ def _cell_text(values: pd.Series) -> list[object]:
     return out
 
 
+def _check_coders(coders: Sequence[str]) -> list[str]:
+    """The coder names, if there is at least one, each once, each usable in a file name."""
+    coders = list(coders)
+    if not coders or len(set(coders)) != len(coders):
+        raise ValueError("give at least one coder, each name once")
+    bad = [c for c in coders if not re.fullmatch(r"[\w.-]+", str(c))]
+    if bad:
+        raise ValueError(f"coder names must be letters, digits, '.', '-' or '_': {bad}")
+    return coders
+
+
+def _shown_columns(
+    units: pd.DataFrame,
+    ucol: str,
+    text_col: str | None,
+    link_col: str | None,
+    label_col: str | None,
+) -> tuple[str | None, str | None, str | None]:
+    """The text, link and label columns of a coding sheet: as given, else the first present."""
+    cols = units.columns
+    text_col = text_col or next((c for c in ("message", "about_text", "text") if c in cols), None)
+    link_col = link_col or next((c for c in ("permalink", "link", "url") if c in cols), None)
+    label_col = label_col or next(
+        (c for c in ("name", "page_name", "page_id") if c in cols and c != ucol), None
+    )
+    return text_col, link_col, label_col
+
+
+def _coding_workbook(
+    info: Mapping[str, list[object]], code_cols: Sequence[str], *, width: Callable[[str], int]
+) -> tuple[Any, Any, list[str]]:
+    """A workbook whose sheet **Koding** has the unit information (cells neutralised,
+    :func:`kommunesm.safe.neutralise`), empty code cells and the note column; header in
+    bold, code columns yellow, automatic ones grey, ``width(name)`` per column, text
+    wrapped, panes frozen. Returns the workbook, the sheet and the header."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    info_cols = list(info)
+    header = info_cols + list(code_cols) + [NOTE_COLUMN]
+    wb = Workbook()
+    wb.properties.creator = "kommunesm"
+    wb.properties.created = _FIXED_TIME
+    wb.properties.modified = _FIXED_TIME
+    ws = wb.active
+    ws.title = CODING_SHEET
+    ws.append(header)
+    for row in zip(*(info[c] for c in info_cols), strict=True):
+        ws.append([safe.neutralise(v) for v in row] + [None] * (len(code_cols) + 1))
+    bold = Font(bold=True)
+    code_fill = PatternFill("solid", fgColor="FFF2CC")
+    info_fill = PatternFill("solid", fgColor="EDEDED")
+    for j, name in enumerate(header, start=1):
+        cell = ws.cell(row=1, column=j)
+        cell.font = bold
+        if name.startswith(("auto_", "forslag_")):
+            cell.fill = info_fill
+        elif name in code_cols:
+            cell.fill = code_fill
+        fixed = {"tekst": 70, "lenke": 28, "side": 22, "dato": 17, NOTE_COLUMN: 30}
+        ws.column_dimensions[get_column_letter(j)].width = fixed.get(name) or width(name)
+    if "tekst" in info:
+        letter = get_column_letter(info_cols.index("tekst") + 1)
+        for cell in ws[letter][1:]:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = ws.cell(row=2, column=2)
+    return wb, ws, header
+
+
+def _save_coding_workbook(wb: Any, meta: Sequence[tuple[str, object]], path: Path) -> Path:
+    """Add the **Meta** sheet (key, value rows) and save the workbook (values only,
+    fixed timestamps, atomic: :func:`kommunesm.safe.save_workbook`)."""
+    sheet = wb.create_sheet(META_SHEET)
+    for key, value in meta:
+        sheet.append([key, value])
+    safe.save_workbook(wb, path)
+    return path
+
+
 def _instructions(hyps: Sequence[str], scale: str, unit: str) -> list[list[object]]:
     values = " / ".join(SCALE) if scale == "ordinal" else "1 (ja) / 0 (nei)"
     rows: list[list[object]] = [
@@ -291,8 +372,7 @@ def export_sheet(
     list of Path
         The workbooks written, in the order of ``coders``.
     """
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -300,11 +380,7 @@ def export_sheet(
     unknown = [h for h in hyps if h not in HYPOTHESES]
     if unknown:
         raise ValueError(f"unknown hypotheses {unknown}; use ids {', '.join(HYPOTHESIS_IDS)}")
-    if not coders or len(set(coders)) != len(list(coders)):
-        raise ValueError("give at least one coder, each name once")
-    bad_names = [c for c in coders if not re.fullmatch(r"[\w.-]+", str(c))]
-    if bad_names:
-        raise ValueError(f"coder names must be letters, digits, '.', '-' or '_': {bad_names}")
+    coders = _check_coders(coders)
     ucol = _unit_column(units, unit_col)
     if units[ucol].isna().any() or units[ucol].duplicated().any():
         raise InputError("unit ids must be unique and non-empty", file="units", column=ucol)
@@ -314,15 +390,7 @@ def export_sheet(
         scale = "binary" if is_post else "ordinal"
     if scale not in ("ordinal", "binary"):
         raise ValueError("scale must be 'ordinal', 'binary' or 'auto'")
-    text_col = text_col or next(
-        (c for c in ("message", "about_text", "text") if c in units.columns), None
-    )
-    link_col = link_col or next(
-        (c for c in ("permalink", "link", "url") if c in units.columns), None
-    )
-    label_col = label_col or next(
-        (c for c in ("name", "page_name", "page_id") if c in units.columns and c != ucol), None
-    )
+    text_col, link_col, label_col = _shown_columns(units, ucol, text_col, link_col, label_col)
 
     ids = units[ucol].astype(str)
     info: dict[str, list[object]] = {"unit_id": ids.tolist()}
@@ -341,42 +409,16 @@ def export_sheet(
             name = str(col).removesuffix("_suggestion") if prefix == "forslag_" else col
             info[f"{prefix}{name}"] = _cell_text(aligned[col])
     info_cols = list(info)
-    header = info_cols + hyps + [NOTE_COLUMN]
     allowed = list(SCALE) if scale == "ordinal" else list(BINARY)
+
+    def col_width(name: str) -> int:
+        return 14 if name in hyps or name.startswith(("auto_", "forslag_")) else 18
 
     out_dir = Path(path)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for coder in coders:
-        wb = Workbook()
-        wb.properties.creator = "kommunesm"
-        wb.properties.created = _FIXED_TIME
-        wb.properties.modified = _FIXED_TIME
-        ws = wb.active
-        ws.title = CODING_SHEET
-        ws.append(header)
-        rows = zip(*(info[c] for c in info_cols), strict=True)
-        for row in rows:
-            ws.append(list(row) + [None] * (len(hyps) + 1))
-        bold = Font(bold=True)
-        code_fill = PatternFill("solid", fgColor="FFF2CC")
-        info_fill = PatternFill("solid", fgColor="EDEDED")
-        for j, name in enumerate(header, start=1):
-            cell = ws.cell(row=1, column=j)
-            cell.font = bold
-            if name.startswith(("auto_", "forslag_")):
-                cell.fill = info_fill
-            elif name in hyps:
-                cell.fill = code_fill
-            letter = get_column_letter(j)
-            width = {"tekst": 70, "lenke": 28, "side": 22, "dato": 17, NOTE_COLUMN: 30}.get(
-                name, 14 if name in hyps or name.startswith(("auto_", "forslag_")) else 18
-            )
-            ws.column_dimensions[letter].width = width
-        if "tekst" in info:
-            col = get_column_letter(info_cols.index("tekst") + 1)
-            for cell in ws[col][1:]:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        wb, ws, _ = _coding_workbook(info, hyps, width=col_width)
         link_letter = get_column_letter(info_cols.index("lenke") + 1)
         for cell in ws[link_letter][1:]:
             if isinstance(cell.value, str) and re.match(r"https?://\S+$", cell.value):
@@ -398,7 +440,6 @@ def export_sheet(
             )
             dv.add(f"{get_column_letter(first)}2:{get_column_letter(last)}{len(units) + 1}")
             ws.add_data_validation(dv)
-        ws.freeze_panes = ws.cell(row=2, column=2)
 
         instr = wb.create_sheet(INSTRUCTIONS_SHEET)
         for row in _instructions(hyps, scale, unit_kind):
@@ -408,8 +449,7 @@ def export_sheet(
             instr.column_dimensions[letter].width = width
         instr["A1"].font = Font(bold=True, size=13)
 
-        meta = wb.create_sheet(META_SHEET)
-        for key, value in (
+        meta = (
             ("coder", str(coder)),
             ("scale", scale),
             ("unit", unit_kind),
@@ -418,11 +458,8 @@ def export_sheet(
             ("n_units", len(units)),
             ("kommunesm_version", kommunesm.__version__),
             ("source", "Johnsen, Jørgensen & Aaneland (2013, s. 13–14), 2.5 Testing av påstander"),
-        ):
-            meta.append([key, value])
-        target = out_dir / f"koding_{coder}.xlsx"
-        safe.save_workbook(wb, target)  # values only, fixed timestamps, atomic
-        written.append(target)
+        )
+        written.append(_save_coding_workbook(wb, meta, out_dir / f"koding_{coder}.xlsx"))
     return written
 
 
