@@ -1,10 +1,12 @@
 """Figures in one house style.
 
 Every figure kommunesm draws goes through this module so that the report looks like
-one document: seaborn's ``whitegrid`` theme, one palette, Norwegian axis labels with
-an English caption under the figure, and — for the synthetic demo panel — a title
-that says so (:func:`title`). :func:`save` writes each figure as PNG and SVG beside the
-HTML report.
+one document: seaborn's ``whitegrid`` theme, one palette, and — for the synthetic demo
+panel — a title that says so (:func:`title`). Every axis label, title, legend and note
+is a bokmål message of the catalogue (:mod:`kommunesm.narrate`), so a figure is drawn in
+the report language; numbers on axes and in annotations are formatted by locale
+(:func:`localise`, called by :func:`save`). :func:`save` writes each figure as PNG and
+SVG beside the HTML report.
 
 Every plot function follows seaborn's convention: ``f(data, *, <columns and options>,
 synthetic=False, ax=None)`` takes its table as ``data`` (everything else by keyword) and
@@ -17,11 +19,12 @@ Examples
 >>> matplotlib.use("Agg")
 >>> from kommunesm import plots
 >>> plots.title("Følgere per side", synthetic=True)
-'Følgere per side (syntetiske demodata / synthetic demo data)'
+'Følgere per side (syntetiske demodata)'
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import matplotlib
@@ -34,7 +37,7 @@ import seaborn as sns
 from matplotlib.axes import Axes
 
 from kommunesm import _docs, narrate
-from kommunesm.narrate import gettext
+from kommunesm.narrate import N_, gettext
 
 __all__ = [
     "PALETTE",
@@ -51,6 +54,7 @@ __all__ = [
     "hypothesis_intervals",
     "hypothesis_matrix",
     "list_size_sensitivity_plot",
+    "localise",
     "loglog_scatter",
     "platform_boxes",
     "platform_pair_scatter",
@@ -68,7 +72,7 @@ __all__ = [
 #: The house palette (colour-blind safe).
 PALETTE = "colorblind"
 #: Added to titles of figures and tables built from the synthetic demo panel.
-SYNTHETIC_LABEL = "syntetiske demodata / synthetic demo data"
+SYNTHETIC_LABEL = N_("syntetiske demodata")
 
 
 #: The parameter documentation every plot function shares (seaborn's ``_core_docs``):
@@ -130,25 +134,30 @@ def title(text: str, *, synthetic: bool) -> str:
     Parameters
     ----------
     text : str
-        The title.
+        The title, already in the report language.
     synthetic : bool
         Whether the data are synthetic.
 
     Returns
     -------
     str
-        The title, marked as synthetic where it is.
+        The title, marked as synthetic (in the report language) where it is.
     """
-    return f"{text} ({SYNTHETIC_LABEL})" if synthetic else text
+    return f"{text} ({gettext(SYNTHETIC_LABEL)})" if synthetic and text else text
 
 
-def caption(text_en: str, *, synthetic: bool = False) -> str:
-    """An English caption (Markdown) to show under a figure with Norwegian labels.
+def _tr(text: str | None) -> str:
+    """A bokmål label passed by the caller, in the report language ('' stays '')."""
+    return gettext(text) if text else ""
+
+
+def caption(text: str, *, synthetic: bool = False) -> str:
+    """A caption (Markdown) to show under a figure, in the report language.
 
     Parameters
     ----------
-    text_en : str
-        The caption in English.
+    text : str
+        The caption (bokmål message id; translated).
     synthetic : bool, default False
         Whether the data are synthetic; the caption then says so.
 
@@ -157,8 +166,12 @@ def caption(text_en: str, *, synthetic: bool = False) -> str:
     str
         Markdown; for synthetic data it says so.
     """
-    note = " Built from the **synthetic** demo panel: not real municipalities." if synthetic else ""
-    return f"*Figure: {text_en}*{note}"
+    note = (
+        " " + gettext("Laget av de **syntetiske** demodataene: ingen virkelige kommuner.")
+        if synthetic
+        else ""
+    )
+    return f"*{gettext('Figur')}: {gettext(text)}*{note}"
 
 
 def figure_of(plot: plt.Figure | Axes | np.ndarray) -> plt.Figure:
@@ -177,6 +190,45 @@ def figure_of(plot: plt.Figure | Axes | np.ndarray) -> plt.Figure:
     if isinstance(plot, np.ndarray):
         plot = plot.flat[0]
     return plot if isinstance(plot, plt.Figure) else plot.figure
+
+
+def _tick_decimals(locs: np.ndarray) -> int:
+    """The fewest decimals (at most 6) that write every tick value exactly."""
+    locs = locs[np.isfinite(locs)]
+    for d in range(7):
+        if np.allclose(np.round(locs, d), locs, rtol=0, atol=1e-9 * max(1.0, *np.abs(locs))):
+            return d
+    return 6
+
+
+def localise(fig: plt.Figure) -> plt.Figure:
+    """Write the numbers on the linear axes of ``fig`` by locale (decimal comma and
+    thin-space thousands in bokmål) with :func:`kommunesm.narrate.number`, as many
+    decimals as the tick spacing needs; axes with their own formatter are left alone.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The same figure.
+    """
+    from matplotlib import ticker
+
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if axis.get_scale() != "linear":
+                continue
+            if not isinstance(axis.get_major_formatter(), ticker.ScalarFormatter):
+                continue
+            decimals = _tick_decimals(np.asarray(axis.get_majorticklocs(), dtype="float64"))
+            axis.set_major_formatter(
+                ticker.FuncFormatter(lambda v, _pos, d=decimals: narrate.number(v, d))
+            )
+    return fig
 
 
 def save(
@@ -200,7 +252,7 @@ def save(
     dict of str to Path
         ``{"png": path, "svg": path}``; empty when nothing was written.
     """
-    fig = figure_of(plot)
+    fig = localise(figure_of(plot))
     if out_dir is None:
         return {}
     folder = Path(out_dir) / "figures"
@@ -216,13 +268,13 @@ def save(
 
 # --------------------------------------------------------------------------- annual (07)
 _ANNUAL_LABELS = {
-    "followers": "Følgere",
-    "interactions": "Interaksjoner",
-    "engagement_rate": "Engasjementsgrad (%)",
-    "people_talking_about": "Snakker om dette",
-    "page_posts": "Innlegg fra siden",
-    "questions_answered": "Besvarte spørsmål",
-    "avg_response_time_minutes": "Gj.sn. svartid (min)",
+    "followers": N_("Følgere"),
+    "interactions": N_("Interaksjoner"),
+    "engagement_rate": N_("Engasjementsgrad (%)"),
+    "people_talking_about": N_("Snakker om dette"),
+    "page_posts": N_("Innlegg fra siden"),
+    "questions_answered": N_("Besvarte spørsmål"),
+    "avg_response_time_minutes": N_("Gj.sn. svartid (min)"),
 }
 
 
@@ -251,7 +303,7 @@ def annual_growth(
     {returns_ax}
     """
     data = data.dropna(subset=["median_growth_pct"])
-    labels = [_ANNUAL_LABELS.get(m, m) for m in data.index]
+    labels = [gettext(_ANNUAL_LABELS[m]) if m in _ANNUAL_LABELS else m for m in data.index]
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 0.45 * max(len(data), 3) + 1.2))
     y = np.arange(len(data))
@@ -267,8 +319,19 @@ def annual_growth(
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_yticks(y, labels)
     ax.invert_yaxis()
-    ax.set_xlabel(f"Median endring per kommune {previous_year}→{year} (%), 95 % KI")
-    ax.set_title(title(f"Endring fra {previous_year} til {year}", synthetic=synthetic))
+    ax.set_xlabel(
+        gettext(
+            "Median endring per kommune {previous}→{year} (%), 95 % KI",
+            previous=previous_year,
+            year=year,
+        )
+    )
+    ax.set_title(
+        title(
+            gettext("Endring fra {previous} til {year}", previous=previous_year, year=year),
+            synthetic=synthetic,
+        )
+    )
     return ax
 
 
@@ -308,10 +371,17 @@ def annual_scatter(
         ax.plot([lo, hi], [lo, hi], color="black", linewidth=0.8, linestyle="--")
     ax.set_xscale("log")
     ax.set_yscale("log")
-    label = _ANNUAL_LABELS.get(metric, metric)
+    label = gettext(_ANNUAL_LABELS[metric]) if metric in _ANNUAL_LABELS else metric
     ax.set_xlabel(f"{label} {previous_year}")
     ax.set_ylabel(f"{label} {year}")
-    ax.set_title(title(f"{label}: {previous_year} mot {year}", synthetic=synthetic))
+    ax.set_title(
+        title(
+            gettext(
+                "{label}: {previous} mot {year}", label=label, previous=previous_year, year=year
+            ),
+            synthetic=synthetic,
+        )
+    )
     return ax
 
 
@@ -355,17 +425,22 @@ def annual_top_slope(
     ax.set_xlim(-0.3, 1.3)
     ax.set_ylim(outside + 1, 0)
     ax.set_xticks([0, 1], [str(previous_year), str(year)])
-    ax.set_ylabel(f"Plass (utenfor topp {top_n} nederst)")
+    ax.set_ylabel(gettext("Plass (utenfor topp {n} nederst)", n=top_n))
     handles = [plt.Line2D([], [], color=c, marker="o", label=k) for k, c in colours.items()]
     ax.legend(
         handles=handles,
-        labels=["ble", "kom inn", "falt ut"],
+        labels=[gettext("ble"), gettext("kom inn"), gettext("falt ut")],
         loc="lower center",
         ncol=3,
         frameon=False,
         bbox_to_anchor=(0.5, -0.1),
     )
-    ax.set_title(title(f"Topp {top_n}: {previous_year} og {year}", synthetic=synthetic))
+    ax.set_title(
+        title(
+            gettext("Topp {n}: {previous} og {year}", n=top_n, previous=previous_year, year=year),
+            synthetic=synthetic,
+        )
+    )
     return ax
 
 
@@ -379,9 +454,9 @@ def dot_ci(
     low: str = "ci_low",
     high: str = "ci_high",
     flag: str | None = None,
-    flag_label: str = "flagget",
+    flag_label: str = N_("flagget"),
     title_text: str = "",
-    xlabel: str = "Prosent",
+    xlabel: str = N_("Prosent"),
     synthetic: bool = False,
     ax: Axes | None = None,
 ) -> Axes:
@@ -427,7 +502,7 @@ def dot_ci(
         color=colours[0],
         zorder=3,
         s=40,
-        label="konsistent" if flag else None,
+        label=gettext("konsistent") if flag else None,
     )
     if flagged.any():
         ax.scatter(
@@ -438,22 +513,22 @@ def dot_ci(
             linewidth=2,
             zorder=3,
             s=50,
-            label=flag_label,
+            label=_tr(flag_label),
         )
     ax.set_yticks(y, data[label].astype("str"))
     ax.set_xlim(0, 100)
-    ax.set_xlabel(xlabel)
+    ax.set_xlabel(_tr(xlabel))
     if flag:
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, frameon=False, fontsize=8)
-    ax.set_title(title(title_text, synthetic=synthetic))
+    ax.set_title(title(_tr(title_text), synthetic=synthetic))
     return ax
 
 
-#: Norwegian legend labels of the adoption series' definitions.
+#: Legend labels (bokmål, translated when drawn) of the adoption series' definitions.
 ADOPTION_LABELS = {
-    "official page": "offisiell Facebook-side",
-    "uses Facebook": "bruker Facebook",
-    "any social media": "sosiale medier (alle typer)",
+    "official page": N_("offisiell Facebook-side"),
+    "uses Facebook": N_("bruker Facebook"),
+    "any social media": N_("sosiale medier (alle typer)"),
 }
 
 
@@ -489,11 +564,11 @@ def adoption_plot(
             marker=markers[kind],
             color=colours[kind],
             linestyle="-" if len(part) > 1 else "none",
-            label=ADOPTION_LABELS.get(kind, kind),
+            label=gettext(ADOPTION_LABELS[kind]) if kind in ADOPTION_LABELS else kind,
         )
         for rec in part.itertuples(index=False):
             ax.annotate(
-                f"{rec.share:.0f} %\n{rec.study}",
+                f"{narrate.percent(rec.share / 100, 0)}\n{rec.study}",
                 (rec.date, rec.share),
                 textcoords="offset points",
                 xytext=(0, 8),
@@ -501,10 +576,10 @@ def adoption_plot(
                 fontsize=7,
             )
     ax.set_ylim(0, 100)
-    ax.set_ylabel("Andel kommuner (%)")
+    ax.set_ylabel(gettext("Andel kommuner (%)"))
     ax.set_xlabel("")
     ax.legend(loc="lower right", fontsize=8)
-    ax.set_title(title(title_text, synthetic=synthetic))
+    ax.set_title(title(_tr(title_text), synthetic=synthetic))
     return ax
 
 
@@ -565,18 +640,30 @@ def residual_plots(
     ax = axes[0, 0]
     ax.scatter(fitted, diag["std_resid"], **kw)
     ax.axhline(0, color="grey", linewidth=1)
-    ax.set(xlabel="Predikert verdi", ylabel="Std. residual", title="Residual mot predikert")
+    ax.set(
+        xlabel=gettext("Predikert verdi"),
+        ylabel=gettext("Std. residual"),
+        title=gettext("Residual mot predikert"),
+    )
     if log_fitted:
         ax.set_xscale("log")
     ax = axes[0, 1]
     ax.scatter(qq["qq_theoretical"], qq["qq_sample"], **kw)
     lim = [float(qq["qq_theoretical"].min()), float(qq["qq_theoretical"].max())]
     ax.plot(lim, lim, color="grey", linewidth=1)
-    qq_kind = "kvantilresidual" if "quantile_resid" in diag.columns else "std. residual"
-    ax.set(xlabel="Teoretisk kvantil N(0,1)", ylabel=qq_kind.capitalize(), title="Normal Q-Q")
+    qq_kind = N_("Kvantilresidual") if "quantile_resid" in diag.columns else N_("Std. residual")
+    ax.set(
+        xlabel=gettext("Teoretisk kvantil N(0,1)"),
+        ylabel=gettext(qq_kind),
+        title=gettext("Normal Q-Q"),
+    )
     ax = axes[1, 0]
     ax.scatter(fitted, np.sqrt(np.abs(diag["std_resid"])), **kw)
-    ax.set(xlabel="Predikert verdi", ylabel="√|std. residual|", title="Skala-lokasjon")
+    ax.set(
+        xlabel=gettext("Predikert verdi"),
+        ylabel=gettext("√|std. residual|"),
+        title=gettext("Skala-lokasjon"),
+    )
     if log_fitted:
         ax.set_xscale("log")
     ax = axes[1, 1]
@@ -584,15 +671,24 @@ def residual_plots(
         ax.scatter(diag["leverage"], diag["std_resid"], **kw)
         ax.axhline(0, color="grey", linewidth=1)
         ax.set(
-            xlabel="Innflytelse (leverage)", ylabel="Std. residual", title="Residual mot leverage"
+            xlabel=gettext("Innflytelse (leverage)"),
+            ylabel=gettext("Std. residual"),
+            title=gettext("Residual mot leverage"),
         )
     else:
         ax.hist(full["std_resid"].clip(-6, 6), bins=40, color=sns.color_palette(PALETTE, 1)[0])
-        ax.set(xlabel="Std. residual (avkuttet ved ±6)", ylabel="Antall", title="Fordeling")
+        ax.set(
+            xlabel=gettext("Std. residual (avkuttet ved ±6)"),
+            ylabel=gettext("Antall"),
+            title=gettext("Fordeling"),
+        )
     sampled = (
-        f"\n(utvalg {len(diag):,} av {n:,} punkter)".replace(",", " ") if n > len(diag) else ""
+        "\n"
+        + gettext("(utvalg {k} av {n} punkter)", k=narrate.integer(len(diag)), n=narrate.integer(n))
+        if n > len(diag)
+        else ""
     )
-    fig.suptitle(title(title_text + sampled, synthetic=synthetic), fontweight="bold")
+    fig.suptitle(title(_tr(title_text) + sampled, synthetic=synthetic), fontweight="bold")
     fig.tight_layout()
     return axes
 
@@ -622,14 +718,20 @@ def coverage_bar(
     colour = sns.color_palette(PALETTE, 1)[0]
     ax.barh(data["county"], data["share"], color=colour)
     for y, rec in enumerate(data.itertuples(index=False)):
-        ax.text(rec.share + 1, y, f"{rec.with_page}/{rec.municipalities}", va="center", fontsize=8)
+        ax.text(
+            rec.share + 1,
+            y,
+            f"{narrate.integer(rec.with_page)}/{narrate.integer(rec.municipalities)}",
+            va="center",
+            fontsize=8,
+        )
     total = coverage[coverage["county"] == "Hele landet"]
     if len(total):
         ax.axvline(float(total["share"].iloc[0]), color="grey", linestyle=":", linewidth=1)
     ax.set_xlim(0, 110)
-    ax.set_xlabel("Andel kommuner med side (%)")
+    ax.set_xlabel(gettext("Andel kommuner med side (%)"))
     ax.set_ylabel("")
-    ax.set_title(title(title_text, synthetic=synthetic))
+    ax.set_title(title(_tr(title_text), synthetic=synthetic))
     return ax
 
 
@@ -639,7 +741,7 @@ def ladder_profile(
     data: pd.DataFrame,
     *,
     rule: pd.Series | dict | None = None,
-    title_text: str = "Deltakelsesprofil",
+    title_text: str = N_("Deltakelsesprofil"),
     synthetic: bool = False,
     ax: Axes | None = None,
 ) -> Axes:
@@ -663,9 +765,12 @@ def ladder_profile(
     """
     profile = data
     communities = list(dict.fromkeys(profile["community"]))
+    english = narrate.get_language() == "en" and "label_en" in profile.columns
     order = (
         profile.drop_duplicates("level")
-        .sort_values("rank", ascending=False, kind="stable")[["level", "label_no"]]
+        .sort_values("rank", ascending=False, kind="stable")[
+            ["level", "label_en" if english else "label_no"]
+        ]
         .reset_index(drop=True)
     )
     k, m = len(order), len(communities)
@@ -686,7 +791,7 @@ def ladder_profile(
             color="black",
             linewidth=2.5,
             zorder=3,
-            label="90-9-1-regelen",
+            label=gettext("90-9-1-regelen"),
         )
     for j, com in enumerate(communities):
         part = profile[profile["community"] == com].set_index("level").reindex(order["level"])
@@ -696,12 +801,12 @@ def ladder_profile(
         right = shares if expected is None else np.fmax(shares, np.nan_to_num(expected))
         counts = part["actors"].fillna(0).astype(int)
         for yy, x, sh, n in zip(y, right, shares, counts, strict=True):
-            label = f"{n:,}".replace(",", "\u2009") + f" ({sh:.1f} %)"
+            label = f"{narrate.integer(n)} ({narrate.percent(sh / 100, 1)})"
             ax.text(x + 1.2, yy, label, va="center", fontsize=8)
-    ax.set_yticks(y_base, order["label_no"])
+    ax.set_yticks(y_base, order["label_en" if english else "label_no"])
     ax.set_xlim(0, 115)
-    ax.set_xlabel("Andel av deltakerne (%)")
-    ax.set_title(title(title_text, synthetic=synthetic), fontsize=11)
+    ax.set_xlabel(gettext("Andel av deltakerne (%)"))
+    ax.set_title(title(_tr(title_text), synthetic=synthetic), fontsize=11)
     if m > 1 or rule is not None:
         ax.legend(loc="upper right", fontsize=8, frameon=True)
     fig.tight_layout()
@@ -713,7 +818,7 @@ def lorenz_curves(
     data: pd.DataFrame,
     *,
     summary: pd.DataFrame | None = None,
-    title_text: str = "Lorenzkurver",
+    title_text: str = N_("Lorenzkurver"),
     synthetic: bool = False,
     ax: Axes | None = None,
 ) -> Axes:
@@ -742,13 +847,20 @@ def lorenz_curves(
     gini = summary.set_index("community")["gini"] if summary is not None else pd.Series(dtype=float)
     for colour, com in zip(colours, communities, strict=False):
         part = lorenz[lorenz["community"] == com]
-        label = f"{com} (Gini {gini[com]:.2f})" if com in gini.index else str(com)
+        label = f"{com} (Gini {narrate.number(gini[com], 2)})" if com in gini.index else str(com)
         ax.plot(100 * part["actor_share"], 100 * part["action_share"], color=colour, label=label)
-    ax.plot([0, 100], [0, 100], color="grey", linestyle=":", linewidth=1, label="Lik fordeling")
+    ax.plot(
+        [0, 100],
+        [0, 100],
+        color="grey",
+        linestyle=":",
+        linewidth=1,
+        label=gettext("Lik fordeling"),
+    )
     ax.set(xlim=(0, 100), ylim=(0, 100), aspect="equal")
-    ax.set_xlabel("Kumulativ andel deltakere, minst aktive først (%)")
-    ax.set_ylabel("Kumulativ andel av handlingene (%)")
-    ax.set_title(title(title_text, synthetic=synthetic), fontsize=11)
+    ax.set_xlabel(gettext("Kumulativ andel deltakere, minst aktive først (%)"))
+    ax.set_ylabel(gettext("Kumulativ andel av handlingene (%)"))
+    ax.set_title(title(_tr(title_text), synthetic=synthetic), fontsize=11)
     ax.legend(loc="upper left", fontsize=8)
     fig.tight_layout()
     return ax
@@ -756,19 +868,19 @@ def lorenz_curves(
 
 # --------------------------------------------------------------------------- rankings (01, 02)
 _METRIC_LABELS_NO = {
-    "followers": "Følgere",
-    "interactions": "Interaksjoner",
-    "people_talking_about": "Snakker om dette",
-    "questions_answered": "Besvarte spørsmål",
-    "page_posts": "Innlegg fra siden",
-    "avg_response_time_minutes": "Gj.sn. svartid (min)",
-    "likes": "Liker",
-    "comments": "Kommentarer",
-    "shares": "Delinger",
-    "engagement_rate": "Engasjementsgrad (%)",
-    "engagement_rate_per_post": "Engasjementsgrad per innlegg (%)",
-    "engagement_rate_daily": "Engasjementsgrad, daglig (%)",
-    "quality_indicator": "Kvalitetsindikator (følgere / snakker om)",
+    "followers": N_("Følgere"),
+    "interactions": N_("Interaksjoner"),
+    "people_talking_about": N_("Snakker om dette"),
+    "questions_answered": N_("Besvarte spørsmål"),
+    "page_posts": N_("Innlegg fra siden"),
+    "avg_response_time_minutes": N_("Gj.sn. svartid (min)"),
+    "likes": N_("Liker"),
+    "comments": N_("Kommentarer"),
+    "shares": N_("Delinger"),
+    "engagement_rate": N_("Engasjementsgrad (%)"),
+    "engagement_rate_per_post": N_("Engasjementsgrad per innlegg (%)"),
+    "engagement_rate_daily": N_("Engasjementsgrad, daglig (%)"),
+    "quality_indicator": N_("Kvalitetsindikator (følgere / snakker om)"),
 }
 
 
@@ -778,7 +890,7 @@ def rank_intervals(
     *,
     labels: pd.Series | None = None,
     top: int = 30,
-    title_text: str = "Plassering med usikkerhet",
+    title_text: str = N_("Plassering med usikkerhet"),
     synthetic: bool = False,
     ax: Axes | None = None,
 ) -> Axes:
@@ -814,10 +926,10 @@ def rank_intervals(
     ax.axvline(top + 0.5, color="#b45309", linestyle="--", linewidth=1)
     ax.set_yticks(y, names.astype("str").tolist(), fontsize=7)
     ax.invert_yaxis()
-    ax.set_xlabel("Plassering (punkt: beregnet; strek: 95 % bootstrap-intervall)")
-    ax.set_title(title(title_text, synthetic=synthetic))
+    ax.set_xlabel(gettext("Plassering (punkt: beregnet; strek: 95 % bootstrap-intervall)"))
+    ax.set_title(title(_tr(title_text), synthetic=synthetic))
     bar = fig.colorbar(points, ax=ax, fraction=0.04, pad=0.02)
-    bar.set_label(f"Sannsynlighet for topp {top}")
+    bar.set_label(gettext("Sannsynlighet for topp {n}", n=top))
     fig.tight_layout()
     return ax
 
@@ -852,11 +964,17 @@ def list_size_sensitivity_plot(
     fig = ax.figure
     summary = data
     k = summary.index.to_numpy()
-    ax.plot(k, summary["overlap_share"], marker="o", label=f"Andel av topp {top} felles")
-    ax.plot(k, summary["spearman_rho"], marker="s", label="Spearman ρ (poengsum)")
+    ax.plot(
+        k, summary["overlap_share"], marker="o", label=gettext("Andel av topp {n} felles", n=top)
+    )
+    ax.plot(k, summary["spearman_rho"], marker="s", label=gettext("Spearman ρ (poengsum)"))
     ax.axvline(reference, color="grey", linestyle=":", linewidth=1)
-    ax.set(ylim=(0, 1.05), xlabel="Listestørrelse K", ylabel=f"Sammenlignet med K = {reference}")
-    ax.set_title(title("Følsomhet for listestørrelsen", synthetic=synthetic))
+    ax.set(
+        ylim=(0, 1.05),
+        xlabel=gettext("Listestørrelse K"),
+        ylabel=gettext("Sammenlignet med K = {k}", k=reference),
+    )
+    ax.set_title(title(gettext("Følsomhet for listestørrelsen"), synthetic=synthetic))
     ax.legend(loc="lower right", fontsize=8)
     fig.tight_layout()
     return ax
@@ -887,9 +1005,7 @@ def figure6_bars(
     fig6 = data
     names = fig6.index.to_series().map(labels) if labels is not None else fig6.index.to_series()
     names = names.fillna(fig6.index.to_series()).astype("str")
-    ticks = [
-        f"{n} ({f:,.0f})".replace(",", " ") for n, f in zip(names, fig6["followers"], strict=True)
-    ]
+    ticks = [f"{n} ({narrate.integer(f)})" for n, f in zip(names, fig6["followers"], strict=True)]
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 0.42 * len(fig6) + 1.4))
     fig = ax.figure
@@ -897,9 +1013,9 @@ def figure6_bars(
     ax.barh(y, fig6["quality_indicator"], color=sns.color_palette(PALETTE)[0])
     ax.set_yticks(y, ticks, fontsize=9)
     ax.invert_yaxis()
-    ax.set_xlabel("Kvalitetsindikator: følgere per «snakker om» (lavere = bedre)")
-    ax.set_ylabel("Side (antall følgere)")
-    ax.set_title(title("De største sidene og kvalitetsindikatoren", synthetic=synthetic))
+    ax.set_xlabel(gettext("Kvalitetsindikator: følgere per «snakker om» (lavere = bedre)"))
+    ax.set_ylabel(gettext("Side (antall følgere)"))
+    ax.set_title(title(gettext("De største sidene og kvalitetsindikatoren"), synthetic=synthetic))
     fig.tight_layout()
     return ax
 
@@ -910,7 +1026,9 @@ def _plain_log_axis(axis: object) -> None:
 
     axis.set_major_locator(ticker.LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
     axis.set_major_formatter(
-        ticker.FuncFormatter(lambda v, _: f"{v:,.0f}".replace(",", " ") if v >= 1 else f"{v:g}")
+        ticker.FuncFormatter(
+            lambda v, _pos: narrate.integer(v) if v >= 1 else narrate.number(v, None)
+        )
     )
     axis.set_minor_formatter(ticker.NullFormatter())
 
@@ -968,20 +1086,24 @@ def loglog_scatter(
     if len(frame) >= 20:
         bins = pd.qcut(np.log10(frame["x"]), 10, duplicates="drop")
         med = frame.groupby(bins, observed=True).median()
-        ax.plot(med["x"], med["y"], color="0.15", linewidth=2, label="Median per desil")
+        ax.plot(med["x"], med["y"], color="0.15", linewidth=2, label=gettext("Median per desil"))
         ax.legend(loc="upper left", fontsize=8)
-    ax.set(xscale="log", yscale="log", xlabel=xlabel, ylabel=ylabel)
+    ax.set(xscale="log", yscale="log", xlabel=_tr(xlabel), ylabel=_tr(ylabel))
     lo_x, hi_x = frame["x"].min(), frame["x"].max()
     lo_y, hi_y = frame["y"].min(), frame["y"].max()
     if len(frame) and hi_x / lo_x < 1e3:
         _plain_log_axis(ax.xaxis)
     if len(frame) and hi_y / lo_y < 1e3:
         _plain_log_axis(ax.yaxis)
-    ax.set_title(title(title_text, synthetic=synthetic))
+    ax.set_title(title(_tr(title_text), synthetic=synthetic))
     text = (
-        (note + "\n" if note else "")
-        + f"n = {len(frame)}"
-        + (f" ({dropped} uten positive verdier utelatt)" if dropped else "")
+        (_tr(note) + "\n" if note else "")
+        + f"n = {narrate.integer(len(frame))}"
+        + (
+            " " + gettext("({n} uten positive verdier utelatt)", n=narrate.integer(dropped))
+            if dropped
+            else ""
+        )
     )
     ax.text(0.99, 0.01, text, transform=ax.transAxes, ha="right", va="bottom", fontsize=8)
     fig.tight_layout()
@@ -1015,14 +1137,14 @@ def rank_agreement_heatmap(
     {returns_ax}
     """
     short = {
-        "engagement_rate": "Rangeringens variant",
-        "engagement_rate_period": "Periode",
-        "engagement_rate_per_post": "Per innlegg",
-        "engagement_rate_daily": "Daglig",
+        "engagement_rate": N_("Rangeringens variant"),
+        "engagement_rate_period": N_("Periode"),
+        "engagement_rate_per_post": N_("Per innlegg"),
+        "engagement_rate_daily": N_("Daglig"),
     }
     short.update(labels or {})
     corr = data[columns].rank().corr()
-    names = [short.get(c, _METRIC_LABELS_NO.get(c, c)) for c in corr.index]
+    names = [gettext(short.get(c, _METRIC_LABELS_NO.get(c, c))) for c in corr.index]
     corr.index = names
     corr.columns = names
     if ax is None:
@@ -1030,8 +1152,8 @@ def rank_agreement_heatmap(
     fig = ax.figure
     sns.heatmap(
         corr,
-        annot=True,
-        fmt=".2f",
+        annot=corr.map(lambda v: narrate.number(v, 2)).to_numpy(),
+        fmt="",
         vmin=0,
         vmax=1,
         cmap="viridis",
@@ -1042,7 +1164,8 @@ def rank_agreement_heatmap(
     ax.tick_params(axis="x", labelrotation=0)
     ax.tick_params(axis="y", labelrotation=0)
     ax.set_title(
-        title("Samsvar mellom rangeringene (Spearman ρ)", synthetic=synthetic), fontsize=10
+        title(gettext("Samsvar mellom rangeringene (Spearman ρ)"), synthetic=synthetic),
+        fontsize=10,
     )
     fig.tight_layout()
     return ax
@@ -1050,6 +1173,7 @@ def rank_agreement_heatmap(
 
 # ------------------------------------------------------------------ ten hypotheses (H1–H10)
 _HYP_COLOURS = {2: "#1b9e77", 1: "#e6ab02", 0: "#d95f02"}  # colour-blind safe (Dark2)
+_NUMBER_LIKE = re.compile(r"[-−]?[0-9][0-9.,\s]*")
 _HYP_SYMBOL_SCORE = {"●": 2, "◐": 1, "○": 0, "Bra": 2, "Kan bli bedre": 1, "Dårlig": 0}
 
 
@@ -1112,8 +1236,14 @@ def hypothesis_matrix(
         for i, (p, m) in enumerate(
             zip(data["poeng"], data.get("maks", data["poeng"]), strict=True)
         ):
-            ax.text(len(hyps) + 0.15, i + 0.5, f"{p:.0f} / {m:.0f}", va="center", fontsize=9)
-        ax.text(len(hyps) + 0.15, -0.25, "poeng", fontsize=9, fontweight="bold")
+            ax.text(
+                len(hyps) + 0.15,
+                i + 0.5,
+                f"{narrate.integer(p)} / {narrate.integer(m)}",
+                va="center",
+                fontsize=9,
+            )
+        ax.text(len(hyps) + 0.15, -0.25, gettext("poeng"), fontsize=9, fontweight="bold")
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.xaxis.tick_top()
@@ -1123,7 +1253,11 @@ def hypothesis_matrix(
         plt.Line2D(
             [], [], marker="s", linestyle="", markersize=10, color=_HYP_COLOURS[k], label=lab
         )
-        for k, lab in ((2, "● Bra"), (1, "◐ Kan bli bedre"), (0, "○ Dårlig"))
+        for k, lab in (
+            (2, "● " + gettext("Bra")),
+            (1, "◐ " + gettext("Kan bli bedre")),
+            (0, "○ " + gettext("Dårlig")),
+        )
     ]
     ax.legend(
         handles=handles,
@@ -1133,7 +1267,9 @@ def hypothesis_matrix(
         frameon=False,
         fontsize=9,
     )
-    ax.set_title(title(title_text or "Påstandene H1–H10 per kommune", synthetic=synthetic), pad=24)
+    ax.set_title(
+        title(_tr(title_text or N_("Påstandene H1–H10 per kommune")), synthetic=synthetic), pad=24
+    )
     fig.tight_layout()
     return ax
 
@@ -1166,7 +1302,8 @@ def hypothesis_intervals(
         Label of the x axis.
     {title_text}
     reference : dict of float to str, optional
-        Vertical reference lines (position → label).
+        Vertical reference lines (position → label); a label that is a number is shown
+        as the position formatted by locale, other labels are translated.
     xlim : tuple of float, optional
         Limits of the x axis.
     {synthetic}
@@ -1196,13 +1333,14 @@ def hypothesis_intervals(
     for x, lab in (reference or {}).items():
         ax.axvline(x, color="black", linestyle="--", linewidth=0.8)
         if lab:
-            ax.text(x, len(data) - 0.4, lab, ha="center", va="bottom", fontsize=8)
+            text = narrate.number(x, 3) if _NUMBER_LIKE.fullmatch(str(lab)) else _tr(lab)
+            ax.text(x, len(data) - 0.4, text, ha="center", va="bottom", fontsize=8)
     ax.set_yticks(y, [str(i) for i in data.index])
     if xlim:
         ax.set_xlim(*xlim)
     ax.set_ylim(-0.7, len(data) - 0.1)
-    ax.set_xlabel(xlabel)
-    ax.set_title(title(title_text, synthetic=synthetic))
+    ax.set_xlabel(_tr(xlabel))
+    ax.set_title(title(_tr(title_text), synthetic=synthetic))
     fig.tight_layout()
     return ax
 

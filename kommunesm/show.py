@@ -791,7 +791,7 @@ def figure(
 
     from kommunesm import plots
 
-    fig = plots.figure_of(fig)
+    fig = plots.localise(plots.figure_of(fig))
     is_synth = _is_synthetic(synthetic)
     number = _number("figure")
     label = _("Figur")
@@ -898,7 +898,7 @@ def model(
     )
     if residuals:
         fig = plots.residual_plots(
-            res.residuals(), title_text=_("Residualer"), log_fitted=log_fitted, synthetic=False
+            res.residuals(), title_text=N_("Residualer"), log_fitted=log_fitted, synthetic=False
         )
         figure(
             fig,

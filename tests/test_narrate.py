@@ -154,3 +154,72 @@ def test_generated_sentences_escape_without_html_entities(monkeypatch):
     show.text("Testen gir {p} for {name}.", p=nr.pvalue(1e-9, lang="nb"), name="<b>Ørsta</b>")
     assert shown[-1] == "Testen gir p \\< 0,001 for \\<b\\>Ørsta\\</b\\>."
     assert "&lt;" not in shown[-1]
+
+
+# --------------------------------------------------------------------------- figures
+def _growth_summary():
+    return pd.DataFrame(
+        {"median_growth_pct": [12.5, -3.25], "ci_low": [5.5, -8.0], "ci_high": [20.0, 1.5]},
+        index=["followers", "engagement_rate"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "xlabel", "tick", "title"),
+    [
+        ("nb", "Median endring per kommune", ",", "(syntetiske demodata)"),
+        ("en", "Median change per municipality", ".", "(synthetic demo data)"),
+    ],
+)
+def test_figures_follow_the_report_language(monkeypatch, lang, xlabel, tick, title):
+    from kommunesm import plots
+
+    monkeypatch.setitem(nr._state, "lang", lang)
+    ax = plots.annual_growth(_growth_summary(), 2012, 2013, synthetic=True)
+    ax.set_xlim(-7.5, 22.5)
+    ax.set_xticks([-7.5, 0, 7.5, 15, 22.5])
+    plots.localise(ax.figure)
+    ax.figure.canvas.draw()
+    assert ax.get_xlabel().startswith(xlabel)
+    assert ax.get_title().endswith(title)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels[0] == ("Følgere" if lang == "nb" else "Followers")
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    assert any(tick in t for t in ticks), ticks  # 7,5 / 7.5: decimal mark by locale
+    plt.close(ax.figure)
+
+
+def test_every_label_in_plots_goes_through_the_catalogue():
+    """No axis label, title, legend label or annotation in kommunesm/plots.py is a bare
+    string literal: each is a catalogue call (gettext / N_) or computed."""
+    import ast
+    from pathlib import Path
+
+    from kommunesm import plots
+
+    tree = ast.parse(Path(plots.__file__).read_text(encoding="utf-8"))
+    setters = {"set_xlabel", "set_ylabel", "set_title", "suptitle", "set_label", "text"}
+    label_kw = {"label", "labels", "xlabel", "ylabel", "title"}
+    bare = []
+
+    def is_text(node):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return sum(c.isalpha() for c in node.value) >= 2  # "n = " is a formula
+        if isinstance(node, ast.JoinedStr):
+            return any(is_text(v) for v in node.values)
+        if isinstance(node, ast.List | ast.Tuple):
+            return any(is_text(v) for v in node.elts)
+        return False
+
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+        if name in ("gettext", "N_", "_tr", "title"):
+            continue
+        if name in setters and any(is_text(a) for a in node.args):
+            bare.append(f"line {node.lineno}: {name}")
+        for kw in node.keywords:
+            if kw.arg in label_kw and is_text(kw.value):
+                bare.append(f"line {node.lineno}: {name}({kw.arg}=...)")
+    assert not bare, bare

@@ -412,7 +412,7 @@ def test_parse_lower_bound_and_summary():
 def test_plots_draw():
     prof = P.profile(act(NIELSEN_ROWS), population=20)
     ax = plots.ladder_profile(prof, rule=P.rule_series(), synthetic=True)
-    assert "synthetic" in ax.get_title()
+    assert "syntetiske demodata" in ax.get_title()
     assert [t.get_text() for t in ax.get_yticklabels()] == [
         "Skapere",
         "Kommentatorer",

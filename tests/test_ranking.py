@@ -297,7 +297,7 @@ def test_top_table_beside_published_and_plots() -> None:
     assert "Top-2" in ranking.describe_uncertainty(ru, top=2, n_boot=20)
     assert "of 20 bootstrap" in ranking.describe_uncertainty(ru, top=2, n_boot=20)
     ax = plots.rank_intervals(ru, top=2, synthetic=True)
-    assert "synthetic" in ax.get_title()
+    assert "syntetiske demodata" in ax.get_title()
     plt.close(ax.figure)
 
 

@@ -26,7 +26,18 @@ from kommunesm import narrate, show  # noqa: E402
 
 CALLS = {"_", "gettext", "N_"}
 TEXT_CALLS = {"text", "finding", "conclusion"}
-KEYWORDS = {"caption", "alt", "note", "purpose", "x_label", "y_label"}
+KEYWORDS = {
+    "caption",
+    "alt",
+    "note",
+    "purpose",
+    "x_label",
+    "y_label",
+    "xlabel",
+    "ylabel",
+    "title_text",
+    "flag_label",
+}
 DICT_KEYWORDS = {"labels", "units", "values"}
 
 
