@@ -50,6 +50,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
+from kommunesm import narrate
+
 if TYPE_CHECKING:
     from kommunesm.io.dataset import Dataset
 
@@ -795,12 +797,6 @@ _LABELS = {
 }
 
 
-def _p(p: float) -> str:
-    if not np.isfinite(p):
-        return "p not computable"
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
-
-
 def describe_growth(summary: pd.DataFrame, previous_year: int, year: int) -> list[str]:
     """One English sentence per metric of :func:`growth_summary`.
 
@@ -825,8 +821,8 @@ def describe_growth(summary: pd.DataFrame, previous_year: int, year: int) -> lis
     ...     index=pd.Index(["followers"], name="metric"))
     >>> describe_growth(s, 2012, 2013)[0]  # doctest: +NORMALIZE_WHITESPACE
     'Followers, 2012→2013 (4 municipalities with data in both years): median change
-    +10.0 % (95 % CI +5.0 to +12.0 %), total +6.0 %; 75 % of the municipalities went up
-    (Wilcoxon signed-rank p = 0.200, matched-pairs rank-biserial r = 0.80).'
+    +10.0% (95% CI +5.0% to +12.0%), total +6.0%; 75% of the municipalities went up
+    (Wilcoxon signed-rank p = 0.20, matched-pairs rank-biserial r = 0.80).'
     """
     out = []
     for metric, row in summary.iterrows():
@@ -838,26 +834,30 @@ def describe_growth(summary: pd.DataFrame, previous_year: int, year: int) -> lis
                 f"{previous_year} and a value in {year}, so no growth is computed."
             )
             continue
+
+        def pct(v: float) -> str:
+            return narrate.number(v, 1, "en", sign=True) + "%"
+
         ci = (
-            f" (95 % CI {row['ci_low']:+.1f} to {row['ci_high']:+.1f} %)"
+            f" (95% CI {pct(row['ci_low'])} to {pct(row['ci_high'])})"
             if np.isfinite(row["ci_low"])
             else ""
         )
         total = (
-            f", total {row['total_growth_pct']:+.1f} %"
+            f", total {pct(row['total_growth_pct'])}"
             if np.isfinite(row.get("total_growth_pct", np.nan))
             else ""
         )
         direction = (
-            f"{row['improved']:.0%} of the municipalities answered faster"
+            f"{narrate.percent(row['improved'], 0, 'en')} of the municipalities answered faster"
             if metric in LOWER_IS_BETTER
-            else f"{row['share_increased']:.0%} of the municipalities went up"
-        ).replace("%", " %")
+            else f"{narrate.percent(row['share_increased'], 0, 'en')} of the municipalities went up"
+        )
         out.append(
             f"{label.capitalize()}, {previous_year}→{year} ({n} municipalities with data in "
-            f"both years): median change {row['median_growth_pct']:+.1f} %{ci}{total}; "
-            f"{direction} (Wilcoxon signed-rank {_p(row['wilcoxon_p'])}, matched-pairs "
-            f"rank-biserial r = {row['rank_biserial']:.2f})."
+            f"both years): median change {pct(row['median_growth_pct'])}{ci}{total}; "
+            f"{direction} (Wilcoxon signed-rank {narrate.pvalue(row['wilcoxon_p'], 'en')}, "
+            f"matched-pairs rank-biserial r = {narrate.number(row['rank_biserial'], 2, 'en')})."
         )
     return out
 

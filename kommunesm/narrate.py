@@ -251,11 +251,14 @@ def _is_missing(x: Any) -> bool:
 
 
 @_shared
-def number(x: Any, decimals: int | None = None, lang: str | None = None) -> str:
+def number(
+    x: Any, decimals: int | None = None, lang: str | None = None, *, sign: bool = False
+) -> str:
     """``x`` with the locale's decimal mark and thousands separator.
 
     ``decimals`` fixes the digits after the mark; by default integers get none and other
-    numbers three significant digits (at most two decimals above 10).
+    numbers three significant digits (at most two decimals above 10). ``sign=True``
+    writes a plus sign before a positive number (for changes and effects).
 
     Parameters
     ----------
@@ -263,6 +266,8 @@ def number(x: Any, decimals: int | None = None, lang: str | None = None) -> str:
         The number; missing (None, NaN, ±inf) → ``–``.
     {decimals}
     {lang}
+    sign : bool, default False
+        Write ``+`` before a positive number.
 
     {text}
 
@@ -272,6 +277,8 @@ def number(x: Any, decimals: int | None = None, lang: str | None = None) -> str:
     ('34\\xa0327', '34,327')
     >>> number(0.04567, lang="nb"), number(123.456, lang="nb")
     ('0,0457', '123,5')
+    >>> number(2.5, 1, lang="en", sign=True), number(-2.5, 1, lang="nb", sign=True)
+    ('+2.5', '-2,5')
     """
     if _is_missing(x):
         return MISSING
@@ -290,6 +297,8 @@ def number(x: Any, decimals: int | None = None, lang: str | None = None) -> str:
     text = format_decimal(round(x, decimals), format=pattern, locale=lang)
     if text.lstrip("-−") and set(text.lstrip("-−")) <= set("0,.\xa0 ") and x != 0:
         text = text.lstrip("-−")  # no "-0,0"
+    if sign and x > 0 and set(text) - set("0,.\xa0 "):
+        text = "+" + text
     return text
 
 

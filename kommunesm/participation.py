@@ -83,7 +83,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from kommunesm import safe, schema
+from kommunesm import narrate, safe, schema
 from kommunesm.errors import InputError, require
 from kommunesm.metrics.wall import is_visitor_post
 
@@ -1016,12 +1016,9 @@ def _magnitude(w: float) -> str:
     return "large"
 
 
-def _p(p: float) -> str:
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
-
-
-def _pct(x: float) -> str:
-    return f"{100 * x:.1f} %" if x >= 0.001 or x == 0 else f"{100 * x:.2f} %"
+def _share(x: float) -> str:
+    """A share in an English sentence (two decimals below 0.1 %)."""
+    return narrate.percent(x, 1 if x >= 0.001 or x == 0 else 2, lang="en")
 
 
 def describe_comparison(result: RuleComparison, *, alpha: float = 0.05) -> str:
@@ -1053,15 +1050,17 @@ def describe_comparison(result: RuleComparison, *, alpha: float = 0.05) -> str:
             )
             continue
         parts = [
-            f"{r.label_no.lower()} {_pct(r.observed_share)} ({r.observed} of {n}; rule "
-            f"{_pct(r.expected_share)}, {r.ratio:.2g}× the rule)"
+            f"{r.label_no.lower()} {_share(r.observed_share)} ({r.observed} of {n}; rule "
+            f"{_share(r.expected_share)}, {narrate.number(r.ratio, None, 'en')}× the rule)"
             for r in lv.itertuples(index=False)
         ]
         g = tests.loc["G-test"]
         stat = (
-            f"χ²({int(chi['df'])}) = {chi['statistic']:.1f}, {_p(chi['p_value'])}; "
-            f"G = {g['statistic']:.1f}, {_p(g['p_value'])}; Cohen's w = {chi['cohens_w']:.2f} "
-            f"({_magnitude(chi['cohens_w'])}; {_pct(chi['w_relative'])} of the largest "
+            f"χ²({int(chi['df'])}) = {narrate.number(chi['statistic'], 1, 'en')}, "
+            f"{narrate.pvalue(chi['p_value'], 'en')}; "
+            f"G = {narrate.number(g['statistic'], 1, 'en')}, {narrate.pvalue(g['p_value'], 'en')}; "
+            f"Cohen's w = {narrate.number(chi['cohens_w'], 2, 'en')} "
+            f"({_magnitude(chi['cohens_w'])}; {_share(chi['w_relative'])} of the largest "
             f"possible w), Cramér's V = {chi['cramers_v']:.2f}"
         )
         if chi["p_value"] < alpha:
@@ -1074,7 +1073,7 @@ def describe_comparison(result: RuleComparison, *, alpha: float = 0.05) -> str:
         top = lv.iloc[0]
         direction = "more" if top["ratio"] > 1 else "fewer"
         lead = (
-            f"**{safe.escape_markdown(community)}**: the rule predicts {', '.join(_pct(s) for s in lv['expected_share'])} "
+            f"**{safe.escape_markdown(community)}**: the rule predicts {', '.join(_share(s) for s in lv['expected_share'])} "
             f"({', '.join(lv['label_no'].str.lower())}). Observed: {'; '.join(parts)}. "
             f"There are {direction} {str(top['label_no']).lower()} than the rule predicts. "
             + verdict
@@ -1292,8 +1291,9 @@ def describe_concentration(result: Concentration) -> str:
         lines.append(
             f"**{safe.escape_markdown(r.community)}**{extra}: the {r.top1_actors} most active "
             f"{'person' if r.top1_actors == 1 else 'people'} (top 1 %) made "
-            f"{_pct(r.top1_share)} of the {r.actions} actions and the top 10 % "
-            f"({r.top10_actors}) made {_pct(r.top10_share)}; Gini = {r.gini:.2f} "
+            f"{_share(r.top1_share)} of the {r.actions} actions and the top 10% "
+            f"({r.top10_actors}) made {_share(r.top10_share)}; "
+            f"Gini = {narrate.number(r.gini, 2, 'en')} "
             "(0 = everyone equally active, near 1 = one person does everything)."
         )
     return "\n\n".join(lines)

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from kommunesm import narrate
 from kommunesm.errors import InputError
 from kommunesm.metrics.columns import ENGAGEMENT_VARIANTS, GAMBIT_METRICS
 from kommunesm.metrics.table import build_atoms, gambit_arrays
@@ -850,8 +851,9 @@ def describe_uncertainty(
     width = (inside["rank_high"] - inside["rank_low"]).median() if len(inside) else np.nan
     return (
         f"Of the {len(inside)} pages in the computed Top-{top}, {certain} are in the Top-{top} "
-        f"in at least {sure:.0%} of {n_boot} bootstrap resamples and {shaky} in fewer than "
-        f"{unsure:.0%}; {contenders} pages outside it reach the Top-{top} in at least 20 % of "
+        f"in at least {narrate.percent(sure, 0, 'en')} of {n_boot} bootstrap resamples and "
+        f"{shaky} in fewer than {narrate.percent(unsure, 0, 'en')}; {contenders} pages outside "
+        f"it reach the Top-{top} in at least 20% of "
         f"the resamples. The median width of the 95 % rank interval of a Top-{top} page is "
         f"{width:.0f} places."
     )
@@ -1065,7 +1067,8 @@ def describe_rank_changes(cmp: pd.DataFrame, *, top: int = 30) -> str:
     for r in cmp.itertuples():
         parts.append(
             f"{r.a} vs {r.b}: Spearman ρ of the rankings {r.spearman_rho:.2f}, "
-            f"{r.top_overlap:.0%} of the Top-{top} shared, a page moves a median of "
+            f"{narrate.percent(r.top_overlap, 0, 'en')} of the Top-{top} shared, a page moves a "
+            "median of "
             f"{r.median_abs_rank_change:.0f} places (at most {r.max_abs_rank_change:.0f})."
         )
     return " ".join(parts)
@@ -1095,7 +1098,8 @@ def describe_sensitivity(summary: pd.DataFrame, *, top: int = 30, reference: int
     return (
         f"Changing the list size from K = {reference} to any of "
         f"{', '.join(str(k) for k in others.index)} keeps between "
-        f"{others['overlap_share'].min():.0%} and {others['overlap_share'].max():.0%} of the "
+        f"{narrate.percent(others['overlap_share'].min(), 0, 'en')} and "
+        f"{narrate.percent(others['overlap_share'].max(), 0, 'en')} of the "
         f"Top-{top} (least at K = {worst}); the rank correlation of the point totals with "
         f"K = {reference} ranges from {others['spearman_rho'].min():.2f} to "
         f"{others['spearman_rho'].max():.2f}."

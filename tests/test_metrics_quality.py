@@ -109,9 +109,14 @@ def test_describe_correlation_sentence_follows_the_numbers() -> None:
     text = stats.describe_correlation(row(0.23, 0.17, 0.29, 1e-9), "x", "y", claim_none=True)
     assert "0.23" in text and "weak positive" in text and "contradict" in text
     text = stats.describe_correlation(row(-0.05, -0.3, 0.2, 0.7), "x", "y", claim_none=True)
-    assert "negligible correlation" in text and "consistent with no correlation" in text
+    # an interval including 0 never gets a strength word, whatever r is
+    assert "no demonstrated correlation" in text and "consistent with no correlation" in text
     assert "0.30" in text  # the largest correlation the interval allows
-    assert "strong negative" in stats.describe_correlation(row(-0.6, -0.8, -0.3, 0.001), "x", "y")
+    # the strength is read from the bound nearest 0: r = -0.6 with CI -0.8 to -0.3 is moderate
+    text = stats.describe_correlation(row(-0.6, -0.8, -0.3, 0.001), "x", "y")
+    assert "moderate negative" in text and "strong" not in text
+    text = stats.describe_correlation(row(0.67, -0.001, 0.93, 0.06, n=9), "x", "y")
+    assert "strong" not in text and "no demonstrated correlation" in text
     nan = stats.describe_correlation(row(np.nan, np.nan, np.nan, np.nan, n=2), "x", "y")
     assert "cannot be computed" in nan
 

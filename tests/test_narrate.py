@@ -223,3 +223,121 @@ def test_every_label_in_plots_goes_through_the_catalogue():
             if kw.arg in label_kw and is_text(kw.value):
                 bare.append(f"line {node.lineno}: {name}({kw.arg}=...)")
     assert not bare, bare
+
+
+# --------------------------------------------------------------------------- one formatter
+def _formatting_outside_narrate(sources=None):
+    """Places that format a p-value or a percentage by hand instead of with
+    kommunesm.narrate, read with ast from ``sources`` ((name, text) pairs; default every
+    module of kommunesm/ but narrate.py)."""
+    import ast
+    import re
+    from pathlib import Path
+
+    if sources is None:
+        root = Path(nr.__file__).resolve().parent
+        sources = [
+            (str(p.relative_to(root.parent)), p.read_text(encoding="utf-8"))
+            for p in sorted(root.rglob("*.py"))
+            if p.name != "narrate.py"
+        ]
+    tail = re.compile(r"\bp\s*(=|<|≤)\s*$")  # f"... p = {p:.3f}"
+    literal = re.compile(r"\s*p\s*[<=≤]\s*0[.,]\d+\s*")  # "p < 0.001"
+    name = re.compile(r"^_*(fmt_?)?(p|pval|pvalue|p_text|p_eq|fmt_p|pct|percent)$")
+    found = []
+    for rel, text in sources:
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.FunctionDef) and name.match(node.name):
+                calls = [
+                    n
+                    for n in ast.walk(node)
+                    if isinstance(n, ast.Attribute)
+                    and isinstance(n.value, ast.Name)
+                    and n.value.id == "narrate"
+                ]
+                if not calls:
+                    found.append(f"{rel}:{node.lineno} formatter {node.name}() not via narrate")
+            elif isinstance(node, ast.JoinedStr):
+                for a, b in zip(node.values, node.values[1:], strict=False):
+                    if (
+                        isinstance(a, ast.Constant)
+                        and isinstance(b, ast.FormattedValue)
+                        and tail.search(str(a.value))
+                    ):
+                        found.append(f"{rel}:{node.lineno} p-value formatted by hand")
+                for v in node.values:
+                    spec = getattr(v, "format_spec", None)
+                    if spec is not None and not rel.endswith("demo.py"):
+                        text = "".join(str(getattr(c, "value", "")) for c in spec.values)
+                        if text.endswith("%"):
+                            found.append(f"{rel}:{node.lineno} percentage formatted by :{text}")
+            elif (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and literal.fullmatch(node.value)
+            ):
+                found.append(f"{rel}:{node.lineno} p-value literal {node.value!r}")
+    return found
+
+
+def test_one_number_and_p_value_formatter():
+    """p-values and percentages are formatted by kommunesm.narrate only: a second
+    p-value formatter (a ``_p_text``, ``f"p = {p:.3f}"``, ``"p < 0.001"``) or a
+    percentage by format spec makes this fail (the demo generator's English notes are
+    the one exception for percentages)."""
+    assert _formatting_outside_narrate() == []
+
+
+def test_the_formatter_check_can_fail():
+    src = 'def _p_text(p):\n    return "p < 0.001" if p < 0.001 else f"p = {p:.3f} ({p:.0%})"\n'
+    found = _formatting_outside_narrate([("kommunesm/x.py", src)])
+    kinds = {f.split(" ", 1)[1].split(" ")[0] for f in found}
+    assert {"formatter", "p-value", "percentage"} <= kinds, found
+    ok = "def _pct(x):\n    return narrate.percent(x)\n"
+    assert _formatting_outside_narrate([("kommunesm/y.py", ok)]) == []
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_generated_statistics_use_the_one_p_value_format(monkeypatch, lang):
+    from kommunesm import stats
+
+    monkeypatch.setitem(nr._state, "lang", lang)
+    res = pd.DataFrame(
+        [
+            {
+                "method": "spearman",
+                "n": 40,
+                "r": 0.9,
+                "ci_low": 0.8,
+                "ci_high": 0.95,
+                "p_value": 2e-138,
+            }
+        ]
+    )
+    corr = stats.describe_correlation(res, "x", "y")
+    assert "p < 0.001" in corr and "e-" not in corr and "0.000" not in corr
+    table = pd.DataFrame(
+        [
+            {
+                "term": "x",
+                "estimate": 0.1,
+                "ci_low": 0.05,
+                "ci_high": 0.15,
+                "p_value": 2e-138,
+                "n_groups": 12,
+            }
+        ]
+    )
+    mixed = stats.describe_mixed(table, "x", x_label="x", y_label="y")
+    assert nr.pvalue(2e-138) in mixed
+    assert ("12 kommunene" if lang == "nb" else "12 municipalities") in mixed
+
+
+def test_every_message_has_an_english_translation():
+    """The English report is the same report: every message the catalogue extracts
+    (library ``_()``/``N_()`` calls, show.LABELS, notebook Markdown and captions) has a
+    translation (``python tools/i18n.py`` lists the missing ones)."""
+    from tools import i18n
+
+    missing = [m for m in i18n.extract_messages() if not nr.catalogue("en").get(m)]
+    assert not missing, f"{len(missing)} untranslated, e.g. {missing[:5]}"

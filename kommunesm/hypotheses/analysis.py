@@ -34,7 +34,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from kommunesm import stats
+from kommunesm import narrate, stats
 from kommunesm.errors import InputError
 from kommunesm.hypotheses.definitions import (
     DEFAULT_RULES,
@@ -666,7 +666,7 @@ def describe_tests(res: pd.DataFrame, *, alpha: float = 0.05, synthetic: bool = 
     n_top = int(tested["n_top"].max())
     n_rest = int(tested["n_rest"].max())
     head = f"Compared with the other pages (up to {n_rest}), the Top-{top} pages (up to {n_top})"
-    test = f"{corr}-adjusted Mann–Whitney p < {alpha:g}"
+    test = f"{corr}-adjusted Mann–Whitney p < " + narrate.number(alpha, None, "en")
     if sig:
         parts = [f"{head} scored significantly higher on {_fmt_list(sig)} ({test})."]
         best = tested.loc[sig, "rank_biserial"].sort_values(ascending=False)

@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kommunesm import safe, stats
+from kommunesm import narrate, safe, stats
 from kommunesm.errors import InputError
 from kommunesm.hypotheses.catalogue import get_scheme
 from kommunesm.hypotheses.schemes import CodingScheme
@@ -480,8 +480,7 @@ def fill_workbooks(
 
 # ============================================================================ the round
 def _nb(x: float, decimals: int = 2) -> str:
-    """A number with a decimal comma (bokmål)."""
-    return f"{x:.{decimals}f}".replace(".", ",")
+    return narrate.number(x, decimals, "nb")
 
 
 @dataclass
@@ -596,7 +595,7 @@ class CodingRound:
                     f"Største forskjell i andel mellom topp-{int(self.comparison['top'].iloc[0])}"
                     f" og sammenligningsgruppen: {best['column']} = {best['category']} "
                     f"({_nb(best['share_top'])} mot {_nb(best['share_rest'])}, Holm-justert "
-                    f"p = {_nb(best['p_adj'], 3)})."
+                    f"{narrate.pvalue(best['p_adj'], 'nb')})."
                 )
             else:
                 parts.append("Ingen kategori kunne testes (for lite variasjon).")

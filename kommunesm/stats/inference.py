@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from kommunesm.stats._format import _p_eq, _p_text, _strength
+from kommunesm import narrate
 
 __all__ = [
     "adjust_pvalues",
@@ -464,9 +464,10 @@ def describe_correlation(
 
     Notes
     -----
-    Strength labels by the absolute value of r: < 0.1 negligible, < 0.3 weak,
-    < 0.5 moderate, < 0.7 strong, otherwise very strong (Cohen's 1988 conventions,
-    extended).
+    The verdict is :func:`kommunesm.narrate.correlation_verdict`: an interval that
+    includes 0 shows no correlation whatever r is; otherwise the strength (weak < 0.3 ≤
+    moderate < 0.5 ≤ strong) is read from the bound nearest 0, so a wide interval cannot
+    make a strong claim.
 
     Examples
     --------
@@ -474,7 +475,7 @@ def describe_correlation(
     >>> res = pd.DataFrame([{"method": "spearman", "n": 979, "r": 0.62, "ci_low": 0.58,
     ...                      "ci_high": 0.66, "p_value": 1e-40}])
     >>> describe_correlation(res, "page likes", "talking about", claim_none=True)  # doctest: +NORMALIZE_WHITESPACE
-    "Spearman's ρ between page likes and talking about is 0.62 (95 % CI 0.58 to 0.66, p < 0.001, n = 979): a strong positive correlation. The confidence interval excludes 0, so the data contradict the claim of no correlation."
+    "Spearman's ρ between page likes and talking about is 0.62 (95% CI 0.58 to 0.66, p < 0.001, n = 979): strong positive correlation. The confidence interval excludes 0, so the data contradict the claim of no correlation."
     """
     row = res.iloc[0] if isinstance(res, pd.DataFrame) else res
     n = int(row["n"])
@@ -487,14 +488,17 @@ def describe_correlation(
             f"The {name} between {x} and {y} cannot be computed (n = {n} complete pairs, or "
             "no variation)."
         )
-    direction = "positive" if r > 0 else "negative"
     lo, hi = float(row["ci_low"]), float(row["ci_high"])
-    ci = f"95 % CI {lo:.2f} to {hi:.2f}, " if np.isfinite(lo) and np.isfinite(hi) else ""
-    strength = _strength(r)
-    kind = "correlation" if strength == "negligible" else f"{direction} correlation"
+    ci = narrate.ci(lo, hi, 2, lang="en") + ", " if np.isfinite(lo) and np.isfinite(hi) else ""
+    verdict = (
+        narrate.correlation_verdict(r, lo, hi, lang="en")
+        if np.isfinite(lo) and np.isfinite(hi)
+        else "the interval could not be computed"
+    )
     text = (
-        f"{name} between {x} and {y} is {r:.2f} ({ci}{_p_text(float(row['p_value']))}, "
-        f"n = {n}): a {strength} {kind}."
+        f"{name} between {x} and {y} is {narrate.number(r, 2, 'en')} "
+        f"({ci}{narrate.pvalue(row['p_value'], 'en')}, n = {narrate.integer(n, 'en')}): "
+        f"{verdict}."
     )
     if claim_none and np.isfinite(lo) and np.isfinite(hi):
         if lo > 0 or hi < 0:
@@ -506,7 +510,8 @@ def describe_correlation(
             bound = max(abs(lo), abs(hi))
             text += (
                 " The confidence interval includes 0, so the data are consistent with no "
-                f"correlation, but also with one as large as {bound:.2f} in absolute value."
+                "correlation, but also with one as large as "
+                f"{narrate.number(bound, 2, 'en')} in absolute value."
             )
     return text
 
@@ -610,11 +615,16 @@ def describe_two_proportions(res: pd.DataFrame, *, what: str = "share") -> str:
     r = res.iloc[0]
     diff = 100 * r["difference"]
     lo, hi = 100 * r["ci_low"], 100 * r["ci_high"]
+
+    def pts(v: float) -> str:
+        return narrate.number(v, 0, "en", sign=True)
+
     text = (
-        f"The {what} was {100 * r['p_a']:.0f} % among {r['group_a']} ({r['k_a']} of {r['n_a']}) "
-        f"and {100 * r['p_b']:.0f} % among {r['group_b']} ({r['k_b']} of {r['n_b']}): a "
-        f"difference of {diff:+.0f} percentage points (95 % CI {lo:+.0f} to {hi:+.0f}; "
-        f"{r['test']} {_p_eq(r['p_value'])})."
+        f"The {what} was {narrate.percent(r['p_a'], 0, 'en')} among {r['group_a']} "
+        f"({r['k_a']} of {r['n_a']}) and {narrate.percent(r['p_b'], 0, 'en')} among "
+        f"{r['group_b']} ({r['k_b']} of {r['n_b']}): a difference of {pts(diff)} percentage "
+        f"points (95% CI {pts(lo)} to {pts(hi)}; {r['test']} "
+        f"{narrate.pvalue(r['p_value'], 'en')})."
     )
     if lo > 0 or hi < 0:
         text += f" The {what} differs clearly between the groups."
@@ -622,7 +632,8 @@ def describe_two_proportions(res: pd.DataFrame, *, what: str = "share") -> str:
         text += (
             f" The interval includes zero: the data do not show that the {what} differs "
             f"between {r['group_a']} and {r['group_b']}; with groups this small, a "
-            f"difference of up to {max(abs(lo), abs(hi)):.0f} points cannot be ruled out."
+            f"difference of up to {narrate.number(max(abs(lo), abs(hi)), 0, 'en')} points "
+            "cannot be ruled out."
         )
     return text
 

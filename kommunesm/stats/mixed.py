@@ -21,6 +21,9 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from kommunesm import narrate
+from kommunesm.narrate import gettext as _
+
 __all__ = ["MODEL_COLUMNS", "describe_mixed", "mixed_model"]
 
 #: Columns of the tidy result.
@@ -164,12 +167,6 @@ def mixed_model(
     return table
 
 
-def _num(value: float, decimals: int, lang: str, sign: bool = False) -> str:
-    text = f"{value:+.{decimals}f}" if sign else f"{value:.{decimals}f}"
-    text = text.replace("-", "\u2212")
-    return text.replace(".", ",") if lang == "nb" else text
-
-
 def describe_mixed(
     table: pd.DataFrame,
     term: str,
@@ -178,9 +175,10 @@ def describe_mixed(
     y_label: str,
     log_outcome: bool = False,
     synthetic: bool = False,
-    lang: str = "nb",
+    lang: str | None = None,
 ) -> str:
-    """One plain-language sentence about ``term`` in a :func:`mixed_model` table.
+    """One plain-language sentence about ``term`` in a :func:`mixed_model` table, in the
+    report language (message catalogue and number formats of :mod:`kommunesm.narrate`).
 
     Parameters
     ----------
@@ -189,78 +187,63 @@ def describe_mixed(
     term : str
         The fixed effect described (a row of ``table["term"]``).
     x_label, y_label : str
-        Words for the term and the outcome, in the language of the sentence.
+        Words for the term and the outcome (bokmål message ids, translated).
     log_outcome : bool, default False
         The outcome is a natural log: the estimate is reported as a percentage difference
         in the outcome (100 × (exp(β) − 1)), with its interval transformed the same way.
     synthetic : bool, default False
         Add that the numbers come from the synthetic demo panel.
-    lang : {"nb", "en"}, default "nb"
-        Bokmål (decimal comma) or English.
+    lang : {"nb", "en"}, optional
+        Language of the sentence (default: the report language, bokmål unless set).
 
     Returns
     -------
     str
         The sentence, with the interval, p-value, number of municipalities and the
-        intra-class correlation of a MixedLM fit.
+        intra-class correlation of a MixedLM fit; the verdict follows the interval (one
+        that includes zero never claims an association).
     """
     row = table.set_index("term").loc[term]
     est, lo, hi, p = row["estimate"], row["ci_low"], row["ci_high"], row["p_value"]
     groups = int(row["n_groups"])
-    nb = lang == "nb"
+    x, y = _(x_label, lang=lang), _(y_label, lang=lang)
     if log_outcome:
-        pct = lambda b: 100 * (np.exp(b) - 1)  # noqa: E731
-        a, b, c = (_num(pct(v), 1, lang, sign=True) for v in (est, lo, hi))
-        size = (
-            f"{a} % i {y_label} (95 % KI {b} til {c} %)"
-            if nb
-            else f"{a} % in {y_label} (95 % CI {b} to {c} %)"
-        )
+        a, b, c = (narrate.number(100 * (np.exp(v) - 1), 1, lang, sign=True) for v in (est, lo, hi))
+        size = _("{a} % i {y} (95 % KI {b} til {c} %)", lang=lang, a=a, b=b, c=c, y=y)
     else:
-        a, b, c = (_num(v, 3, lang, sign=True) for v in (est, lo, hi))
-        size = (
-            f"{a} i {y_label} (95 % KI {b} til {c})"
-            if nb
-            else f"{a} in {y_label} (95 % CI {b} to {c})"
-        )
+        a, b, c = (narrate.number(v, 3, lang, sign=True) for v in (est, lo, hi))
+        size = _("{a} i {y} (95 % KI {b} til {c})", lang=lang, a=a, b=b, c=c, y=y)
     excludes_zero = lo > 0 or hi < 0
-    categorical = "[T." in term
-    pv = _num(p, 3, lang)
-    if nb:
-        lead = (
-            f"Sammenlignet med referansenivået henger {x_label} sammen med"
-            if categorical
-            else f"Én enhet mer {x_label} henger sammen med"
-        )
-        text = (
-            f"{lead} {size}, når de andre leddene holdes konstante og hver av de {groups} "
-            f"kommunene har sitt eget nivå (p = {pv}; intervallet "
-            f"{'inneholder ikke' if excludes_zero else 'inneholder'} null). Dette er en "
-            "sammenheng i observasjonsdata, ikke en påvist effekt."
-        )
-    else:
-        lead = (
-            f"Compared with the reference level, {x_label} goes with"
-            if categorical
-            else f"One unit more {x_label} goes with"
-        )
-        text = (
-            f"{lead} {size}, holding the other terms constant and allowing each of the "
-            f"{groups} municipalities its own level (p = {pv}; the interval "
-            f"{'does not include' if excludes_zero else 'includes'} zero). This is an "
-            "association in observational data, not an effect."
-        )
+    lead = (
+        _("Sammenlignet med referansenivået henger {x} sammen med", lang=lang, x=x)
+        if "[T." in term
+        else _("Én enhet mer {x} henger sammen med", lang=lang, x=x)
+    )
+    interval = (
+        _("intervallet inneholder ikke null", lang=lang)
+        if excludes_zero
+        else _("intervallet inneholder null", lang=lang)
+    )
+    text = _(
+        "{lead} {size}, når de andre leddene holdes konstante og hver av de {groups} "
+        "kommunene har sitt eget nivå ({p}; {interval}). Dette er en sammenheng i "
+        "observasjonsdata, ikke en påvist effekt.",
+        lang=lang,
+        lead=lead,
+        size=size,
+        groups=narrate.integer(groups, lang),
+        p=narrate.pvalue(p, lang),
+        interval=interval,
+    )
     icc = table["icc"].iloc[0] if "icc" in table.columns and len(table) else None
     if icc is not None and icc == icc:
-        text += (
-            f" Andel av variansen mellom kommunene (ICC): {_num(icc, 2, lang)}."
-            if nb
-            else f" Share of variance between municipalities (ICC): {_num(icc, 2, lang)}."
+        text += " " + _(
+            "Andel av variansen mellom kommunene (ICC): {icc}.",
+            lang=lang,
+            icc=narrate.number(icc, 2, lang),
         )
     if synthetic:
-        text += (
-            " (Syntetiske demodata: tallene viser metoden, ikke virkelige kommuner.)"
-            if nb
-            else " (Synthetic demo data: the numbers show the method, not real municipalities.)"
+        text += " " + _(
+            "(Syntetiske demodata: tallene viser metoden, ikke virkelige kommuner.)", lang=lang
         )
     return text

@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from kommunesm import _docs
-from kommunesm.stats._format import _p_eq, _pct_change
+from kommunesm import _docs, narrate
+from kommunesm.stats._format import _pct_change
 
 __all__ = [
     "ModelResult",
@@ -595,7 +595,7 @@ def describe_regression(
     >>> df["fol"] = np.exp(1 + 0.5 * np.log(df["pop"]) + rng.normal(0, 0.3, 300))
     >>> res = ols("np.log(fol) ~ np.log(pop)", df)
     >>> describe_regression(res, "np.log(pop)", x_label="population", y_label="followers")[:60]
-    'A 10 % larger population goes with 5.2 % more followers (ela'
+    'A 10% larger population goes with 5.2% more followers (elast'
     """
     tab = res.table.set_index("term")
     if term not in tab.index:
@@ -607,40 +607,45 @@ def describe_regression(
     log_x = term.startswith(("np.log(", "log("))
     log_y = res.outcome.startswith(("np.log(", "log("))
     level = round(res.confidence * 100)
+
+    def num(v: float, decimals: int | None = None, sign: bool = False) -> str:
+        return narrate.number(v, decimals, "en", sign=sign)
+
     if res.kind == "ols" and log_x and log_y:
         main = (
-            f"A 10 % larger {x} goes with {_pct_change(1.1**b)} {y} "
-            f"(elasticity {b:.2f}, {level} % CI {lo:.2f} to {hi:.2f})"
+            f"A 10% larger {x} goes with {_pct_change(1.1**b)} {y} "
+            f"(elasticity {num(b, 2)}, {level}% CI {num(lo, 2)} to {num(hi, 2)})"
         )
     elif res.kind == "ols" and log_y:
         main = (
             f"A one-unit increase in {x} goes with {_pct_change(np.exp(b))} {y} "
-            f"({level} % CI {_pct_change(np.exp(lo))} to {_pct_change(np.exp(hi))})"
+            f"({level}% CI {_pct_change(np.exp(lo))} to {_pct_change(np.exp(hi))})"
         )
     elif res.kind == "ols" and log_x:
+        step = np.log(1.1)
         main = (
-            f"A 10 % larger {x} goes with a change of {b * np.log(1.1):+.3g} in {y} "
-            f"({level} % CI {lo * np.log(1.1):+.3g} to {hi * np.log(1.1):+.3g})"
+            f"A 10% larger {x} goes with a change of {num(b * step, sign=True)} in {y} "
+            f"({level}% CI {num(lo * step, sign=True)} to {num(hi * step, sign=True)})"
         )
     elif res.kind == "ols":
         main = (
-            f"A one-unit increase in {x} goes with a change of {b:+.3g} in {y} "
-            f"({level} % CI {lo:+.3g} to {hi:+.3g})"
+            f"A one-unit increase in {x} goes with a change of {num(b, sign=True)} in {y} "
+            f"({level}% CI {num(lo, sign=True)} to {num(hi, sign=True)})"
         )
     else:
         name = "odds of" if res.kind == "binary" else "expected"
-        step = "a 10 % larger" if log_x else "a one-unit increase in"
+        step = "a 10% larger" if log_x else "a one-unit increase in"
         f = 1.1 if log_x else np.e
         ratio, rlo, rhi = f**b, f**lo, f**hi
         label = "odds ratio" if res.kind == "binary" else "rate ratio"
         main = (
-            f"{step[0].upper() + step[1:]} {x} multiplies the {name} {y} by {ratio:.3f} "
-            f"({label}; {level} % CI {rlo:.3f} to {rhi:.3f}), i.e. {_pct_change(ratio)}"
+            f"{step[0].upper() + step[1:]} {x} multiplies the {name} {y} by {num(ratio, 3)} "
+            f"({label}; {level}% CI {num(rlo, 3)} to {num(rhi, 3)}), i.e. {_pct_change(ratio)}"
         )
     summ = res.summary.iloc[0]
-    stats_text = f"{_p_eq(p)}, n = {int(summ['n'])}"
+    stats_text = f"{narrate.pvalue(p, 'en')}, n = {narrate.integer(summ['n'], 'en')}"
     if np.isfinite(summ["r2"]):
-        stats_text += f", R² = {summ['r2']:.2f}"
+        stats_text += f", R² = {num(summ['r2'], 2)}"
     if pd.notna(summ["n_clusters"]):
         stats_text += f", SEs clustered on {int(summ['n_clusters'])} groups"
     others = [(labels or {}).get(t, t) for t in tab.index if t not in (term, "Intercept")]
@@ -653,7 +658,7 @@ def describe_regression(
         verdict = f"The data show a clear {direction} association{held}."
     else:
         verdict = (
-            f"The {level} % interval includes no effect: the data do not show an association{held}."
+            f"The {level}% interval includes no effect: the data do not show an association{held}."
         )
     text = f"{main}; {stats_text}. {verdict} This is an association in observational data, not proof of a cause."
     if synthetic:
