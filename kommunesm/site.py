@@ -29,6 +29,11 @@ from kommunesm.narrate import gettext as _
 __all__ = ["Info", "assemble", "sphinx_build", "write_pages", "write_profiles"]
 
 STATIC = Path(__file__).resolve().parent / "data" / "site"
+#: Bokmål translations of the theme's own strings ("Contents", "Back to top", colour
+#: modes, …): sphinx-book-theme ships Norwegian only as ``no`` and pydata-sphinx-theme
+#: none, so a ``nb_NO`` build would show them in English. Compiled into the Sphinx
+#: source's ``_locale`` for each bokmål build (:func:`_theme_catalogues`).
+THEME_LOCALE = Path(__file__).resolve().parent / "locale" / "nb_NO" / "LC_MESSAGES"
 
 
 @dataclass
@@ -89,7 +94,9 @@ author = "kommunesm"
 copyright = ""
 language = {language!r}
 extensions = ["myst_nb", "sphinxcontrib.bibtex"]
-exclude_patterns = ["_extra", "_build"]
+exclude_patterns = ["_extra", "_build", "_locale", "_templates"]
+locale_dirs = ["_locale"]
+templates_path = ["_templates"]
 nb_execution_mode = "off"
 nb_remove_code_source = {info.no_code!r}
 nb_output_stderr = "remove"
@@ -130,8 +137,52 @@ def _escape_titles(app, pagename, templatename, context, doctree):
 
 
 def setup(app):
+    import os
+
     app.connect("html-page-context", _escape_titles, priority=900)
+    # the book theme's strings ("Contents", "By", "Search") in the build language
+    app.add_message_catalog("booktheme", os.path.join(app.srcdir, "_locale"))
 """
+
+
+#: The book theme's sidebar buttons with their tooltips through its catalogue (the
+#: theme writes them in English only).
+_TEMPLATES = {
+    "toggle-primary-sidebar.html": (
+        '<button class="sidebar-toggle primary-toggle btn btn-sm" '
+        'title="{{ translate(\'Toggle primary sidebar\') }}" data-bs-placement="bottom" '
+        'data-bs-toggle="tooltip">\n  <span class="fa-solid fa-bars"></span>\n</button>\n'
+    ),
+    "toggle-secondary-sidebar.html": (
+        "{% set page_toc = generate_toc_html() -%}\n{% if page_toc -%}\n"
+        '<button class="sidebar-toggle secondary-toggle btn btn-sm pst-navbar-icon" '
+        'title="{{ translate(\'Toggle secondary sidebar\') }}" data-bs-placement="bottom" '
+        'data-bs-toggle="tooltip">\n    <span class="fa-solid fa-list"></span>\n</button>\n'
+        "{%- endif %}\n"
+    ),
+}
+
+
+def _theme_catalogues(src: Path, lang: str) -> None:
+    """Compile the theme translations of ``lang`` (:data:`THEME_LOCALE`) into
+    ``src/_locale/<language>/LC_MESSAGES/*.mo`` for Sphinx (``locale_dirs``), and write
+    the templates whose strings the theme does not translate."""
+    templates = src / "_templates"  # before the themes' component folders
+    templates.mkdir(parents=True, exist_ok=True)
+    for name, text in _TEMPLATES.items():
+        (templates / name).write_text(text, encoding="utf-8")
+    if lang != "nb":
+        return
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    target = src / "_locale" / "nb_NO" / "LC_MESSAGES"
+    target.mkdir(parents=True, exist_ok=True)
+    for po in sorted(THEME_LOCALE.glob("*.po")):
+        with po.open("rb") as fh:
+            catalog = read_po(fh, locale="nb_NO", domain=po.stem)
+        with (target / f"{po.stem}.mo").open("wb") as fh:
+            write_mo(fh, catalog)
 
 
 # --------------------------------------------------------------------------- pages
@@ -196,6 +247,7 @@ def write_pages(src: Path, extra: Path, info: Info, *, references: Path) -> None
     """
     title = _("Kommunene i sosiale medier")
     (src / "conf.py").write_text(_conf(info, title), encoding="utf-8")
+    _theme_catalogues(src, info.lang)
     static = src / "_static"
     static.mkdir(exist_ok=True)
     for name in ("ksm.css", "ksm.js"):

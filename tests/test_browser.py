@@ -49,3 +49,5 @@ def test_english_site_passes_in_the_browser(public_site_en, repo):
     assert not problems, "\n".join(problems[:40])
     index = (public_site_en.out_dir / "index.html").read_text(encoding="utf-8")
     assert 'lang="en"' in index and "Find your municipality" in index
+    chapter = (public_site_en.out_dir / "08_platforms.html").read_text(encoding="utf-8")
+    assert "<h2> Contents </h2>" in chapter and "Innhold" not in chapter

@@ -240,3 +240,13 @@ def test_synthetic_label_only_on_sections_computed_from_synthetic_inputs(public_
     assert "ksm-synthetic" not in published
     overview = (out / "00_data_overview.html").read_text(encoding="utf-8")
     assert 'id="00_coverage_by_county"' not in overview  # no county names beside demo counts
+
+
+@pytest.mark.notebooks
+def test_theme_strings_are_bokmal(public_site):
+    """The book theme's own strings (in-page "Contents", colour modes, "Back to top",
+    sidebar tooltips) are Norwegian in the bokmål build (kommunesm.site.THEME_LOCALE)."""
+    page = (public_site.out_dir / "08_platforms.html").read_text(encoding="utf-8")
+    assert "<h2> Innhold </h2>" in page and "Til toppen" in page
+    for english in ("Contents", "Back to top", "System Settings", "Toggle primary sidebar"):
+        assert english not in page, english

@@ -354,3 +354,21 @@ def test_demo_command_calls_the_generator(monkeypatch, tmp_path):
     assert result.exit_code == 0, result.output
     assert calls == {"seed": 7, "out_dir": tmp_path}
     assert "pages" in result.output and "2" in result.output
+
+
+def test_theme_catalogues_compile_for_bokmal_only(tmp_path):
+    from babel.messages.mofile import read_mo
+
+    from kommunesm import site
+
+    site._theme_catalogues(tmp_path / "nb", "nb")
+    with (tmp_path / "nb" / "_locale" / "nb_NO" / "LC_MESSAGES" / "booktheme.mo").open("rb") as fh:
+        book = {m.id: m.string for m in read_mo(fh)}
+    assert book["Contents"] == "Innhold"
+    with (tmp_path / "nb" / "_locale" / "nb_NO" / "LC_MESSAGES" / "sphinx.mo").open("rb") as fh:
+        assert {m.id: m.string for m in read_mo(fh)}["Back to top"] == "Til toppen"
+    site._theme_catalogues(tmp_path / "en", "en")
+    assert not (tmp_path / "en" / "_locale").exists()
+    assert (
+        "translate(" in (tmp_path / "en" / "_templates" / "toggle-primary-sidebar.html").read_text()
+    )
