@@ -195,8 +195,11 @@ def figure_of(plot: plt.Figure | Axes | np.ndarray) -> plt.Figure:
 def _tick_decimals(locs: np.ndarray) -> int:
     """The fewest decimals (at most 6) that write every tick value exactly."""
     locs = locs[np.isfinite(locs)]
+    if not len(locs):
+        return 0
+    tolerance = 1e-9 * max(1.0, float(np.abs(locs).max()))
     for d in range(7):
-        if np.allclose(np.round(locs, d), locs, rtol=0, atol=1e-9 * max(1.0, *np.abs(locs))):
+        if np.allclose(np.round(locs, d), locs, rtol=0, atol=tolerance):
             return d
     return 6
 

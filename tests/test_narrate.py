@@ -341,3 +341,15 @@ def test_every_message_has_an_english_translation():
 
     missing = [m for m in i18n.extract_messages() if not nr.catalogue("en").get(m)]
     assert not missing, f"{len(missing)} untranslated, e.g. {missing[:5]}"
+
+
+def test_localise_leaves_axes_without_ticks_alone():
+    from kommunesm import plots
+
+    fig, ax = plt.subplots()
+    ax.set_xticks([])
+    ax.set_yticks([0.25, 0.5])
+    plots.localise(fig)
+    fig.canvas.draw()
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["0,25", "0,50"]
+    plt.close(fig)
