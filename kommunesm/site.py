@@ -692,10 +692,15 @@ def sphinx_build(src: Path, out: Path, *, lang: str, no_code: bool) -> str:
     """
     import logging
 
+    from sphinx import locale
     from sphinx.application import Sphinx
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
     status, warning = io.StringIO(), io.StringIO()
+    # Sphinx keeps its message catalogues in a process-wide registry and merges a new
+    # build's language into what an earlier build loaded: an English build after a
+    # bokmål one in the same process would keep the bokmål theme strings.
+    locale.translators.clear()
     with patch_docutils(src), docutils_namespace():
         app = Sphinx(
             srcdir=str(src),

@@ -372,3 +372,27 @@ def test_theme_catalogues_compile_for_bokmal_only(tmp_path):
     assert (
         "translate(" in (tmp_path / "en" / "_templates" / "toggle-primary-sidebar.html").read_text()
     )
+
+
+@pytest.mark.notebooks
+def test_theme_strings_follow_each_build_language_in_one_process(tiny_notebooks, tmp_path):
+    """Sphinx keeps its catalogues process-wide: an English build after a bokmål one in
+    the same process must not keep the bokmål theme strings (site.sphinx_build clears them)."""
+    pages = {}
+    for lang in ("nb", "en", "nb"):
+        out = tmp_path / f"site-{lang}-{len(pages)}"
+        result = report.build(
+            tmp_path,
+            out,
+            notebook_dir=tiny_notebooks,
+            only=["03"],
+            no_code=True,
+            progress=False,
+            profiles=False,
+            lang=lang,
+        )
+        assert result.ok
+        pages[f"{lang}{len(pages)}"] = (out / "03_after.html").read_text(encoding="utf-8")
+    assert "Til toppen" in pages["nb0"] and "Back to top" not in pages["nb0"]
+    assert "Back to top" in pages["en1"] and "Til toppen" not in pages["en1"]
+    assert "Til toppen" in pages["nb2"]
