@@ -175,7 +175,7 @@ def test_figures_follow_the_report_language(monkeypatch, lang, xlabel, tick, tit
     from kommunesm import plots
 
     monkeypatch.setitem(nr._state, "lang", lang)
-    ax = plots.annual_growth(_growth_summary(), 2012, 2013, synthetic=True)
+    ax = plots.annual_growth(_growth_summary(), previous_year=2012, year=2013, synthetic=True)
     ax.set_xlim(-7.5, 22.5)
     ax.set_xticks([-7.5, 0, 7.5, 15, 22.5])
     plots.localise(ax.figure)
