@@ -45,24 +45,12 @@ FIRST, LAST = f"{YEAR}-01-01", f"{YEAR}-12-31"
 
 
 def _generate(data_dir: str, scale: int, seed: int = 2013) -> dict:
-    from scale import make_panel
+    """Draw the panel block by block straight to Parquet (``is_question`` included, as
+    kommunesm's ingest stores it)."""
+    from scale import write_panel_chunked
 
-    from kommunesm.metrics.response import with_question_flags
-
-    t0 = time.perf_counter()
-    tables = make_panel(scale=scale, seed=seed, year=YEAR)
-    t1 = time.perf_counter()
-    tables["comments"] = with_question_flags(tables["comments"], "comments")
-    t2 = time.perf_counter()
-    out = Path(data_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    for name, frame in tables.items():
-        frame.to_parquet(out / f"{name}.parquet", index=False, row_group_size=1_000_000)
-    return {
-        "seconds_generate": t1 - t0,
-        "seconds_detect_questions": t2 - t1,
-        "rows": {t: len(v) for t, v in tables.items()},
-    }
+    info = write_panel_chunked(data_dir, ("parquet",), scale=scale, seed=seed, year=YEAR)
+    return {"seconds_generate_and_write": info["seconds"], "rows": info["rows"]}
 
 
 def job_kommunesm_duckdb(data_dir: str, memory_limit: str | None) -> dict:
@@ -70,7 +58,14 @@ def job_kommunesm_duckdb(data_dir: str, memory_limit: str | None) -> dict:
 
     t0 = time.perf_counter()
     paths = [str(Path(data_dir) / f"{t}.parquet") for t in TABLES]
-    res = page_table(*paths, FIRST, LAST, engine="duckdb", memory_limit=memory_limit)
+    res = page_table(
+        *paths,
+        FIRST,
+        LAST,
+        engine="duckdb",
+        memory_limit=memory_limit,
+        temp_directory=str(Path(data_dir) / "duckdb_tmp"),
+    )
     return {"seconds": time.perf_counter() - t0, "peak_mb": _peak_rss_mb(), "result": res}
 
 
@@ -91,6 +86,7 @@ def job_reference_duckdb(data_dir: str, memory_limit: str | None) -> dict:
     con.execute("SET TimeZone = 'Europe/Oslo'")
     if memory_limit:
         con.execute(f"SET memory_limit = '{memory_limit}'")
+    con.execute(f"SET temp_directory = '{Path(data_dir) / 'duckdb_tmp'}'")
     sql = sql_page_table(data_dir, FIRST, LAST, stored_flags=True)
     t0 = time.perf_counter()
     res = con.sql(sql).df().set_index("page_id")

@@ -934,6 +934,7 @@ def page_table_sql(
     spark: Any = None,
     memory_limit: str | None = None,
     threads: int | None = None,
+    temp_directory: str | Path | None = None,
 ) -> pd.DataFrame:
     """:func:`kommunesm.metrics.page_table` computed by DuckDB or Spark.
 
@@ -966,6 +967,8 @@ def page_table_sql(
         DuckDB memory limit, e.g. ``"1GB"``.
     threads : int, optional
         DuckDB threads.
+    temp_directory : str or Path, optional
+        Where DuckDB spills beyond ``memory_limit``.
 
     Returns
     -------
@@ -983,7 +986,9 @@ def page_table_sql(
         "comments": _frame_or_empty(comments),
     }
     if engine == "duckdb":
-        run: _DuckRunner | _SparkRunner = _DuckRunner(memory_limit=memory_limit, threads=threads)
+        run: _DuckRunner | _SparkRunner = _DuckRunner(
+            memory_limit=memory_limit, threads=threads, temp_directory=temp_directory
+        )
     elif engine == "spark":
         if spark is None:
             raise ValueError('engine="spark" needs a SparkSession: page_table(..., spark=session)')
@@ -1065,10 +1070,17 @@ FROM pp WHERE NOT $bounded OR (day_no BETWEEN $first_no AND $last_no)
 class _DuckRunner:
     dialect = "duckdb"
 
-    def __init__(self, memory_limit: str | None, threads: int | None) -> None:
+    def __init__(
+        self,
+        memory_limit: str | None,
+        threads: int | None,
+        temp_directory: str | Path | None = None,
+    ) -> None:
         import duckdb
 
         self.con = duckdb.connect()
+        if temp_directory is not None:
+            self.con.execute(f"SET temp_directory = '{Path(temp_directory).as_posix()}'")
         if memory_limit:
             self.con.execute(f"SET memory_limit = '{memory_limit}'")
         if threads:

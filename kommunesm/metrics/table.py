@@ -373,6 +373,7 @@ def page_table(
     spark: object = None,
     memory_limit: str | None = None,
     threads: int | None = None,
+    temp_directory: str | Path | None = None,
 ) -> pd.DataFrame:
     """One row per page: the ten Gambit metrics, then the extras of :data:`EXTRA_COLUMNS`.
 
@@ -424,9 +425,12 @@ def page_table(
     spark : pyspark.sql.SparkSession, optional
         The SparkSession for ``engine="spark"``.
     memory_limit : str, optional
-        DuckDB memory limit.
+        DuckDB memory limit (e.g. ``"1GB"``; beyond it DuckDB spills to disk).
     threads : int, optional
-        DuckDB threads (and ``memory_limit="1GB"`` style limits: beyond it DuckDB spills to disk).
+        DuckDB threads.
+    temp_directory : str or Path, optional
+        Where DuckDB spills beyond ``memory_limit`` (DuckDB's default: ``.tmp`` in the
+        working directory).
 
     Returns
     -------
@@ -487,6 +491,7 @@ def page_table(
             spark=spark,
             memory_limit=memory_limit,
             threads=threads,
+            temp_directory=temp_directory,
         )
     pages, page_days, posts, comments = (
         pd.read_parquet(x) if isinstance(x, (str, Path)) else x
