@@ -112,11 +112,19 @@ def _print_chapters(result: BuildResult) -> None:
 
 
 def _ingest_summary(
-    files: list[Path], title: str, keep_columns: list[str] | None = None
+    files: list[Path],
+    title: str,
+    keep_columns: list[str] | None = None,
+    staging: Path | None = None,
 ) -> IngestResult:
     from kommunesm.io import ingest as ingest_module
 
-    result = ingest_module.read_files(files, keep_columns=keep_columns or ())
+    if staging is not None:
+        from kommunesm.io import stream
+
+        result = stream.read_files(files, staging, keep_columns=keep_columns or ())
+    else:
+        result = ingest_module.read_files(files, keep_columns=keep_columns or ())
     for message in result.errors:
         err_console.print(f"[bold red]error:[/] {message}", markup=False, highlight=False)
     shown = result.summary.drop(columns="dropped_columns").copy()
@@ -183,6 +191,14 @@ def ingest(
             "Unknown columns are otherwise not written; they are listed.",
         ),
     ] = None,
+    stream: Annotated[
+        bool,
+        typer.Option(
+            "--stream",
+            help="Streaming fast path for large canonical tables (CSV, CSV.GZ, Parquet): "
+            "read in blocks, written as Parquet row groups; same tables and quarantine.",
+        ),
+    ] = False,
 ) -> None:
     """Detect, load, validate and pseudonymise FILES; write canonical Parquet tables to OUT,
     the quarantined rows (with reasons) to OUT/quarantine.csv and the sources (SHA-256) to
@@ -197,8 +213,15 @@ def ingest(
     from kommunesm.errors import InputError
     from kommunesm.io import ingest as ingest_module
 
+    staging = None
+    if stream:
+        import os
+
+        target = out.absolute()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = target.parent / f".{target.name}.stage-{os.getpid()}"
     try:
-        result = _ingest_summary(files, f"ingest into {out}", keep_column)
+        result = _ingest_summary(files, f"ingest into {out}", keep_column, staging)
         if not result.ok:
             err_console.print("[bold red]nothing was written:[/] fix or leave out the files above")
             raise typer.Exit(1)
@@ -206,6 +229,11 @@ def ingest(
     except InputError as exc:
         err_console.print(f"[bold red]nothing was written:[/] {exc}", highlight=False)
         raise typer.Exit(1) from None
+    finally:
+        if staging is not None:
+            import shutil
+
+            shutil.rmtree(staging, ignore_errors=True)
     for path in written:
         console.print(f"wrote {path}", markup=False, highlight=False)
 

@@ -58,7 +58,7 @@ from kommunesm.io.cache import sha256
 from kommunesm.io.tabular import FREE_TEXT_COLUMNS, LoadResult
 from kommunesm.metrics.response import with_question_flags
 
-__all__ = ["QUARANTINE_FILE", "IngestResult", "read_files", "write"]
+__all__ = ["QUARANTINE_FILE", "IngestResult", "expand_paths", "read_files", "write"]
 
 #: File name of the quarantine written next to the Parquet tables.
 QUARANTINE_FILE = "quarantine.csv"
@@ -87,7 +87,8 @@ class IngestResult:
     ----------
     tables
         Canonical table name → combined, validated table (duplicates across files
-        removed).
+        removed): a DataFrame, or the path of a Parquet file holding it (the streaming
+        path, :func:`kommunesm.io.stream.read_files`).
     quarantine
         Every quarantined row of every file (columns
         :data:`kommunesm.schema.QUARANTINE_COLUMNS`), duplicates across files included.
@@ -101,7 +102,7 @@ class IngestResult:
         One dict per file read: path, sha256, format, table, rows_in.
     """
 
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    tables: dict[str, pd.DataFrame | Path] = field(default_factory=dict)
     quarantine: pd.DataFrame = field(default_factory=schema.quarantine_frame)
     summary: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=_SUMMARY_COLUMNS))
     errors: list[str] = field(default_factory=list)
@@ -110,6 +111,8 @@ class IngestResult:
     #: mixed encodings by line, day/month evidence, date-only values, ambiguous
     #: municipality names with their candidates …
     notes: list[str] = field(default_factory=list)
+    #: The streaming path's folder of staged Parquet files (removed by :func:`write`).
+    staging: Path | None = None
 
     @property
     def ok(self) -> bool:
@@ -202,15 +205,7 @@ def read_files(paths: Iterable[str | Path], *, keep_columns: Iterable[str] = ())
     loaded: list[tuple[Path, LoadResult]] = []
     summary: list[dict] = []
     errors: list[str] = []
-    expanded: list[Path] = []
-    for raw_path in paths:
-        path = Path(raw_path)
-        if path.is_dir():  # a folder stands for the files in it
-            expanded += sorted(
-                p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")
-            )
-        else:
-            expanded.append(path)
+    expanded = expand_paths(paths)
     persons: dict[str, str] = {}
     notes: list[str] = []
     for path in expanded:
@@ -289,6 +284,21 @@ def read_files(paths: Iterable[str | Path], *, keep_columns: Iterable[str] = ())
         sources=sources,
         notes=notes,
     )
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """``paths`` with each folder replaced by the files in it (sorted by name, hidden
+    files left out)."""
+    expanded: list[Path] = []
+    for raw_path in paths:
+        path = Path(raw_path)
+        if path.is_dir():  # a folder stands for the files in it
+            expanded += sorted(
+                p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")
+            )
+        else:
+            expanded.append(path)
+    return expanded
 
 
 def _drop_unknown_columns(result: LoadResult, keep: set[str]) -> list[str]:
@@ -413,11 +423,14 @@ def write(
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
         for table, frame in sorted(tables.items()):
-            canonical.write_table(frame, tmp / f"{table}.parquet", table)
+            if isinstance(frame, Path):  # staged by the streaming path, validated
+                shutil.move(frame, tmp / f"{table}.parquet")
+            else:
+                canonical.write_table(frame, tmp / f"{table}.parquet", table)
         safe.write_csv(quarantine, tmp / QUARANTINE_FILE)
         manifest = {
             "sources": sources,
-            "tables": {t: len(f) for t, f in sorted(tables.items())},
+            "tables": {t: _n_rows(tmp / f"{t}.parquet") for t in sorted(tables)},
             "files": sorted([f"{t}.parquet" for t in tables] + [QUARANTINE_FILE]),
             "quarantined": len(quarantine),
             "appended": bool(append and previous is not None),
@@ -441,7 +454,15 @@ def write(
         _fsync_dir(out.parent)
     finally:
         lock.release()
+        if result.staging is not None:
+            shutil.rmtree(result.staging, ignore_errors=True)
     return [out / name for name in manifest["files"]] + [out / MANIFEST_FILE]
+
+
+def _n_rows(path: Path) -> int:
+    import pyarrow.parquet as pq
+
+    return int(pq.ParquetFile(path).metadata.num_rows)
 
 
 def _merge_previous(
@@ -456,6 +477,23 @@ def _merge_previous(
     for table in names:
         frames, labels = [], []
         path = out / f"{table}.parquet"
+        new = result.tables.get(table)
+        if new is None and result.staging is not None and path.is_file():
+            tables[table] = Path(shutil.copy2(path, result.staging / f"{table}.previous.parquet"))
+            continue
+        if isinstance(new, Path):  # streaming: combined on disk, by DuckDB
+            from kommunesm.io import stream
+
+            files = [path, new] if path.is_file() else [new]
+            which = [f"the existing {table}.parquet", "this ingest"][-len(files) :]
+            target = new.with_name(f"{table}.appended.parquet")
+            _, qs, _, _ = stream.combine(
+                files, which, table, target, within_file=[False] * len(files)
+            )
+            tables[table] = target
+            if len(qs[-1]):
+                quarantines.append(qs[-1])
+            continue
         if path.is_file():
             frames.append(schema.coerce_dtypes(pd.read_parquet(path), table))
             labels.append(f"the existing {table}.parquet")

@@ -1,0 +1,718 @@
+"""Streaming ingest: canonical tables read in blocks and written as Parquet row groups.
+
+:func:`read_files` is the fast path of :func:`kommunesm.io.ingest.read_files` (``kommunesm
+ingest --stream``). A canonical table (``comments.csv``, ``posts.csv.gz``,
+``page_days.parquet`` … — what kommunesm writes and what the largest panels come as) is
+read in blocks of rows by pyarrow's multi-threaded CSV reader (or Parquet row groups)
+instead of Python's ``csv`` module; each block goes through **the same functions** as the
+robust reader — :func:`kommunesm.io.tabular.build_table` (parsing, the quarantine with
+its reasons, the keyed pseudonyms of :func:`kommunesm.io.privacy.pseudonymise`, the
+scrubber :func:`kommunesm.io.privacy.scrub_text`, each hashing or scrubbing a distinct
+value once), :func:`kommunesm.schema.validate` and question detection
+(:func:`kommunesm.metrics.response.with_question_flags`) — and is appended to a Parquet
+file as a row group. Memory is bounded by the block, not the file.
+
+Key uniqueness across blocks and duplicates across files are checked by DuckDB over the
+staged Parquet files (``GROUP BY key HAVING count(*) > 1``); only the duplicated keys come
+back to Python, where the reasons are written exactly as the robust path writes them.
+The result is an :class:`~kommunesm.io.ingest.IngestResult` whose tables are Parquet
+paths; :func:`kommunesm.io.ingest.write` writes it with every guarantee of an ingest
+(lock, atomic swap, manifest, ``append``).
+
+A file the fast reader cannot take exactly as the robust reader would — another
+delimiter than the robust reader's sniffer picks, blank lines, bare carriage returns,
+rows with too many or too few cells, text that is not UTF-8, a header cell with spaces or
+repeated, a file cut short — and every export that is not a canonical table (Facebook
+Insights, CrowdTangle …) is read by the robust reader (:func:`kommunesm.io.detect.read_file`)
+and staged the same way. ``tests/test_stream.py`` checks that both paths give the same
+tables and the same quarantine on the test fixtures and on the demo panel.
+"""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from kommunesm import schema
+from kommunesm.errors import InputError
+from kommunesm.io import detect, privacy, tabular
+from kommunesm.io.cache import sha256
+from kommunesm.io.tabular import FREE_TEXT_COLUMNS, LoadResult
+
+__all__ = ["BLOCK_ROWS", "combine", "read_files"]
+
+#: Rows per block (one Parquet row group each) for the streaming reader.
+BLOCK_ROWS = 250_000
+_ROW = "__source_row"
+_SCAN = 1 << 24
+
+
+# --------------------------------------------------------------------------- eligibility
+def _text_chunks(path: Path) -> Iterator[bytes]:
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    with opener(path, "rb") as fh:
+        while chunk := fh.read(_SCAN):
+            yield chunk
+
+
+def _fast_csv(path: Path) -> tuple[list[str], str] | None:
+    """``(header, delimiter)`` if pyarrow can read ``path`` exactly as
+    :func:`kommunesm.io.tabular.read_raw` would; None otherwise (robust reader)."""
+    try:
+        if path.stat().st_size == 0:
+            return None
+        head = b""
+        last = b""
+        tail = b""
+        for chunk in _text_chunks(path):
+            data = tail + chunk
+            if len(head) < 1 << 16:
+                head += chunk[: (1 << 16) - len(head)]
+            # blank lines and bare CRs are numbered and reported by the robust reader
+            if b"\n\n" in data or b"\n\r\n" in data or data.count(b"\r") != data.count(b"\r\n"):
+                return None
+            tail = chunk[-2:]
+            last = chunk
+    except (OSError, EOFError, gzip.BadGzipFile):
+        return None
+    if not last.endswith(b"\n"):
+        return None
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        text = head[: head.rfind(b"\n")].decode("utf-8", errors="strict")
+    text = text.lstrip("\ufeff")
+    lines = [ln for ln in text.splitlines() if ln.strip()][:30]
+    if not lines:
+        return None
+    delimiter = tabular._sniff_delimiter(lines)
+    if '"' in lines[0]:
+        return None
+    header = lines[0].split(delimiter)
+    if any(h != h.strip() or not h for h in header) or len(set(header)) != len(header):
+        return None
+    return header, delimiter
+
+
+# --------------------------------------------------------------------------- blocks
+def _csv_blocks(path: Path, header: list[str], delimiter: str) -> Iterator[pd.DataFrame]:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    source: object = path
+    if path.name.lower().endswith(".gz"):
+        source = pa.CompressedInputStream(pa.OSFile(str(path)), "gzip")
+    reader = pacsv.open_csv(
+        source,
+        read_options=pacsv.ReadOptions(block_size=32 << 20),
+        parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+        convert_options=pacsv.ConvertOptions(
+            column_types={h: pa.string() for h in header},
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+    pending: list[pa.RecordBatch] = []
+    n = 0
+    for batch in reader:
+        pending.append(batch)
+        n += batch.num_rows
+        if n >= BLOCK_ROWS:
+            yield pa.Table.from_batches(pending).to_pandas()
+            pending, n = [], 0
+    if pending:
+        yield pa.Table.from_batches(pending).to_pandas()
+
+
+def _raw_block(frame: pd.DataFrame, first_record: int, display: str, delimiter: str):
+    """A :class:`~kommunesm.io.tabular.RawTable` of one block (records numbered from
+    ``first_record``); rows whose cells are all blank are skipped as the robust reader
+    skips them."""
+    frame = frame.astype("str")
+    numbers = pd.Series(np.arange(first_record, first_record + len(frame)), index=frame.index)
+    blank = np.ones(len(frame), dtype=bool)
+    for col in frame.columns:
+        blank &= (frame[col].str.strip() == "").to_numpy()
+    skipped = tabular.skipped_frame(
+        {"source_row": int(r), "reason": "blank row"} for r in numbers[blank]
+    )
+    if blank.any():
+        frame = frame[~blank].reset_index(drop=True)
+        numbers = numbers[~blank].reset_index(drop=True)
+    return tabular.RawTable(
+        frame=frame,
+        rows=numbers.astype("int64"),
+        path=display,
+        encoding="utf-8",
+        delimiter=delimiter,
+        header_row=1,
+        skipped=skipped,
+    )
+
+
+class _Staged:
+    """One source file's kept rows in a staged Parquet file, with its accounting."""
+
+    def __init__(self, path: Path, table: str, target: Path) -> None:
+        self.path = path
+        self.table = table
+        self.target = target
+        self.n_in = 0
+        self.kept = 0
+        self.quarantine: list[pd.DataFrame] = []
+        self.skipped = 0
+        self.meta: dict = {}
+        self.notes: list[str] = []
+        self.dropped: list[str] = []
+        self._writer = None
+        self._schema = None
+
+    def add(self, frame: pd.DataFrame, rows: pd.Series | None) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        frame = schema.coerce_dtypes(frame, self.table)
+        if self.table in ("comments", "posts"):  # question detection once, at ingest
+            from kommunesm.metrics.response import with_question_flags
+
+            frame = schema.coerce_dtypes(with_question_flags(frame, self.table), self.table)
+        numbers = rows.to_numpy() if rows is not None else [pd.NA] * len(frame)
+        frame = frame.assign(**{_ROW: pd.array(numbers, dtype="Int64")})
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        if self._writer is None:
+            self._schema = table.schema
+            self._writer = pq.ParquetWriter(self.target, self._schema)
+        elif table.schema != self._schema:
+            table = table.cast(self._schema)
+        self._writer.write_table(table, row_group_size=max(len(frame), 1))
+        self.kept += len(frame)
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
+
+def _drop_unknown(data: pd.DataFrame, table: str, meta: dict, keep: set[str]) -> list[str]:
+    known = set(schema.FIELDS[table])
+    from_file = set(meta.get("columns_kept_unmapped") or ())
+    return [c for c in data.columns if c not in known and c in from_file and c not in keep]
+
+
+def _stream_csv(
+    path: Path, table: str, target: Path, keep: set[str], header: list[str], delimiter: str
+) -> _Staged:
+    staged = _Staged(path, table, target)
+    mapping = {c: c for c in header if c in schema.FIELDS[table]}
+    required = [n for n, f in schema.FIELDS[table].items() if f.required]
+    record = 2
+    notes: list[str] = []
+    try:
+        for block in _csv_blocks(path, header, delimiter):
+            raw = _raw_block(block, record, path.name, delimiter)
+            record += len(block)
+            result = tabular.build_table(
+                raw, table, mapping, fmt="canonical", decimal=".", required_sources=required
+            )
+            staged.n_in += result.n_in
+            staged.skipped += len(raw.skipped)
+            if len(result.quarantine):
+                staged.quarantine.append(result.quarantine)
+            dropped = _drop_unknown(result.data, table, result.meta, keep)
+            staged.dropped = dropped
+            rows = raw.rows.drop(
+                index=raw.rows.index[raw.rows.isin(result.quarantine["source_row"].astype("int64"))]
+            )
+            staged.add(result.data.drop(columns=dropped), rows.reset_index(drop=True))
+            notes += [n for n in result.meta.get("notes") or [] if n not in notes]
+            staged.meta = {k: v for k, v in result.meta.items() if k != "notes"}
+    finally:
+        staged.close()
+    staged.notes = notes
+    staged.meta["format"] = "canonical"
+    return staged
+
+
+def _stream_parquet(path: Path, table: str, target: Path) -> _Staged:
+    """As :func:`kommunesm.io.canonical.read_table` reads a Parquet table, row group by
+    row group."""
+    import pyarrow.parquet as pq
+
+    try:
+        source = pq.ParquetFile(path)
+        names = source.schema_arrow.names
+    except Exception as exc:  # pyarrow raises ArrowInvalid, OSError …
+        raise InputError(
+            f"not a readable Parquet file ({type(exc).__name__}: {exc})",
+            file=path.name,
+            expected="a Parquet file written by kommunesm or pandas",
+        ) from None
+    missing = [n for n, f in schema.FIELDS[table].items() if f.required and n not in names]
+    if missing:
+        raise InputError(
+            f"the Parquet file has no column {missing[0]!r}",
+            file=path.name,
+            column=missing[0],
+            expected=f"the canonical {table} columns",
+        )
+    staged = _Staged(path, table, target)
+    start = 2
+    try:
+        for batch in source.iter_batches(batch_size=BLOCK_ROWS):
+            frame = schema.coerce_dtypes(batch.to_pandas(), table)
+            rows = pd.Series(np.arange(start, start + len(frame)), index=frame.index)
+            start += len(frame)
+            kept, quarantine = schema.validate(frame, table, source=path.name, row_numbers=rows)
+            staged.n_in += len(frame)
+            if len(quarantine):
+                staged.quarantine.append(quarantine)
+            staged.add(kept.reset_index(drop=True), rows[kept.index].reset_index(drop=True))
+    finally:
+        staged.close()
+    staged.meta = {"format": "canonical"}
+    return staged
+
+
+def _robust(path: Path, target: Path, keep: set[str]) -> tuple[_Staged, dict[str, str]]:
+    """Any other file: the robust reader, then staged like a streamed one."""
+    result: LoadResult = detect.read_file(path)
+    persons = result.meta.pop("_persons", None) or {}
+    staged = _Staged(path, result.table, target)
+    staged.n_in = result.n_in
+    staged.skipped = len(result.skipped)
+    staged.meta = result.meta
+    staged.notes = list(result.meta.get("notes") or [])
+    staged.dropped = _drop_unknown(result.data, result.table, result.meta, keep)
+    if len(result.quarantine):
+        staged.quarantine.append(result.quarantine)
+    try:
+        staged.add(result.data.drop(columns=staged.dropped), None)
+    finally:
+        staged.close()
+    staged.kept = len(result.data)
+    return staged, persons
+
+
+def _canonical_target(path: Path) -> str | None:
+    try:
+        fmt = detect.detect_format(path)
+    except InputError:
+        return None
+    if not fmt.name.startswith("canonical_"):
+        return None
+    if not path.name.lower().endswith((".csv", ".csv.gz", ".parquet")):
+        return None
+    return fmt.table
+
+
+# --------------------------------------------------------------------------- combining
+def _rescrub(staged: _Staged, persons: dict[str, str]) -> None:
+    """Scrub the free text of a staged file again with every name seen in the ingest."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    cols = [c for c in FREE_TEXT_COLUMNS.get(staged.table, ())]
+    if not cols or not staged.target.exists():
+        return
+    tmp = staged.target.with_suffix(".rescrub")
+    source = pq.ParquetFile(staged.target)
+    with pq.ParquetWriter(tmp, source.schema_arrow) as writer:
+        for i in range(source.num_row_groups):
+            frame = source.read_row_group(i).to_pandas()
+            for col in cols:
+                if col in frame.columns:
+                    frame[col] = privacy.scrub_text(frame[col], known=persons)
+            writer.write_table(
+                pa.Table.from_pandas(frame, preserve_index=False, schema=source.schema_arrow)
+            )
+    tmp.replace(staged.target)
+
+
+def _keys(table: str) -> list[list[str]]:
+    from kommunesm.io.ingest import _keys as keys
+
+    return keys(table)
+
+
+def _duplicate_rows(files: list[Path], table: str, memory_limit: str | None) -> pd.DataFrame:
+    """Every row of ``files`` whose key occurs more than once (all columns, plus
+    ``__file`` and ``__pos``: file number and row position), from DuckDB."""
+    import duckdb
+
+    key_sets = [k for k in _keys(table)]
+    con = duckdb.connect()
+    try:
+        if memory_limit:
+            con.execute(f"SET memory_limit = '{memory_limit}'")
+        con.execute("SET preserve_insertion_order = false")
+        listing = ", ".join(f"'{p.as_posix()}'" for p in files)
+        con.execute(
+            "CREATE VIEW k_all AS SELECT * EXCLUDE (filename, file_row_number), "
+            f"list_position([{listing}], filename) - 1 AS __file, file_row_number AS __pos "
+            f"FROM read_parquet([{listing}], union_by_name = true, filename = true, "
+            "file_row_number = true)"
+        )
+        names = [r[0] for r in con.execute("DESCRIBE k_all").fetchall()]
+        frames = []
+        for keys in key_sets:
+            if not set(keys) <= set(names):
+                continue
+            cols = ", ".join(f'"{k}"' for k in keys)
+            sql = (
+                f"SELECT * FROM k_all SEMI JOIN (SELECT {cols} FROM k_all GROUP BY {cols} "
+                f"HAVING count(*) > 1) AS d USING ({cols})"
+            )
+            frames.append(con.execute(sql).df())
+    finally:
+        con.close()
+    if not frames:
+        return pd.DataFrame()
+    out = pd.concat(frames, ignore_index=True).drop_duplicates(subset=["__file", "__pos"])
+    return out.sort_values(["__file", "__pos"], kind="stable").reset_index(drop=True)
+
+
+def combine(
+    staged_files: list[Path],
+    labels: list[str],
+    table: str,
+    target: Path,
+    *,
+    within_file: list[bool] | None = None,
+    memory_limit: str | None = "1GB",
+) -> tuple[Path, list[pd.DataFrame], list[int], list[int]]:
+    """One table from staged Parquet files: rows whose key an earlier file gave are
+    removed (the first file given wins) and quarantined as
+    :func:`kommunesm.io.ingest.read_files` does; a key repeated *within* a streamed
+    file across blocks is quarantined as :func:`kommunesm.schema.validate` does.
+
+    Parameters
+    ----------
+    staged_files : list of Path
+        Staged Parquet files, in order of precedence.
+    labels : list of str
+        The source file names (for reasons and the quarantine).
+    table : str
+        Canonical table name.
+    target : Path
+        The combined Parquet file to write.
+    within_file : list of bool, optional
+        Per file: its rows carry source row numbers and a repeated key inside it is a
+        within-file duplicate (streamed files).
+    memory_limit : str, optional
+        DuckDB's memory limit for the duplicate check.
+
+    Returns
+    -------
+    target, quarantines, within, across
+        The file written; per file the quarantine rows of within-file duplicates (to be
+        merged into that file's quarantine); the counts of within-file and cross-file
+        duplicates per file; cross-file quarantine rows come last in ``quarantines``.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    within_file = within_file or [True] * len(staged_files)
+    dups = _duplicate_rows(staged_files, table, memory_limit)
+    drop: dict[int, np.ndarray] = {}
+    per_file_q: list[list[dict]] = [[] for _ in staged_files]
+    cross_q: list[dict] = []
+    n_within = [0] * len(staged_files)
+    n_across = [0] * len(staged_files)
+    if len(dups):
+        data_cols = [c for c in dups.columns if c not in ("__file", "__pos", _ROW)]
+        # the robust path compares rows before question detection
+        compare_cols = [c for c in data_cols if c not in ("is_question", "question_detector")]
+        frame = schema.coerce_dtypes(dups[data_cols], table)[compare_cols]
+        removed = pd.Series(False, index=dups.index)
+        for keys in _keys(table):
+            if not set(keys) <= set(dups.columns):
+                continue
+            grp = [frame[k] for k in keys]
+            # within one streamed file: a key seen in an earlier block of the same file
+            in_file = dups.groupby([*grp, dups["__file"]], dropna=False).cumcount() > 0
+            in_file &= dups["__file"].map(lambda f: within_file[int(f)]) & ~removed
+            first_in_file = (
+                pd.Series(dups.index, index=dups.index)
+                .groupby([*grp, dups["__file"]], dropna=False)
+                .transform("first")
+            )
+            for i in dups.index[in_file.to_numpy()]:
+                j = first_in_file.at[i]
+                differ = schema.differing_columns(frame, i, j)
+                row_j = int(dups.at[j, _ROW])
+                what = (
+                    f"conflicting duplicate {'+'.join(keys)}: differs from row {row_j} in "
+                    f"{', '.join(differ)}"
+                    if differ
+                    else f"duplicate {'+'.join(keys)} (same as row {row_j})"
+                )
+                f = int(dups.at[i, "__file"])
+                per_file_q[f].append(
+                    {
+                        "source_file": labels[f],
+                        "source_row": int(dups.at[i, _ROW]),
+                        "column": "+".join(keys),
+                        "value": ", ".join(str(frame.at[i, k]) for k in keys),
+                        "reason": what,
+                    }
+                )
+                n_within[f] += 1
+            removed |= in_file
+        for keys in _keys(table):
+            if not set(keys) <= set(dups.columns):
+                continue
+            live = dups.index[~removed.to_numpy()]
+            sub = frame.loc[live]
+            grp = [sub[k] for k in keys]
+            later = sub.duplicated(subset=keys, keep="first")
+            first = pd.Series(live, index=live).groupby(grp, dropna=False).transform("first")
+            key_cols = _keys(table)[0]
+            for i in live[later.to_numpy()]:
+                j = first.at[i]
+                differ = schema.differing_columns(frame, i, j)
+                where = labels[int(dups.at[j, "__file"])]
+                what = (
+                    f"conflicting duplicate {'+'.join(key_cols)}: already in {where} with "
+                    f"other values in {', '.join(differ)} (the first file given is kept)"
+                    if differ
+                    else f"duplicate {'+'.join(key_cols)}: already in {where} "
+                    "(the first file given is kept)"
+                )
+                f = int(dups.at[i, "__file"])
+                cross_q.append(
+                    {
+                        "source_file": labels[f],
+                        "source_row": pd.NA,
+                        "column": "+".join(key_cols),
+                        "value": ", ".join(str(frame.at[i, k]) for k in key_cols),
+                        "reason": what,
+                    }
+                )
+                n_across[f] += 1
+            removed.loc[live[later.to_numpy()]] = True
+        for f in range(len(staged_files)):
+            pos = dups.loc[removed & (dups["__file"] == f), "__pos"].to_numpy(dtype=np.int64)
+            if len(pos):
+                drop[f] = pos
+    out_schema = None
+    writer = None
+    try:
+        for f, path in enumerate(staged_files):
+            source = pq.ParquetFile(path)
+            offset = 0
+            for g in range(source.num_row_groups):
+                part = source.read_row_group(g)
+                if f in drop:
+                    pos = pa.array(np.arange(offset, offset + part.num_rows, dtype=np.int64))
+                    part = part.filter(pc.invert(pc.is_in(pos, pa.array(drop[f]))))
+                offset += source.metadata.row_group(g).num_rows
+                if _ROW in part.column_names:
+                    part = part.drop_columns([_ROW])
+                if writer is None:
+                    out_schema = _clean_schema(part.schema)
+                    writer = pq.ParquetWriter(target, out_schema)
+                part = _conform(part, out_schema, table)
+                writer.write_table(part, row_group_size=max(part.num_rows, 1))
+        if writer is None:  # no rows at all
+            frame = schema.coerce_dtypes(schema.empty(table), table)
+            frame.to_parquet(target, index=False)
+    finally:
+        if writer is not None:
+            writer.close()
+    quarantines = [schema.quarantine_frame(q) for q in per_file_q] + [
+        schema.quarantine_frame(cross_q)
+    ]
+    return target, quarantines, n_within, n_across
+
+
+def _clean_schema(s):
+    """``s`` without the staging column in its pandas metadata."""
+    import json
+
+    import pyarrow as pa
+
+    meta = dict(s.metadata or {})
+    if b"pandas" in meta:
+        info = json.loads(meta[b"pandas"])
+        info["columns"] = [c for c in info["columns"] if c.get("name") != _ROW]
+        info["column_indexes"] = info.get("column_indexes", [])
+        meta[b"pandas"] = json.dumps(info).encode()
+    return pa.schema([f for f in s if f.name != _ROW], metadata=meta)
+
+
+def _conform(part, out_schema, table: str):
+    """``part`` with the columns of ``out_schema`` (files of one table may differ in
+    their extra columns: through pandas, as the robust path's concat would)."""
+    import pyarrow as pa
+
+    if part.schema.remove_metadata() == out_schema.remove_metadata():
+        return part.replace_schema_metadata(out_schema.metadata)
+    frame = part.to_pandas()
+    for name in out_schema.names:
+        if name not in frame.columns:
+            frame[name] = pd.NA
+    frame = schema.coerce_dtypes(frame[out_schema.names], table)
+    return pa.Table.from_pandas(frame, preserve_index=False).cast(out_schema)
+
+
+# --------------------------------------------------------------------------- entry point
+def read_files(
+    paths: Iterable[str | Path],
+    staging: str | Path,
+    *,
+    keep_columns: Iterable[str] = (),
+    memory_limit: str | None = "1GB",
+):
+    """The streaming fast path of :func:`kommunesm.io.ingest.read_files`.
+
+    Parameters
+    ----------
+    paths : iterable of str or Path
+        Export files (or folders), in order of precedence.
+    staging : str or Path
+        An empty folder for the staged Parquet files (on the same file system as the
+        output folder, so that :func:`kommunesm.io.ingest.write` can move them).
+    keep_columns : iterable of str, optional
+        Unknown columns to keep (by name in the file).
+    memory_limit : str, optional
+        DuckDB's memory limit for the key checks.
+
+    Returns
+    -------
+    IngestResult
+        As :func:`kommunesm.io.ingest.read_files`, but ``tables`` maps each table to a
+        Parquet file in ``staging`` (the same rows, in the same order).
+    """
+    from kommunesm.io.ingest import _SUMMARY_COLUMNS, IngestResult, expand_paths
+
+    keep = set(keep_columns)
+    stage = Path(staging)
+    stage.mkdir(parents=True, exist_ok=True)
+    staged: list[_Staged] = []
+    summary: list[dict] = []
+    errors: list[str] = []
+    notes: list[str] = []
+    persons: dict[str, str] = {}
+    for n, path in enumerate(expand_paths(paths)):
+        target = stage / f"{n:05d}.parquet"
+        try:
+            if not path.is_file():
+                raise InputError("file not found", file=str(path), expected="an export file")
+            table = _canonical_target(path)
+            item = None
+            if table is not None and path.name.lower().endswith(".parquet"):
+                item = _stream_parquet(path, table, target)
+            elif table is not None:
+                fast = _fast_csv(path)
+                if fast is not None:
+                    try:
+                        item = _stream_csv(path, table, target, keep, *fast)
+                    except InputError:
+                        raise
+                    except Exception:  # pyarrow cannot take it after all: robust reader
+                        target.unlink(missing_ok=True)
+                        item = None
+            if item is None:
+                item, seen = _robust(path, target, keep)
+                persons.update(seen)
+        except (InputError, OSError, UnicodeError, EOFError) as exc:
+            target.unlink(missing_ok=True)
+            message = str(exc)
+            if path.name not in message:
+                message = f"{path.name}: {message}"
+            errors.append(message)
+            summary.append(
+                {"file": path.name, "format": "?", "table": "?", "status": f"error: {message}"}
+            )
+            continue
+        notes += [f"{path.name}: {x}" for x in item.notes]
+        staged.append(item)
+        summary.append(
+            {
+                "file": path.name,
+                "format": item.meta.get("format", ""),
+                "table": item.table,
+                "rows_in": item.n_in,
+                "kept": item.kept,
+                "quarantined": sum(len(q) for q in item.quarantine),
+                "skipped_non_data": item.skipped,
+                "duplicates": 0,
+                "dropped_columns": ", ".join(item.dropped),
+                "status": "ok",
+            }
+        )
+    if persons:  # names seen anywhere in the ingest are scrubbed everywhere
+        for item in staged:
+            _rescrub(item, persons)
+            for q in item.quarantine:
+                q["value"] = privacy.scrub_text(q["value"].astype("str"), known=persons)
+
+    tables: dict[str, Path] = {}
+    extra_q: list[pd.DataFrame] = []
+    ok_rows = [row for row in summary if row["status"] == "ok"]
+    by_table: dict[str, list[int]] = {}
+    for i, item in enumerate(staged):
+        by_table.setdefault(item.table, []).append(i)
+    for table, members in by_table.items():
+        files = [staged[i].target for i in members]
+        labels = [staged[i].path.name for i in members]
+        target = stage / f"{table}.parquet"
+        _, quarantines, within, across = combine(
+            files, labels, table, target, memory_limit=memory_limit
+        )
+        for k, i in enumerate(members):
+            if len(quarantines[k]):
+                staged[i].quarantine.append(quarantines[k])
+            ok_rows[i]["kept"] -= within[k]
+            ok_rows[i]["quarantined"] += within[k]
+            ok_rows[i]["duplicates"] = across[k]
+        extra_q.append(quarantines[-1])
+        for f in files:
+            f.unlink(missing_ok=True)
+        tables[table] = target
+
+    frame = pd.DataFrame(summary).reindex(columns=[*_SUMMARY_COLUMNS, "kept"])
+    frame["dropped_columns"] = frame["dropped_columns"].astype("object").fillna("").astype("str")
+    for col in ("rows_in", "kept", "quarantined", "duplicates", "skipped_non_data"):
+        frame[col] = pd.to_numeric(frame[col]).astype("Int64")
+    frame["written"] = frame["kept"] - frame["duplicates"]
+    frame = frame[_SUMMARY_COLUMNS]
+    sources = [
+        {
+            "file": item.path.name,
+            "path": str(item.path),
+            "sha256": sha256(item.path),
+            "format": item.meta.get("format", ""),
+            "table": item.table,
+            "rows_in": int(item.n_in),
+        }
+        for item in staged
+    ]
+    per_file = []
+    for item in staged:
+        if item.quarantine:
+            q = pd.concat(item.quarantine, ignore_index=True)
+            per_file.append(q.sort_values("source_row", kind="stable").reset_index(drop=True))
+    parts = [q for q in [*per_file, *extra_q] if len(q)]
+    quarantine = pd.concat(parts, ignore_index=True) if parts else schema.quarantine_frame()
+    return IngestResult(
+        tables=tables,
+        quarantine=quarantine,
+        summary=frame,
+        errors=errors,
+        sources=sources,
+        notes=notes,
+        staging=stage,
+    )
+
+
+def remove_staging(result) -> None:
+    """Delete the staged files of a streaming :func:`read_files` result."""
+    if getattr(result, "staging", None) is not None:
+        shutil.rmtree(result.staging, ignore_errors=True)
