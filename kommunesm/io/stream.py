@@ -30,10 +30,12 @@ tables and the same quarantine on the test fixtures and on the demo panel.
 
 from __future__ import annotations
 
+import csv
 import gzip
 import shutil
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -44,11 +46,16 @@ from kommunesm.io import detect, privacy, tabular
 from kommunesm.io.cache import sha256
 from kommunesm.io.tabular import FREE_TEXT_COLUMNS, LoadResult
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 __all__ = ["BLOCK_ROWS", "combine", "read_files"]
 
 #: Rows per block (one Parquet row group each) for the streaming reader.
 BLOCK_ROWS = 250_000
 _ROW = "__source_row"
+#: Prefix of the staged copies of unknown columns (compared for duplicates, not written).
+_EXTRA = "__extra:"
 _SCAN = 1 << 24
 
 
@@ -91,16 +98,14 @@ def _fast_csv(path: Path) -> tuple[list[str], str] | None:
     if not lines:
         return None
     delimiter = tabular._sniff_delimiter(lines)
-    if '"' in lines[0]:
-        return None
-    header = lines[0].split(delimiter)
+    header = next(csv.reader([lines[0]], delimiter=delimiter))
     if any(h != h.strip() or not h for h in header) or len(set(header)) != len(header):
         return None
     return header, delimiter
 
 
 # --------------------------------------------------------------------------- blocks
-def _csv_blocks(path: Path, header: list[str], delimiter: str) -> Iterator[pd.DataFrame]:
+def _csv_blocks(path: Path, header: list[str], delimiter: str) -> Iterator[pa.Table]:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -123,18 +128,17 @@ def _csv_blocks(path: Path, header: list[str], delimiter: str) -> Iterator[pd.Da
         pending.append(batch)
         n += batch.num_rows
         if n >= BLOCK_ROWS:
-            yield pa.Table.from_batches(pending).to_pandas()
+            yield pa.Table.from_batches(pending).combine_chunks()
             pending, n = [], 0
     if pending:
-        yield pa.Table.from_batches(pending).to_pandas()
+        yield pa.Table.from_batches(pending).combine_chunks()
 
 
-def _raw_block(frame: pd.DataFrame, first_record: int, display: str, delimiter: str):
-    """A :class:`~kommunesm.io.tabular.RawTable` of one block (records numbered from
-    ``first_record``); rows whose cells are all blank are skipped as the robust reader
-    skips them."""
-    frame = frame.astype("str")
-    numbers = pd.Series(np.arange(first_record, first_record + len(frame)), index=frame.index)
+def _raw_block(frame: pd.DataFrame, numbers: np.ndarray, display: str, delimiter: str):
+    """A :class:`~kommunesm.io.tabular.RawTable` of rows with their record numbers;
+    rows whose cells are all blank are skipped as the robust reader skips them."""
+    frame = frame.astype("str").reset_index(drop=True)
+    numbers = pd.Series(numbers, index=frame.index, dtype="int64")
     blank = np.ones(len(frame), dtype=bool)
     for col in frame.columns:
         blank &= (frame[col].str.strip() == "").to_numpy()
@@ -153,6 +157,125 @@ def _raw_block(frame: pd.DataFrame, first_record: int, display: str, delimiter: 
         header_row=1,
         skipped=skipped,
     )
+
+
+# --------------------------------------------------------------------------- clean lane
+#: Python's ``str.strip`` whitespace (a value with any of it at either end is not "clean").
+_WS = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_EDGE_WS = f"^[{_WS}]|[{_WS}]$"
+_ISO_OFFSET = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:?\d{2})$"
+_ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+_COUNT = r"^\d{1,15}$"
+
+
+def _clean_lane(block: pa.Table, table: str) -> tuple[np.ndarray, dict[str, pa.Array]]:
+    """Which rows of ``block`` (all text) are plain — every canonical value in the one
+    spelling the robust parsers read in a single obvious way (ISO timestamps with an
+    offset, ``true``/``false``, digits, no padding) — and their parsed columns (Arrow,
+    vectorised). The other rows go through :func:`kommunesm.io.tabular.build_table`."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    fields = schema.FIELDS[table]
+    ok = np.ones(block.num_rows, dtype=bool)
+    out: dict[str, pa.Array] = {}
+    tokens = pa.array(sorted(schema.NA_TOKENS), pa.string())
+    first, last = tabular._date_window(None)
+
+    def npy(mask: pa.Array) -> np.ndarray:
+        return np.asarray(mask.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
+
+    for name in block.column_names:
+        f = fields.get(name)
+        if f is None:
+            continue
+        arr = block.column(name)
+        if isinstance(arr, pa.ChunkedArray):
+            arr = arr.combine_chunks()
+        ok &= ~npy(pc.match_substring_regex(arr, _EDGE_WS))
+        missing = npy(pc.is_in(pc.utf8_lower(arr), value_set=tokens))
+        may_miss = missing & f.nullable
+        null = pa.scalar(None, pa.string())
+        kind = f.kind
+        if kind == "id":
+            ok &= ~missing
+            out[name] = arr
+        elif kind == "text":
+            if not f.nullable:
+                ok &= ~missing
+            out[name] = pc.if_else(pa.array(missing), null, arr)
+        elif kind == "category":
+            ok &= may_miss | npy(pc.is_in(arr, value_set=pa.array(list(f.allowed or ()))))
+            out[name] = pc.if_else(pa.array(missing), null, arr)
+        elif kind == "bool":
+            low = pc.utf8_lower(arr)
+            yes = npy(pc.is_in(low, value_set=pa.array(sorted(tabular._TRUE))))
+            no = npy(pc.is_in(low, value_set=pa.array(sorted(tabular._FALSE))))
+            ok &= yes | no | may_miss
+            out[name] = pa.array(np.where(yes, True, False), mask=~(yes | no))
+        elif kind == "count":
+            digits = npy(pc.match_substring_regex(arr, _COUNT))
+            ok &= digits | may_miss
+            out[name] = pc.cast(pc.if_else(pa.array(digits), arr, null), pa.int64())
+        elif kind in ("datetime", "date"):
+            good = npy(
+                pc.match_substring_regex(arr, _ISO_OFFSET if kind == "datetime" else _ISO_DATE)
+            )
+            ok &= good | may_miss
+            target = pa.timestamp("us", tz="UTC") if kind == "datetime" else pa.timestamp("us")
+            try:
+                stamps = pc.cast(pc.if_else(pa.array(good), arr, null), target)
+            except pa.ArrowInvalid:  # e.g. month 13: the robust parser decides
+                ok &= False
+                stamps = pa.nulls(len(arr), target)
+            day = stamps
+            if kind == "datetime":  # the local calendar day, as tabular._outside
+                day = pc.local_timestamp(stamps.cast(pa.timestamp("us", tz=schema.TZ)))
+            day = pc.floor_temporal(day, unit="day")
+            lo = pa.scalar(first.to_datetime64(), pa.timestamp("us"))
+            hi = pa.scalar(last.to_datetime64(), pa.timestamp("us"))
+            inside = npy(pc.and_(pc.greater_equal(day, lo), pc.less_equal(day, hi)))
+            ok &= inside | may_miss
+            out[name] = stamps
+        else:  # numbers, durations …: the robust parser
+            ok &= may_miss
+            out[name] = pa.nulls(len(arr), pa.float64())
+    return ok, out
+
+
+def _per_unique(values: pd.Series, fn) -> pd.Series:
+    """``fn(values)`` computed once per distinct value and mapped back (``fn`` must be
+    elementwise, as the keyed pseudonyms and the scrubber are)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    if not len(uniques):
+        return fn(values)
+    done = fn(pd.Series(uniques, dtype=values.dtype)).to_numpy(dtype=object)
+    mapped = np.where(codes >= 0, done[np.maximum(codes, 0)], None)
+    return pd.Series(mapped, index=values.index, dtype="str")
+
+
+def _lane_frame(columns: dict[str, pa.Array], ok: np.ndarray, table: str) -> pd.DataFrame:
+    """The clean rows as build_table would return them (page replies' authors, keyed
+    pseudonyms, scrubbed free text, canonical dtypes)."""
+    import pyarrow as pa
+
+    mask = pa.array(ok)
+    frame = pa.table({k: v.filter(mask) for k, v in columns.items()}).to_pandas(
+        types_mapper={pa.bool_(): pd.BooleanDtype()}.get
+    )
+    for col in frame.columns:
+        if schema.FIELDS[table][col].kind == "datetime":
+            frame[col] = frame[col].dt.tz_convert(schema.TZ)
+    if table == "comments" and {"author_id", "is_page_reply", "page_id"} <= set(frame.columns):
+        page = frame["is_page_reply"].fillna(False).astype(bool)
+        frame["author_id"] = frame["author_id"].mask(page, "page:" + frame["page_id"].astype("str"))
+    for col in tabular.PERSON_ID_COLUMNS.get(table, ()):
+        if col in frame.columns:
+            frame[col] = _per_unique(frame[col].astype("str"), tabular.pseudonymise_ids)
+    for col in FREE_TEXT_COLUMNS.get(table, ()):
+        if col in frame.columns:
+            frame[col] = _per_unique(frame[col].astype("str"), privacy.scrub_text)
+    return schema.coerce_dtypes(frame, table)
 
 
 class _Staged:
@@ -206,29 +329,50 @@ def _drop_unknown(data: pd.DataFrame, table: str, meta: dict, keep: set[str]) ->
 
 def _stream_csv(
     path: Path, table: str, target: Path, keep: set[str], header: list[str], delimiter: str
-) -> _Staged:
+) -> _Staged | None:
+    """Stream a canonical CSV file block by block: plain rows through the vectorised
+    lane, the others through :func:`kommunesm.io.tabular.build_table`; None when the
+    file keeps unknown columns (typed per whole file: the robust reader's job)."""
+    import pyarrow as pa
+
+    fields = schema.FIELDS[table]
+    extras = [h for h in header if h not in fields]
+    if any(e in keep for e in extras):
+        return None
     staged = _Staged(path, table, target)
-    mapping = {c: c for c in header if c in schema.FIELDS[table]}
-    required = [n for n, f in schema.FIELDS[table].items() if f.required]
+    mapping = {c: c for c in header if c in fields}
+    required = [n for n, f in fields.items() if f.required]
     record = 2
     notes: list[str] = []
     try:
         for block in _csv_blocks(path, header, delimiter):
-            raw = _raw_block(block, record, path.name, delimiter)
-            record += len(block)
+            numbers = np.arange(record, record + block.num_rows, dtype=np.int64)
+            record += block.num_rows
+            ok, columns = _clean_lane(block, table)
+            rest = block.filter(pa.array(~ok)).to_pandas()
+            raw = _raw_block(rest, numbers[~ok], path.name, delimiter)
             result = tabular.build_table(
                 raw, table, mapping, fmt="canonical", decimal=".", required_sources=required
             )
-            staged.n_in += result.n_in
+            staged.n_in += int(ok.sum()) + result.n_in
             staged.skipped += len(raw.skipped)
             if len(result.quarantine):
                 staged.quarantine.append(result.quarantine)
-            dropped = _drop_unknown(result.data, table, result.meta, keep)
-            staged.dropped = dropped
-            rows = raw.rows.drop(
-                index=raw.rows.index[raw.rows.isin(result.quarantine["source_row"].astype("int64"))]
-            )
-            staged.add(result.data.drop(columns=dropped), rows.reset_index(drop=True))
+            staged.dropped = _drop_unknown(result.data, table, result.meta, keep)
+            bad = raw.rows.isin(result.quarantine["source_row"].astype("int64"))
+            slow = result.data.drop(columns=staged.dropped)
+            slow[_ROW] = raw.rows[~bad].to_numpy()
+            fast = _lane_frame(columns, ok, table)
+            fast[_ROW] = numbers[ok]
+            parts = [x for x in (fast, slow) if len(x)] or [fast]
+            frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+            frame = frame.sort_values(_ROW, kind="stable").reset_index(drop=True)
+            if extras:  # validate compares them when it meets a repeated key
+                at = pa.array(frame[_ROW].to_numpy() - numbers[0])
+                for e in extras:
+                    text, missing = tabular._text(block.column(e).take(at).to_pandas())
+                    frame[_EXTRA + e] = text.where(~missing)
+            staged.add(frame.drop(columns=_ROW), frame[_ROW])
             notes += [n for n in result.meta.get("notes") or [] if n not in notes]
             staged.meta = {k: v for k, v in result.meta.items() if k != "notes"}
     finally:
@@ -425,10 +569,18 @@ def combine(
     n_within = [0] * len(staged_files)
     n_across = [0] * len(staged_files)
     if len(dups):
-        data_cols = [c for c in dups.columns if c not in ("__file", "__pos", _ROW)]
+        data_cols = [
+            c
+            for c in dups.columns
+            if c not in ("__file", "__pos", _ROW) and not c.startswith(_EXTRA)
+        ]
         # the robust path compares rows before question detection
         compare_cols = [c for c in data_cols if c not in ("is_question", "question_detector")]
         frame = schema.coerce_dtypes(dups[data_cols], table)[compare_cols]
+        hidden = [c for c in dups.columns if c.startswith(_EXTRA)]
+        with_extras = pd.concat(
+            [frame, dups[hidden].rename(columns=lambda c: c[len(_EXTRA) :])], axis=1
+        )
         removed = pd.Series(False, index=dups.index)
         for keys in _keys(table):
             if not set(keys) <= set(dups.columns):
@@ -444,7 +596,7 @@ def combine(
             )
             for i in dups.index[in_file.to_numpy()]:
                 j = first_in_file.at[i]
-                differ = schema.differing_columns(frame, i, j)
+                differ = schema.differing_columns(with_extras, i, j)
                 row_j = int(dups.at[j, _ROW])
                 what = (
                     f"conflicting duplicate {'+'.join(keys)}: differs from row {row_j} in "
@@ -512,8 +664,9 @@ def combine(
                     pos = pa.array(np.arange(offset, offset + part.num_rows, dtype=np.int64))
                     part = part.filter(pc.invert(pc.is_in(pos, pa.array(drop[f]))))
                 offset += source.metadata.row_group(g).num_rows
-                if _ROW in part.column_names:
-                    part = part.drop_columns([_ROW])
+                hidden = [c for c in part.column_names if c == _ROW or c.startswith(_EXTRA)]
+                if hidden:
+                    part = part.drop_columns(hidden)
                 if writer is None:
                     out_schema = _clean_schema(part.schema)
                     writer = pq.ParquetWriter(target, out_schema)
@@ -540,10 +693,15 @@ def _clean_schema(s):
     meta = dict(s.metadata or {})
     if b"pandas" in meta:
         info = json.loads(meta[b"pandas"])
-        info["columns"] = [c for c in info["columns"] if c.get("name") != _ROW]
+        info["columns"] = [
+            c
+            for c in info["columns"]
+            if c.get("name") != _ROW and not str(c.get("name")).startswith(_EXTRA)
+        ]
         info["column_indexes"] = info.get("column_indexes", [])
         meta[b"pandas"] = json.dumps(info).encode()
-    return pa.schema([f for f in s if f.name != _ROW], metadata=meta)
+    keep = [f for f in s if f.name != _ROW and not f.name.startswith(_EXTRA)]
+    return pa.schema(keep, metadata=meta)
 
 
 def _conform(part, out_schema, table: str):
@@ -616,8 +774,9 @@ def read_files(
                     except InputError:
                         raise
                     except Exception:  # pyarrow cannot take it after all: robust reader
-                        target.unlink(missing_ok=True)
                         item = None
+                    if item is None:
+                        target.unlink(missing_ok=True)
             if item is None:
                 item, seen = _robust(path, target, keep)
                 persons.update(seen)
