@@ -115,6 +115,15 @@ def test_messy_canonical_files_fall_back_to_the_robust_reader(tmp_path: Path) ->
     _assert_same(files, tmp_path)
 
 
+def test_header_only_and_missing_column(tmp_path: Path) -> None:
+    files = [_write_csv(tmp_path / "posts.csv", POSTS.splitlines()[0] + ",mood\n")]
+    _assert_same(files, tmp_path / "a")
+    bad = _write_csv(tmp_path / "comments.csv", "comment_id,post_id\nc1,p1\n")
+    robust = ingest.read_files([bad])
+    fast = stream.read_files([bad], tmp_path / "stage")
+    assert fast.errors == robust.errors and robust.errors
+
+
 def test_parquet_tables_and_append(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(stream, "BLOCK_ROWS", 2)
     first = [_write_csv(tmp_path / "posts.csv", POSTS)]

@@ -81,7 +81,9 @@ def _fast_csv(path: Path) -> tuple[list[str], str] | None:
             if len(head) < 1 << 16:
                 head += chunk[: (1 << 16) - len(head)]
             # blank lines and bare CRs are numbered and reported by the robust reader
-            if b"\n\n" in data or b"\n\r\n" in data or data.count(b"\r") != data.count(b"\r\n"):
+            if b"\n\n" in data or b"\n\r\n" in data:
+                return None
+            if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
                 return None
             tail = chunk[-2:]
             last = chunk
@@ -122,16 +124,9 @@ def _csv_blocks(path: Path, header: list[str], delimiter: str) -> Iterator[pa.Ta
             quoted_strings_can_be_null=False,
         ),
     )
-    pending: list[pa.RecordBatch] = []
-    n = 0
-    for batch in reader:
-        pending.append(batch)
-        n += batch.num_rows
-        if n >= BLOCK_ROWS:
-            yield pa.Table.from_batches(pending).combine_chunks()
-            pending, n = [], 0
-    if pending:
-        yield pa.Table.from_batches(pending).combine_chunks()
+    for batch in reader:  # pyarrow's blocks, cut to BLOCK_ROWS (zero-copy slices)
+        for start in range(0, batch.num_rows, BLOCK_ROWS):
+            yield pa.Table.from_batches([batch.slice(start, BLOCK_ROWS)])
 
 
 def _raw_block(frame: pd.DataFrame, numbers: np.ndarray, display: str, delimiter: str):
@@ -160,9 +155,8 @@ def _raw_block(frame: pd.DataFrame, numbers: np.ndarray, display: str, delimiter
 
 
 # --------------------------------------------------------------------------- clean lane
-#: Python's ``str.strip`` whitespace (a value with any of it at either end is not "clean").
-_WS = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-_EDGE_WS = f"^[{_WS}]|[{_WS}]$"
+#: Python's ``str.strip`` whitespace (a value with any of it at either end is not plain).
+_WS_CHARS = [chr(c) for c in range(0x3001) if chr(c).isspace()]
 _ISO_OFFSET = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:?\d{2})$"
 _ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 _COUNT = r"^\d{1,15}$"
@@ -180,6 +174,7 @@ def _clean_lane(block: pa.Table, table: str) -> tuple[np.ndarray, dict[str, pa.A
     ok = np.ones(block.num_rows, dtype=bool)
     out: dict[str, pa.Array] = {}
     tokens = pa.array(sorted(schema.NA_TOKENS), pa.string())
+    max_token = max(len(t) for t in schema.NA_TOKENS)
     first, last = tabular._date_window(None)
 
     def npy(mask: pa.Array) -> np.ndarray:
@@ -192,11 +187,20 @@ def _clean_lane(block: pa.Table, table: str) -> tuple[np.ndarray, dict[str, pa.A
         arr = block.column(name)
         if isinstance(arr, pa.ChunkedArray):
             arr = arr.combine_chunks()
-        ok &= ~npy(pc.match_substring_regex(arr, _EDGE_WS))
-        missing = npy(pc.is_in(pc.utf8_lower(arr), value_set=tokens))
+        kind = f.kind
+        if kind in ("id", "text", "category"):  # the parsers of the others refuse padding
+            edges = pa.array(_WS_CHARS, pa.string())
+            padded = pc.or_(
+                pc.is_in(pc.utf8_slice_codeunits(arr, 0, 1), value_set=edges),
+                pc.is_in(pc.utf8_slice_codeunits(arr, -1), value_set=edges),
+            )
+            ok &= ~npy(padded)
+        short = pc.less_equal(pc.utf8_length(arr), max_token)
+        empty = pa.scalar("", pa.string())
+        missing = npy(pc.is_in(pc.utf8_lower(pc.if_else(short, arr, empty)), value_set=tokens))
+        missing &= npy(short)
         may_miss = missing & f.nullable
         null = pa.scalar(None, pa.string())
-        kind = f.kind
         if kind == "id":
             ok &= ~missing
             out[name] = arr
@@ -344,27 +348,35 @@ def _stream_csv(
     required = [n for n, f in fields.items() if f.required]
     record = 2
     notes: list[str] = []
+    first_done = False  # build_table runs on the first block (its file-level checks)
     try:
         for block in _csv_blocks(path, header, delimiter):
             numbers = np.arange(record, record + block.num_rows, dtype=np.int64)
             record += block.num_rows
             ok, columns = _clean_lane(block, table)
-            rest = block.filter(pa.array(~ok)).to_pandas()
-            raw = _raw_block(rest, numbers[~ok], path.name, delimiter)
-            result = tabular.build_table(
-                raw, table, mapping, fmt="canonical", decimal=".", required_sources=required
-            )
-            staged.n_in += int(ok.sum()) + result.n_in
-            staged.skipped += len(raw.skipped)
-            if len(result.quarantine):
-                staged.quarantine.append(result.quarantine)
-            staged.dropped = _drop_unknown(result.data, table, result.meta, keep)
-            bad = raw.rows.isin(result.quarantine["source_row"].astype("int64"))
-            slow = result.data.drop(columns=staged.dropped)
-            slow[_ROW] = raw.rows[~bad].to_numpy()
+            if ok.all() and first_done:  # no row for the robust parsers in this block
+                slow = None
+            else:
+                rest = block.filter(pa.array(~ok)).to_pandas()
+                raw = _raw_block(rest, numbers[~ok], path.name, delimiter)
+                result = tabular.build_table(
+                    raw, table, mapping, fmt="canonical", decimal=".", required_sources=required
+                )
+                first_done = True
+                staged.n_in += result.n_in
+                staged.skipped += len(raw.skipped)
+                if len(result.quarantine):
+                    staged.quarantine.append(result.quarantine)
+                staged.dropped = _drop_unknown(result.data, table, result.meta, keep)
+                bad = raw.rows.isin(result.quarantine["source_row"].astype("int64"))
+                slow = result.data.drop(columns=staged.dropped)
+                slow[_ROW] = raw.rows[~bad].to_numpy()
+                notes += [n for n in result.meta.get("notes") or [] if n not in notes]
+                staged.meta = {k: v for k, v in result.meta.items() if k != "notes"}
+            staged.n_in += int(ok.sum())
             fast = _lane_frame(columns, ok, table)
             fast[_ROW] = numbers[ok]
-            parts = [x for x in (fast, slow) if len(x)] or [fast]
+            parts = [x for x in (fast, slow) if x is not None and len(x)] or [fast]
             frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
             frame = frame.sort_values(_ROW, kind="stable").reset_index(drop=True)
             if extras:  # validate compares them when it meets a repeated key
@@ -373,8 +385,15 @@ def _stream_csv(
                     text, missing = tabular._text(block.column(e).take(at).to_pandas())
                     frame[_EXTRA + e] = text.where(~missing)
             staged.add(frame.drop(columns=_ROW), frame[_ROW])
-            notes += [n for n in result.meta.get("notes") or [] if n not in notes]
+        if not first_done:  # a header without rows: the file-level checks still run
+            empty = pd.DataFrame({h: pd.Series([], dtype="str") for h in header})
+            raw = _raw_block(empty, np.arange(0), path.name, delimiter)
+            result = tabular.build_table(
+                raw, table, mapping, fmt="canonical", decimal=".", required_sources=required
+            )
+            staged.dropped = _drop_unknown(result.data, table, result.meta, keep)
             staged.meta = {k: v for k, v in result.meta.items() if k != "notes"}
+            staged.add(result.data.drop(columns=staged.dropped), pd.Series([], dtype="int64"))
     finally:
         staged.close()
     staged.notes = notes
