@@ -121,12 +121,9 @@ class IngestResult:
 
 
 def _keys(table: str) -> list[list[str]]:
-    fields = schema.FIELDS[table]
-    keys = [[f.name] for f in fields.values() if f.unique]
-    together = schema._UNIQUE_TOGETHER.get(table)
-    if together:
-        keys.append(list(together))
-    return keys
+    from kommunesm.io.staged import _keys as keys
+
+    return keys(table)
 
 
 def _cross_file_duplicates(
@@ -287,8 +284,19 @@ def read_files(paths: Iterable[str | Path], *, keep_columns: Iterable[str] = ())
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """``paths`` with each folder replaced by the files in it (sorted by name, hidden
-    files left out)."""
+    """Files to ingest: each folder replaced by the files in it.
+
+    Parameters
+    ----------
+    paths : iterable of str or Path
+        Files and folders, in order of precedence.
+
+    Returns
+    -------
+    list of Path
+        The files, folders expanded to their files (sorted by name, hidden files left
+        out), in the order given.
+    """
     expanded: list[Path] = []
     for raw_path in paths:
         path = Path(raw_path)
@@ -482,12 +490,12 @@ def _merge_previous(
             tables[table] = Path(shutil.copy2(path, result.staging / f"{table}.previous.parquet"))
             continue
         if isinstance(new, Path):  # streaming: combined on disk, by DuckDB
-            from kommunesm.io import stream
+            from kommunesm.io import staged
 
             files = [path, new] if path.is_file() else [new]
             which = [f"the existing {table}.parquet", "this ingest"][-len(files) :]
             target = new.with_name(f"{table}.appended.parquet")
-            _, qs, _, _ = stream.combine(
+            _, qs, _, _ = staged.combine(
                 files, which, table, target, within_file=[False] * len(files)
             )
             tables[table] = target
