@@ -163,3 +163,23 @@ def test_demo_panel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_demo_comments_take_the_fast_path() -> None:
     assert stream._fast_csv(DEMO / "comments.csv.gz") is not None
+
+
+def test_cli_stream_writes_the_same_snapshot(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from kommunesm.cli import app
+
+    files = [
+        str(_write_csv(tmp_path / "comments.csv", COMMENTS)),
+        str(_write_csv(tmp_path / "posts.csv", POSTS)),
+    ]
+    runner = CliRunner()
+    for flag, out in (([], "robust"), (["--stream"], "stream")):
+        result = runner.invoke(app, ["ingest", *files, "--out", str(tmp_path / out), *flag])
+        assert result.exit_code == 0, result.output
+    robust, fast = _snapshot(tmp_path / "robust"), _snapshot(tmp_path / "stream")
+    for name, frame in robust["tables"].items():
+        pd.testing.assert_frame_equal(fast["tables"][name], frame)
+    assert fast["quarantine"] == robust["quarantine"]
+    assert not list(tmp_path.glob(".stream.stage-*"))  # staging removed
