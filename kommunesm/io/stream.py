@@ -54,6 +54,8 @@ __all__ = ["BLOCK_ROWS", "read_files"]
 #: Rows per block (one Parquet row group each) for the streaming reader.
 BLOCK_ROWS = 250_000
 _SCAN = 1 << 24
+#: Pseudonyms remembered across the blocks of a file (then hashed again).
+_CACHE_MAX = 2_000_000
 
 
 # --------------------------------------------------------------------------- eligibility
@@ -244,18 +246,30 @@ def _clean_lane(block: pa.Table, table: str) -> tuple[np.ndarray, dict[str, pa.A
     return ok, out
 
 
-def _per_unique(values: pd.Series, fn) -> pd.Series:
+def _per_unique(values: pd.Series, fn, cache: dict | None = None) -> pd.Series:
     """``fn(values)`` computed once per distinct value and mapped back (``fn`` must be
-    elementwise, as the keyed pseudonyms and the scrubber are)."""
+    elementwise, as the keyed pseudonyms and the scrubber are); ``cache`` keeps the
+    results across the blocks of a file, so a value is computed once per file."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     if not len(uniques):
         return fn(values)
-    done = fn(pd.Series(uniques, dtype=values.dtype)).to_numpy(dtype=object)
+    if cache is None:
+        done = fn(pd.Series(uniques, dtype=values.dtype)).to_numpy(dtype=object)
+    else:
+        keys = list(uniques)
+        new = [u for u in keys if u not in cache]
+        if new:
+            cache.update(zip(new, fn(pd.Series(new, dtype=values.dtype)).tolist(), strict=True))
+        done = np.array([cache[u] for u in keys], dtype=object)
+        if len(cache) > _CACHE_MAX:  # bounded: a huge file's ids are hashed again
+            cache.clear()
     mapped = np.where(codes >= 0, done[np.maximum(codes, 0)], None)
     return pd.Series(mapped, index=values.index, dtype="str")
 
 
-def _lane_frame(columns: dict[str, pa.Array], ok: np.ndarray, table: str) -> pd.DataFrame:
+def _lane_frame(
+    columns: dict[str, pa.Array], ok: np.ndarray, table: str, ids: dict | None = None
+) -> pd.DataFrame:
     """The clean rows as build_table would return them (page replies' authors, keyed
     pseudonyms, scrubbed free text, canonical dtypes)."""
     import pyarrow as pa
@@ -272,7 +286,7 @@ def _lane_frame(columns: dict[str, pa.Array], ok: np.ndarray, table: str) -> pd.
         frame["author_id"] = frame["author_id"].mask(page, "page:" + frame["page_id"].astype("str"))
     for col in tabular.PERSON_ID_COLUMNS.get(table, ()):
         if col in frame.columns:
-            frame[col] = _per_unique(frame[col].astype("str"), tabular.pseudonymise_ids)
+            frame[col] = _per_unique(frame[col].astype("str"), tabular.pseudonymise_ids, ids)
     for col in FREE_TEXT_COLUMNS.get(table, ()):
         if col in frame.columns:
             frame[col] = _per_unique(frame[col].astype("str"), privacy.scrub_text)
@@ -346,6 +360,7 @@ def _stream_csv(
     record = 2
     notes: list[str] = []
     first_done = False  # build_table runs on the first block (its file-level checks)
+    pseudonyms: dict[str, str] = {}
     try:
         for block in _csv_blocks(path, header, delimiter):
             numbers = np.arange(record, record + block.num_rows, dtype=np.int64)
@@ -371,7 +386,7 @@ def _stream_csv(
                 notes += [n for n in result.meta.get("notes") or [] if n not in notes]
                 staged.meta = {k: v for k, v in result.meta.items() if k != "notes"}
             staged.n_in += int(ok.sum())
-            fast = _lane_frame(columns, ok, table)
+            fast = _lane_frame(columns, ok, table, pseudonyms)
             fast[_ROW] = numbers[ok]
             parts = [x for x in (fast, slow) if x is not None and len(x)] or [fast]
             frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
