@@ -97,3 +97,86 @@ def test_known_author_in_nfd_and_surname_beside_pseudonym():
 def test_missing_texts_stay_missing():
     out = privacy.scrub_text(pd.Series([None, "Hei Kari"], dtype="str"), salt=KEY)
     assert pd.isna(out.iloc[0]) and out.iloc[1] == "Hei [navn]"
+
+
+# --- known ids and handles, one-word authors, the page's voice (issue 11) -----------
+P1, P2, P3 = "p_1111111111111111", "p_2222222222222222", "p_3333333333333333"
+
+
+def test_known_ids_and_handles_are_found_without_at_but_ordinary_numbers_stay():
+    known = {"555001": P1, "@kari_n": P2, "ola.hansen.77": P3, "12": P1, "2013": P2}
+    texts = [
+        "Se id 555001 og ola.hansen.77.",
+        "kari_n har rett, @kari_n også",
+        "Profilen er facebook.com/profile.php?id=555001 og 555001s svar",
+        "Det kom 500 besøkende i 2013, 12 av dem barn; saksnr. 2013/5550012.",
+    ]
+    out = privacy.scrub_text(pd.Series(texts), known=known, salt=KEY).tolist()
+    assert out == [
+        f"Se id {P1} og {P3}.",
+        f"{P2} har rett, @{P2} også",
+        f"Profilen er [profil] og {P1} svar",
+        texts[3],  # ids shorter than 6 digits and handles shorter than 4 are not looked for
+    ]
+
+
+def test_split_known_sorts_names_from_ids_handles_and_profile_links():
+    names, tokens = privacy.split_known(
+        {
+            "Kari Nordmann": P1,
+            "per": P2,
+            "555001": P1,
+            "@Kari_N": P2,
+            "https://www.facebook.com/ola.hansen.77": P3,
+            "42": P3,
+        }
+    )
+    assert names == {"Kari Nordmann": P1}
+    assert tokens == {"555001": P1, "kari_n": P2, "ola.hansen.77": P3}
+
+
+def test_a_handle_made_of_a_known_authors_name_is_that_author():
+    known = {"Ola Hansen": P1, "Kari Nordmann": P2}
+    texts = ["ring meg eller ola.hansen.77", "Se olahansen og OlaHansen", "kari_n skrev det"]
+    out = privacy.scrub_text(pd.Series(texts), known=known, salt=KEY).tolist()
+    assert out == [f"ring meg eller {P1}", f"Se {P1} og {P1}", f"{P2} skrev det"]
+    # made of names from the lists: a person, though not a known one
+    unknown = privacy.scrub_text(pd.Series(["ingrid_solberg har bilder"]), salt=KEY)
+    assert unknown.iloc[0] == "[navn] har bilder"
+
+
+def test_a_one_word_author_does_not_rewrite_ordinary_words():
+    known = {"Per": P1, "Sol": P2}
+    texts = ["Det koster 10 kr per dag.", "Per dag kommer 300.", "Sol og varme i dag.", "Hei Per!"]
+    out = privacy.scrub_text(pd.Series(texts), known=known, salt=KEY).tolist()
+    assert out == texts[:3] + [f"Hei {P1}!"]
+
+
+def test_the_pages_own_sign_off_is_never_a_citizen():
+    known = {"Ola": P1, "Kari Nordmann": P2}
+    texts = [
+        "Vi svarer i morgen. Hilsen Ola",
+        "Takk til Kari Nordmann for tipset! Hilsen Ola i kommunen",
+        "Vi svarer i morgen. Hilsen Ola",
+    ]
+    page = pd.Series([True, True, False])
+    out = privacy.scrub_text(pd.Series(texts), known=known, salt=KEY, by_page=page).tolist()
+    assert out == [
+        "Vi svarer i morgen. Hilsen Ola",  # the page's staff, not the citizen Ola
+        f"Takk til {P2} for tipset! Hilsen Ola i kommunen",
+        f"Vi svarer i morgen. Hilsen {P1}",  # a citizen signing: that citizen
+    ]
+
+
+def test_place_names_with_a_direction_are_places():
+    text = "Spyling av avløpsnettet i Øvre Bakken i morgen."
+    assert privacy.scrub_text(pd.Series([text]), salt=KEY).iloc[0] == text
+
+
+def test_a_1mb_message_without_spaces_is_scrubbed_in_linear_time():
+    import time
+
+    big = "x" * 1_100_000
+    start = time.perf_counter()
+    assert privacy.scrub_text(pd.Series([big]), salt=KEY).iloc[0] == big
+    assert time.perf_counter() - start < 20
