@@ -208,12 +208,6 @@ def _planted_in(*roots: Path) -> list[tuple[str, str]]:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known leak: the page's own post texts are not scrubbed at ingest (posts.message "
-    "keeps 'Kari Nordmann', '@kari_n', the e-mail, the phone and '555001'), and the coding "
-    "workbooks copy post texts",
-)
 def test_no_planted_personal_data_in_the_workbooks(built):
     found = _planted_in(built["sheets"])
     assert not found, found
@@ -224,12 +218,6 @@ def test_no_planted_personal_data_in_the_site(built):
     assert not found, found
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known leak: posts.message is not scrubbed; in comments.message and survey "
-    "answers a bare numeric id ('555001'), and in comments a handle without '@' "
-    "('ola.hansen.77'), pass the scrubber",
-)
 def test_no_planted_personal_data_in_processed_or_quarantine(built):
     found = _planted_in(built["processed"])
     assert not found, found

@@ -132,3 +132,76 @@ def test_reading_pseudonymised_data_needs_no_key(monkeypatch, tmp_path):
     )
     result = canonical.read_table(path, "comments")
     assert result.data["author_id"].tolist() == ["p_0123456789abcdef", "page:1"]
+
+
+# --- post texts, ids and handles across files (issue 11) ----------------------------
+KEY = "a-test-key-of-enough-length"
+PLANTED = ["555001", "Kari Nordmann", "Nordmann", "kari_n", "ola.hansen.77", "912 34 567"]
+
+
+def _write_panel(folder):
+    """A canonical posts file (a page post and a citizen's wall post), comments whose
+    authors are a bare id, a handle and a name, and a survey; every text names them."""
+    folder.mkdir()
+    (folder / "posts.csv").write_text(
+        "post_id,page_id,created_at,author_kind,author_id,message\n"
+        "1_1,1,2013-04-02T09:00:00+02:00,page,,"
+        '"Takk til Kari Nordmann og 555001 for tipset! Hilsen Ola i kommunen"\n'
+        "1_2,1,2013-04-02T10:00:00+02:00,visitor,Kari Nordmann,"
+        '"Hei, dette er kari_n (ola.hansen.77 er naboen), ring 912 34 567"\n',
+        encoding="utf-8",
+    )
+    (folder / "comments.csv").write_text(
+        "comment_id,post_id,page_id,created_at,author_id,is_page_reply,message\n"
+        "c1,1_1,1,2013-04-02T10:00:00+02:00,555001,False,Enig med kari_n\n"
+        "c2,1_1,1,2013-04-02T10:01:00+02:00,@kari_n,False,Takk 555001!\n"
+        "c3,1_1,1,2013-04-02T10:02:00+02:00,Ola Hansen,False,Det var 500 besøkende i 2013\n",
+        encoding="utf-8",
+    )
+    (folder / "questback_export.csv").write_text(
+        "Respondent ID;Bruker kommunen Facebook?;Hva savner du på kommunens side?\n"
+        "1;Ja;Svar til 555001 og ola.hansen.77\n"
+        "2;Nei;Mer om 2013\n"
+        "3;Ja;Ingenting\n",
+        encoding="utf-8",
+    )
+    return sorted(folder.iterdir())
+
+
+def _planted(frame: pd.DataFrame) -> list[str]:
+    text = frame.astype("str").to_csv().casefold()
+    return [p for p in PLANTED if p.casefold() in text]
+
+
+def test_canonical_posts_are_scrubbed_and_visitor_authors_pseudonymised(tmp_path, monkeypatch):
+    from kommunesm.io import canonical
+
+    monkeypatch.setenv("KOMMUNESM_KEY", KEY)
+    files = _write_panel(tmp_path / "raw")
+    posts = canonical.read_table(files[1], "posts").data
+    # '555001' is known only from comments.csv (the next test); the rest is caught here
+    assert _planted(posts) == ["555001"], posts["message"].tolist()
+    assert posts["author_id"].iloc[1].startswith("p_")
+    # the page's signature is the page's voice, not a citizen
+    assert posts["message"].iloc[0].endswith("Hilsen Ola i kommunen")
+
+
+def test_ids_and_handles_seen_in_one_file_are_scrubbed_in_every_file(tmp_path, monkeypatch):
+    from kommunesm.io import ingest
+    from kommunesm.io.dataset import read_dataset
+
+    monkeypatch.setenv("KOMMUNESM_KEY", KEY)
+    files = _write_panel(tmp_path / "raw")
+    result = ingest.read_files(files)
+    assert not result.errors, result.errors
+    for name, table in result.tables.items():
+        assert not _planted(table), (name, table.to_dict("records"))
+    assert not _planted(result.quarantine)
+    comments = result.tables["comments"].set_index("comment_id")
+    assert comments.at["c3", "message"] == "Det var 500 besøkende i 2013"  # numbers stay
+    # a commenter's id in a post text becomes that commenter's pseudonym
+    assert comments.at["c1", "author_id"] in result.tables["posts"]["message"].iloc[0]
+    # the same when the folder is read directly (report, coding-sheet on raw exports)
+    ds = read_dataset(tmp_path / "raw")
+    for name in ("posts", "comments", "survey"):
+        assert not _planted(getattr(ds, name)), name

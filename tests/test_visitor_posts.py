@@ -257,3 +257,77 @@ def test_kpi_columns_are_in_page_response_and_page_table(panel: dict) -> None:
     a = tab.loc["A", kpi]
     assert a["share_answered"] == 0.5 and a["median_response_working_hours"] == 0.75
     assert a["share_within_few_hours"] == 0.5 and a["share_same_working_day"] == 0.5
+
+
+def test_feed_texts_lose_citizens_ids_and_handles_but_keep_the_pages_signature(tmp_path) -> None:
+    """A citizen's wall post and a page post naming citizens: names, ids, handles,
+    e-mail addresses and phone numbers go; the page's own sign-off stays."""
+    import json
+
+    from kommunesm.io import facebook_graph
+
+    feed = {
+        "data": [
+            {
+                "id": "111_1",
+                "from": {"name": "Demo kommune", "id": "111"},
+                "message": "Takk til Kari Nordmann og 555001 for tipset! Hilsen Ola",
+                "created_time": "2013-04-09T07:00:00+0000",
+            },
+            {
+                "id": "111_2",
+                "from": {"name": "Kari Nordmann", "id": "555001"},
+                "message": "Når kommer brøytebilen? Se kari_n eller ola.hansen.77, "
+                "kari@example.no, 912 34 567",
+                "created_time": "2013-04-09T08:00:00+0000",
+            },
+            {
+                "id": "111_3",
+                "from": {"name": "Ola Hansen", "id": "555002"},
+                "message": "Enig med 555001. Det var 500 besøkende i 2013.",
+                "created_time": "2013-04-09T09:00:00+0000",
+            },
+        ]
+    }
+    path = tmp_path / "feed.json"
+    path.write_text(json.dumps(feed), encoding="utf-8")
+    res = facebook_graph.read_posts(path, page_id="111", salt="s")
+    text = res.data.astype("str").to_csv()
+    for planted in ("Kari", "Nordmann", "555001", "555002", "kari_n", "ola.hansen.77"):
+        assert planted not in text, planted
+    assert "kari@example.no" not in text and "912 34 567" not in text
+    msg = res.data.set_index("post_id")["message"]
+    kari = res.data.set_index("post_id").at["111_2", "author_id"]
+    assert msg["111_1"] == f"Takk til {kari} og {kari} for tipset! Hilsen Ola"
+    assert msg["111_3"] == f"Enig med {kari}. Det var 500 besøkende i 2013."
+
+
+def test_the_demo_generators_texts_hold_no_personal_data() -> None:
+    """Every text the demo can write into posts, comments and about texts (templates with
+    their slots, visitor posts, Instagram captions) comes back unchanged from the
+    scrubber: the in-memory demo path has nothing to leak into a coding sheet."""
+    import json
+
+    from kommunesm import demo
+    from kommunesm._resources import data_path
+    from kommunesm.io import privacy
+
+    texts: set[str] = set()
+
+    def walk(x: object) -> None:
+        if isinstance(x, str):
+            texts.add(x)
+        elif isinstance(x, dict):
+            for v in x.values():
+                walk(v)
+        elif isinstance(x, list | tuple):
+            for v in x:
+                walk(v)
+
+    walk(json.loads(data_path("templates", "demo_texts.json").read_text(encoding="utf-8")))
+    walk(demo._VISITOR_TEXTS)
+    walk(demo._IG_CAPTIONS)
+    s = pd.Series(sorted(texts))
+    out = privacy.scrub_text(s, salt="a-test-key-of-enough-length")
+    assert len(s) > 100
+    assert (out == s).all(), s[out != s].tolist()

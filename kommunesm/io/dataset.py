@@ -241,6 +241,8 @@ def read_dataset(
     notes: list[str] = []
     for path in _panel_files(data_dir, notes):
         results.append((path, cache.cached_load(path, detect.read_file), False))
+    # a citizen named, or identified by id or handle, in one file is scrubbed in all
+    detect.scrub_across_files(r for _, r, _ in results)
     demo_dir = data_dir / "demo"
     if not demo_dir.is_dir():
         demo_dir = data_path("demo")

@@ -17,9 +17,11 @@ import csv
 import importlib
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import pandas as pd
 
 from kommunesm import schema
 from kommunesm.errors import InputError
@@ -27,7 +29,14 @@ from kommunesm.io import tabular
 from kommunesm.io._common import shared_docs
 from kommunesm.io.tabular import LoadResult, normalise_header
 
-__all__ = ["FORMATS", "Format", "detect_format", "peek_columns", "read_file"]
+__all__ = [
+    "FORMATS",
+    "Format",
+    "detect_format",
+    "peek_columns",
+    "read_file",
+    "scrub_across_files",
+]
 
 
 @dataclass(frozen=True)
@@ -629,22 +638,71 @@ def read_file(path: str | Path) -> LoadResult:
     return result
 
 
+def _free_text_answers(result: LoadResult) -> pd.Series | None:
+    """Rows of a survey table whose answer is free text (None: no codebook)."""
+    codebook = result.meta.get("codebook")
+    data = result.data
+    if codebook is None or "scale" not in getattr(codebook, "columns", ()) or not len(data):
+        return None
+    # free text, and "single" choice that may be inferred free text in a small file;
+    # option labels of closed scales are not personal and stay as they are
+    open_scale = codebook["scale"].isin(["text", "single"])
+    text_questions = set(codebook.loc[open_scale, "question_id"].astype("str"))
+    return data["question_id"].astype("str").isin(text_questions)
+
+
 def _scrub_free_text_answers(result: LoadResult) -> None:
     """Free-text survey answers may name people or give phone numbers: scrubbed
     (:func:`kommunesm.io.privacy.scrub_text`)."""
     from kommunesm.io import privacy
 
-    codebook = result.meta.get("codebook")
-    data = result.data
-    if codebook is None or "scale" not in getattr(codebook, "columns", ()) or not len(data):
-        return
-    # free text, and "single" choice that may be inferred free text in a small file;
-    # option labels of closed scales are not personal and stay as they are
-    open_scale = codebook["scale"].isin(["text", "single"])
-    text_questions = set(codebook.loc[open_scale, "question_id"].astype("str"))
-    mask = data["question_id"].astype("str").isin(text_questions)
-    if mask.any():
-        data.loc[mask, "answer"] = privacy.scrub_text(data.loc[mask, "answer"])
+    mask = _free_text_answers(result)
+    if mask is not None and mask.any():
+        result.data.loc[mask, "answer"] = privacy.scrub_text(result.data.loc[mask, "answer"])
+
+
+def scrub_across_files(results: Iterable[LoadResult]) -> int:
+    """Scrub the free text of every file again, knowing every person seen in any of them.
+
+    Each loader scrubs its own file knowing the persons of that file. A citizen's name,
+    id or handle may also stand in another file (a page post naming a commenter, a
+    survey answer giving a commenter's id): this pass replaces, in every file's free
+    text (:data:`kommunesm.io.tabular.FREE_TEXT_COLUMNS`, free-text survey answers) and
+    quarantine values, every name, id and handle recorded by any loader
+    (:data:`kommunesm.io.tabular.PERSONS_KEY`, removed from the results' ``meta``).
+
+    Parameters
+    ----------
+    results : iterable of LoadResult
+        The files of one ingest or data folder; changed in place.
+
+    Returns
+    -------
+    int
+        How many distinct names, ids and handles were known.
+    """
+    from kommunesm.io import privacy
+
+    results = list(results)
+    persons: dict[str, str] = {}
+    for r in results:
+        persons.update(r.meta.pop(tabular.PERSONS_KEY, None) or {})
+    if not persons:
+        return 0
+    scrubber = privacy.Scrubber(persons)
+    for r in results:
+        for col in tabular.FREE_TEXT_COLUMNS.get(r.table, ()):
+            if col in r.data.columns:
+                r.data[col] = scrubber.scrub(
+                    r.data[col], by_page=tabular.page_voice(r.data, r.table)
+                )
+        if r.table == "survey":
+            mask = _free_text_answers(r)
+            if mask is not None and mask.any():
+                r.data.loc[mask, "answer"] = scrubber.scrub(r.data.loc[mask, "answer"])
+        if len(r.quarantine):
+            r.quarantine["value"] = scrubber.scrub(r.quarantine["value"].astype("str"))
+    return len(persons)
 
 
 def describe_formats() -> str:

@@ -66,7 +66,7 @@ def read_comments(
         )
     salt = privacy.get_salt() if salt is None else salt
     names = {n.casefold() for n in page_names}
-    info: dict = {"scrubbed": True}
+    info: dict = {}
 
     def derive(out: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
         if "page_id" not in out.columns:
@@ -87,15 +87,12 @@ def read_comments(
         pseud = privacy.pseudonymise(ident, salt=salt)
         page_author = out["is_page_reply"].fillna(False).astype(bool)
         out["author_id"] = pseud.mask(page_author, "page:" + out["page_id"].astype("str"))
+        # citizens' names and ids are scrubbed from every text of the ingest
+        # (tabular.build_table, then across files); the page's own are not citizens
+        for raw in (raw_name, raw_id):
+            if raw is not None:
+                tabular.remember_persons(info, raw[~page_author], pseud[~page_author])
         if raw_name is not None:
-            citizens = raw_name[~page_author].str.strip()
-            info["_persons"] = dict(
-                zip(citizens.dropna(), pseud[~page_author][citizens.notna()], strict=True)
-            )
-            if "message" in out.columns:
-                out["message"] = privacy.scrub_names(
-                    out["message"], raw_name[~page_author], pseud[~page_author], salt=salt
-                )
             out = out.drop(columns="author_name")
         return out
 
@@ -201,6 +198,7 @@ def read_posts(
     mapping = tabular.resolve_columns(raw.frame.columns, tabular.aliases(FORMAT, "posts"))
     salt = privacy.get_salt() if salt is None else salt
     names = {n.casefold() for n in page_names}
+    info: dict = {}
 
     def derive(out: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
         if "page_id" not in out.columns or out["page_id"].isna().all():
@@ -226,6 +224,7 @@ def read_posts(
             pd.array(["page" if p else "visitor" for p in is_page], dtype="str"), index=out.index
         )
         ident = raw_id
+        from_by = None
         if by is not None:
             from_by = by.str.replace(r"^post_(?:user|page)_", "", regex=True)
             ident = from_by if ident is None else ident.fillna(from_by)
@@ -234,10 +233,11 @@ def read_posts(
         if ident is not None:
             pseud = privacy.pseudonymise(ident, salt=salt)
             out["author_id"] = pseud.mask(is_page)
-            if raw_name is not None and "message" in out.columns:
-                out["message"] = privacy.scrub_names(
-                    out["message"], raw_name[~is_page], pseud[~is_page]
-                )
+            # visitors' names, ids and handles are scrubbed from every text of the
+            # ingest (tabular.build_table, then across files); the page is no citizen
+            for raw in (raw_name, raw_id, from_by):
+                if raw is not None:
+                    tabular.remember_persons(info, raw[~is_page], pseud[~is_page])
         elif "author_id" in out.columns:
             out["author_id"] = pd.NA
         return out.drop(columns=[c for c in ("author_name", "author_by") if c in out.columns])
@@ -250,4 +250,5 @@ def read_posts(
         tz=tz,
         derive=derive,
         required_sources=("post_id", "created_at"),
+        meta=info,
     )

@@ -53,9 +53,9 @@ import pandas as pd
 
 from kommunesm import safe, schema
 from kommunesm.errors import InputError
-from kommunesm.io import canonical, detect, privacy
+from kommunesm.io import canonical, detect
 from kommunesm.io.cache import sha256
-from kommunesm.io.tabular import FREE_TEXT_COLUMNS, LoadResult
+from kommunesm.io.tabular import LoadResult
 from kommunesm.metrics.response import with_question_flags
 
 __all__ = ["QUARANTINE_FILE", "IngestResult", "expand_paths", "read_files", "write"]
@@ -203,7 +203,6 @@ def read_files(paths: Iterable[str | Path], *, keep_columns: Iterable[str] = ())
     summary: list[dict] = []
     errors: list[str] = []
     expanded = expand_paths(paths)
-    persons: dict[str, str] = {}
     notes: list[str] = []
     for path in expanded:
         try:
@@ -219,7 +218,6 @@ def read_files(paths: Iterable[str | Path], *, keep_columns: Iterable[str] = ())
                 {"file": path.name, "format": "?", "table": "?", "status": f"error: {message}"}
             )
             continue
-        persons.update(result.meta.pop("_persons", None) or {})
         notes += [f"{path.name}: {n}" for n in result.meta.get("notes") or []]
         dropped = _drop_unknown_columns(result, keep)
         loaded.append((path, result))
@@ -228,15 +226,8 @@ def read_files(paths: Iterable[str | Path], *, keep_columns: Iterable[str] = ())
         summary.append(
             {**row, "duplicates": 0, "dropped_columns": ", ".join(dropped), "status": "ok"}
         )
-    if persons:  # names seen anywhere in the ingest are scrubbed everywhere
-        for _, r in loaded:
-            for col in FREE_TEXT_COLUMNS.get(r.table, ()):
-                if col in r.data.columns:
-                    r.data[col] = privacy.scrub_text(r.data[col], known=persons)
-            if len(r.quarantine):
-                r.quarantine["value"] = privacy.scrub_text(
-                    r.quarantine["value"].astype("str"), known=persons
-                )
+    # names, ids and handles seen anywhere in the ingest are scrubbed everywhere
+    detect.scrub_across_files(r for _, r in loaded)
 
     tables: dict[str, pd.DataFrame] = {}
     quarantines = [r.quarantine for _, r in loaded]

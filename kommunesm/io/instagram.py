@@ -248,6 +248,7 @@ def read_graph_comments(
         out["is_page_reply"] = is_page.astype("boolean")
         pseud = privacy.pseudonymise("instagram:@" + name.str.casefold(), salt=salt)
         out["author_id"] = pseud.mask(is_page, "page:instagram:" + own)
+        tabular.remember_persons(meta, name[~is_page], pseud[~is_page])
         if "message" in out.columns:
             text = privacy.scrub_names(out["message"], name[~is_page], pseud[~is_page])
             out["message"] = privacy.scrub_mentions(text, salt=salt)
@@ -262,6 +263,7 @@ def read_graph_comments(
         out["platform"] = PLATFORM
         return out.drop(columns=["author_name", "_parent"], errors="ignore")
 
+    meta: dict = {"platform": PLATFORM, "variant": "graph_api_comments", **info}
     return _jsonapi.build(
         raw,
         bad,
@@ -269,7 +271,7 @@ def read_graph_comments(
         fmt=FORMAT,
         derive=derive,
         required_sources=("comment_id", "created_at", "author_name"),
-        meta={"platform": PLATFORM, "variant": "graph_api_comments", **info},
+        meta=meta,
     )
 
 

@@ -70,6 +70,7 @@ __all__ = [
     "detect_decimal",
     "drop_description_row",
     "normalise_header",
+    "page_voice",
     "parse_bools",
     "parse_counts",
     "parse_dates",
@@ -77,6 +78,7 @@ __all__ = [
     "parse_durations",
     "parse_numbers",
     "read_raw",
+    "remember_persons",
     "resolve_columns",
     "sniff_encoding",
 ]
@@ -1233,13 +1235,74 @@ def _typed_extra(values: pd.Series, decimal: str) -> pd.Series:
 PERSON_ID_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "comments": ("author_id",),
     "activity": ("actor_id",),
+    "posts": ("author_id",),  # the author of a visitor post (empty for the page's own)
 }
-#: Canonical columns holding citizens' free text (scrubbed of personal data).
+#: Canonical columns holding free text that may name citizens (scrubbed of personal
+#: data): their comments, and posts, which are citizens' own wall posts or the page's
+#: posts that may mention citizens.
 FREE_TEXT_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "comments": ("message",),
     "activity": ("text",),
+    "posts": ("message",),
 }
 _PSEUDONYM = r"^(?:p_[0-9a-f]{16}|page:.+)$"
+#: Key of ``LoadResult.meta`` holding the persons seen in a file (raw name, id or handle
+#: → pseudonym), for scrubbing free text across files. In memory only: never written.
+PERSONS_KEY = "_persons"
+
+
+def remember_persons(meta: dict, raw: pd.Series, pseudonyms: pd.Series) -> None:
+    """Record in ``meta`` the persons a loader has pseudonymised (raw value → pseudonym),
+    so that their names, ids and handles are scrubbed from free text in every file of
+    the ingest (:func:`kommunesm.io.privacy.scrub_text`'s ``known``).
+
+    Parameters
+    ----------
+    meta : dict
+        The loader's metadata (``LoadResult.meta``); updated in place under
+        :data:`PERSONS_KEY`.
+    raw : pandas.Series
+        Names, ids or handles as in the file.
+    pseudonyms : pandas.Series
+        Their pseudonyms, aligned with ``raw``.
+    """
+    pairs = pd.DataFrame(
+        {"raw": raw.astype("str").str.strip(), "pseudonym": pseudonyms.astype("str")}
+    ).dropna()
+    pairs = pairs[
+        pairs["raw"].ne("")
+        & pairs["raw"].ne(pairs["pseudonym"])
+        & ~pairs["raw"].str.match(_PSEUDONYM)
+    ].drop_duplicates("raw")
+    if len(pairs):
+        meta.setdefault(PERSONS_KEY, {}).update(zip(pairs["raw"], pairs["pseudonym"], strict=True))
+
+
+def page_voice(frame: pd.DataFrame, table: str) -> pd.Series:
+    """True for rows whose text is the page's own: posts that are not visitor posts,
+    and the page's replies among comments (see :func:`kommunesm.io.privacy.scrub_text`).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A canonical ``posts``, ``comments`` or other table.
+    table : str
+        Its canonical name.
+
+    Returns
+    -------
+    pandas.Series of bool
+        Aligned with ``frame``.
+    """
+    if table == "posts":
+        if "author_kind" not in frame.columns:
+            return pd.Series(True, index=frame.index)
+        kind = frame["author_kind"].astype("str").str.strip().str.casefold()
+        return kind.ne("visitor").fillna(True).astype(bool)
+    if table == "comments" and "is_page_reply" in frame.columns:
+        flag = frame["is_page_reply"].astype("str").str.strip().str.casefold()
+        return flag.isin(["true", "1", "yes", "ja"]).fillna(False).astype(bool)
+    return pd.Series(False, index=frame.index)
 
 
 def pseudonymise_ids(values: pd.Series) -> pd.Series:
@@ -1583,8 +1646,12 @@ def build_table(
     for col in extras:
         out[col] = _typed_extra(frame[col], decimal)
     personal = [c for c in extras if privacy.is_personal_column(c)]
+    seen: dict = {PERSONS_KEY: dict((meta or {}).get(PERSONS_KEY) or {})}
     for col in personal:
-        out[col] = privacy.pseudonymise(out[col].astype("str"))
+        raw_values = out[col].astype("str")
+        out[col] = privacy.pseudonymise(raw_values)
+        if table in ("comments", "activity"):  # in posts tables they are mostly the page
+            remember_persons(seen, raw_values, out[col])
     # person ids in every input shape (canonical files too): a value that is not
     # already a kommunesm pseudonym is hashed
     if table == "comments" and {"author_id", "is_page_reply", "page_id"} <= set(out.columns):
@@ -1593,11 +1660,14 @@ def build_table(
         out["author_id"] = out["author_id"].mask(page, "page:" + out["page_id"].astype("str"))
     for col in PERSON_ID_COLUMNS.get(table, ()):
         if col in out.columns:
-            out[col] = pseudonymise_ids(out[col])
-    # citizens' free text
+            raw_values = out[col]
+            out[col] = pseudonymise_ids(raw_values)
+            remember_persons(seen, raw_values, out[col])
+    persons = seen[PERSONS_KEY]
+    # free text that may name citizens: scrubbed knowing every person of the file
     for col in FREE_TEXT_COLUMNS.get(table, ()):
         if col in out.columns and not (meta or {}).get("scrubbed"):
-            out[col] = privacy.scrub_text(out[col])
+            out[col] = privacy.scrub_text(out[col], known=persons, by_page=page_voice(out, table))
 
     if "kommunenummer" in out.columns:
         codes = out["kommunenummer"]
@@ -1627,7 +1697,7 @@ def build_table(
         personal_sources |= {c for c in frame.columns if privacy.is_personal_column(c)}
         hide = allp["column"].isin(personal_sources)
         allp["value"] = allp["value"].mask(hide, "[personopplysning fjernet]")
-        allp["value"] = privacy.scrub_text(allp["value"].astype("str"))
+        allp["value"] = privacy.scrub_text(allp["value"].astype("str"), known=persons)
         grouped = allp.groupby(level=0, sort=True).agg(
             {"column": "; ".join, "value": "; ".join, "reason": "; ".join}
         )
@@ -1660,6 +1730,8 @@ def build_table(
         "notes": notes,
     }
     info.update(meta or {})
+    if persons:
+        info[PERSONS_KEY] = persons
     return LoadResult(
         data=kept.reset_index(drop=True),
         quarantine=quarantine,

@@ -172,6 +172,7 @@ def read_conversation(
         out["is_page_reply"] = is_page.astype("boolean")
         pseud = privacy.pseudonymise(PREFIX + author, salt=salt)
         out["author_id"] = pseud.mask(is_page, "page:" + PREFIX + account)
+        tabular.remember_persons(meta, author[~is_page], pseud[~is_page])
         out["comment_id"] = PREFIX + out["comment_id"].astype("str")
         conv = out["post_id"] if "post_id" in out.columns else frame["id"]
         out["post_id"] = PREFIX + conv.fillna(frame["id"]).astype("str")
@@ -190,6 +191,7 @@ def read_conversation(
             columns=[c for c in out.columns if c.startswith(("ref.", "public_metrics."))],
         )
 
+    meta: dict = {"platform": PLATFORM, "variant": "x_api_v2_conversation", **info}
     return _jsonapi.build(
         raw,
         bad,
@@ -197,7 +199,7 @@ def read_conversation(
         fmt=FORMAT,
         derive=derive,
         required_sources=("comment_id", "created_at", "author_id"),
-        meta={"platform": PLATFORM, "variant": "x_api_v2_conversation", **info},
+        meta=meta,
     )
 
 

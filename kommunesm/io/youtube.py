@@ -170,8 +170,10 @@ def read_comment_threads(path: str | Path, *, salt: str | None = None) -> tabula
         out["is_page_reply"] = is_page.astype("boolean")
         pseud = privacy.pseudonymise(PREFIX + author, salt=salt)
         out["author_id"] = pseud.mask(is_page, "page:" + PREFIX + channel)
+        tabular.remember_persons(meta, author[~is_page], pseud[~is_page])
         if "author_name" in out.columns:
             names = out["author_name"].astype("str")
+            tabular.remember_persons(meta, names[~is_page], pseud[~is_page])
             if "message" in out.columns:
                 out["message"] = privacy.scrub_names(
                     out["message"], names[~is_page], pseud[~is_page]
@@ -189,6 +191,7 @@ def read_comment_threads(path: str | Path, *, salt: str | None = None) -> tabula
             columns=[c for c in out.columns if c.startswith("_") or c.startswith("authorChannel")],
         )
 
+    meta: dict = {"platform": PLATFORM, "variant": "data_api_comment_threads", **info}
     return _jsonapi.build(
         raw,
         bad,
@@ -196,7 +199,7 @@ def read_comment_threads(path: str | Path, *, salt: str | None = None) -> tabula
         fmt=FORMAT,
         derive=derive,
         required_sources=("comment_id", "post_id", "created_at", ("author_id", "author_name")),
-        meta={"platform": PLATFORM, "variant": "data_api_comment_threads", **info},
+        meta=meta,
     )
 
 
