@@ -276,3 +276,31 @@ def test_cli_coding_sheet(tmp_path):
     assert result.exit_code == 0, result.output
     header = [c.value for c in load_workbook(out / "p" / "koding_K.xlsx")[sheets.CODING_SHEET][1]]
     assert "H1" in header and "H10" in header and "auto_H9" in header
+
+
+def test_workbooks_from_tables_in_memory_hold_no_personal_data(tmp_path, monkeypatch):
+    """Every route to a coding workbook gets scrubbed text, also a posts table built in
+    memory (the demo generator, a notebook) that never went through a loader."""
+    from kommunesm.hypotheses import scheme_sheets
+
+    monkeypatch.setenv("KOMMUNESM_KEY", "a-test-key-of-enough-length")
+    posts = _posts(n_pages=1, per_page=2)
+    posts["message"] = [
+        "Takk til Kari Nordmann (@kari_n), ring 912 34 567. Hilsen Ola i kommunen",
+        "Skriv til kari@example.no eller se facebook.com/ola.hansen.77",
+    ]
+    written = [
+        *sheets.export_sheet(posts, ["H3"], ["A"], tmp_path / "h"),
+        *scheme_sheets.export_coding_sheets(posts, "bonson", ["A"], tmp_path / "s"),
+    ]
+    for path in written:
+        cells = " ".join(
+            str(v)
+            for ws in load_workbook(path)
+            for row in ws.iter_rows(values_only=True)
+            for v in row
+            if v is not None
+        )
+        for planted in ("Kari", "Nordmann", "kari_n", "912 34 567", "kari@", "ola.hansen"):
+            assert planted not in cells, (path.name, planted)
+        assert "Hilsen Ola i kommunen" in cells  # the page's signature stays

@@ -54,6 +54,7 @@ from kommunesm.hypotheses.sheets import (
     _check_coders,
     _coding_workbook,
     _save_coding_workbook,
+    _sheet_text,
     _shown_columns,
     _unit_column,
 )
@@ -174,7 +175,7 @@ def export_coding_sheets(
     if "type" in units.columns and scheme.unit == "post":
         info["type"] = _cell_text(units["type"])
     if text_col:
-        info["tekst"] = _cell_text(units[text_col])
+        info["tekst"] = _sheet_text(units, text_col)
     info["lenke"] = _cell_text(units[link_col]) if link_col else [None] * len(units)
     if auto is not None:
         aligned = auto.reindex(ids.to_numpy())

@@ -200,6 +200,18 @@ def _unit_column(units: pd.DataFrame, unit_col: str | None) -> str:
     )
 
 
+def _sheet_text(units: pd.DataFrame, text_col: str) -> list[object]:
+    """The units' texts for a coding sheet, scrubbed of personal data
+    (:func:`kommunesm.io.privacy.scrub_text`). The loaders scrub at reading already;
+    this last gate also covers tables built in memory (the demo generator, a notebook),
+    so that no route writes a citizen's name, e-mail, phone number or handle into a
+    workbook. The page's own texts keep their staff sign-offs."""
+    from kommunesm.io import privacy, tabular
+
+    by_page = tabular.page_voice(units, "posts")
+    return _cell_text(privacy.scrub_text(units[text_col], by_page=by_page))
+
+
 def _cell_text(values: pd.Series) -> list[object]:
     out: list[object] = []
     for v in values.tolist():
@@ -399,7 +411,7 @@ def export_sheet(
     if "created_at" in units.columns:
         info["dato"] = _cell_text(units["created_at"])
     if text_col:
-        info["tekst"] = _cell_text(units[text_col])
+        info["tekst"] = _sheet_text(units, text_col)
     info["lenke"] = _cell_text(units[link_col]) if link_col else [None] * len(units)
     for prefix, table in (("auto_", auto), ("forslag_", suggestions)):
         if table is None:
