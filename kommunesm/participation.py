@@ -344,11 +344,24 @@ def summarise_activity(activity: pd.DataFrame, *, by: str | None = "community") 
     -------
     DataFrame
         One row per community with ``actions``, ``actors``, one column per action kind
-        and the first and last timestamp.
+        (every kind of :data:`kommunesm.schema.ACTIONS`, 0 where a community has none,
+        then any other kind in the data) and the first and last timestamp.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"actor_id": ["p_a", "p_b"], "action": "post", "community": "x"})
+    >>> summarise_activity(a)[["community", "actions", "actors", "post", "reply", "like"]]
+      community  actions  actors  post  reply  like
+    0         x        2       2     2      0     0
     """
     require(activity, ["actor_id", "action"], table="activity")
     groups = _groups(activity, by).rename("community")
     per = pd.crosstab(groups, activity["action"].astype("str"))
+    # every known action is a column, also when no community has it (a file of own
+    # tweets only still has reply and retweet columns, of zeros)
+    kinds = [*schema.ACTIONS, *(c for c in per.columns if c not in schema.ACTIONS)]
+    per = per.reindex(columns=kinds, fill_value=0).astype("int64")
+    per.columns.name = None
     out = pd.DataFrame(
         {
             "actions": groups.groupby(groups).size(),

@@ -408,6 +408,28 @@ def test_parse_lower_bound_and_summary():
     assert (row["actions"], row["actors"], row["retweet"], row["post"]) == (5, 4, 2, 1)
 
 
+def test_summary_has_every_known_action_column_even_when_absent():
+    """A file of own tweets only (no replies, retweets, likes …) must not break chapter 03,
+    which shows the post, reply and retweet columns."""
+    a = pd.DataFrame(
+        {
+            "actor_id": ["p_a", "p_b", "p_a"],
+            "community": ["#x", "#x", "#y"],
+            "action": ["post", "post", "post"],
+            "created_at": pd.to_datetime(["2012-02-07 10:00"] * 3).tz_localize("Europe/Oslo"),
+        }
+    )
+    summary = P.summarise_activity(a)
+    for kind in ("post", "reply", "quote", "retweet", "like", "comment", "share"):
+        assert kind in summary.columns, kind
+    assert summary["post"].tolist() == [2, 1]
+    assert summary[["reply", "retweet", "like"]].to_numpy().sum() == 0
+    assert str(summary["reply"].dtype) == "int64"
+    # an action outside the known list keeps its own column after the known ones
+    b = pd.concat([a, a.iloc[:1].assign(action="bookmark")], ignore_index=True)
+    assert list(P.summarise_activity(b).columns)[-3:] == ["bookmark", "first", "last"]
+
+
 # --------------------------------------------------------------------------- plots
 def test_plots_draw():
     prof = P.profile(act(NIELSEN_ROWS), population=20)
