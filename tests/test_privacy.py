@@ -205,3 +205,20 @@ def test_ids_and_handles_seen_in_one_file_are_scrubbed_in_every_file(tmp_path, m
     ds = read_dataset(tmp_path / "raw")
     for name in ("posts", "comments", "survey"):
         assert not _planted(getattr(ds, name)), name
+
+
+def test_the_streaming_ingest_scrubs_ids_and_handles_too(tmp_path, monkeypatch):
+    """``kommunesm ingest --stream`` (canonical files block by block) leaks nothing the
+    ordinary ingest does not."""
+    from kommunesm.io import stream
+
+    monkeypatch.setenv("KOMMUNESM_KEY", KEY)
+    files = _write_panel(tmp_path / "raw")
+    result = stream.read_files(files, tmp_path / "stage")
+    assert not result.errors, result.errors
+    for name, path in result.tables.items():
+        table = pd.read_parquet(path)
+        assert not _planted(table), (name, table.to_dict("records"))
+    assert not _planted(result.quarantine)
+    posts = pd.read_parquet(result.tables["posts"])
+    assert posts["message"].iloc[0].endswith("Hilsen Ola i kommunen")

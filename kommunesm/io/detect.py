@@ -36,6 +36,7 @@ __all__ = [
     "peek_columns",
     "read_file",
     "scrub_across_files",
+    "survey_text_questions",
 ]
 
 
@@ -638,17 +639,35 @@ def read_file(path: str | Path) -> LoadResult:
     return result
 
 
-def _free_text_answers(result: LoadResult) -> pd.Series | None:
-    """Rows of a survey table whose answer is free text (None: no codebook)."""
-    codebook = result.meta.get("codebook")
-    data = result.data
-    if codebook is None or "scale" not in getattr(codebook, "columns", ()) or not len(data):
+def survey_text_questions(meta: dict) -> set[str] | None:
+    """The survey questions whose answers may be free text, from a survey loader's
+    ``meta["codebook"]`` (None: no codebook).
+
+    Parameters
+    ----------
+    meta : dict
+        ``LoadResult.meta`` of a survey file.
+
+    Returns
+    -------
+    set of str or None
+        Question ids with a ``text`` or ``single`` scale.
+    """
+    codebook = meta.get("codebook")
+    if codebook is None or "scale" not in getattr(codebook, "columns", ()):
         return None
     # free text, and "single" choice that may be inferred free text in a small file;
     # option labels of closed scales are not personal and stay as they are
     open_scale = codebook["scale"].isin(["text", "single"])
-    text_questions = set(codebook.loc[open_scale, "question_id"].astype("str"))
-    return data["question_id"].astype("str").isin(text_questions)
+    return set(codebook.loc[open_scale, "question_id"].astype("str"))
+
+
+def _free_text_answers(result: LoadResult) -> pd.Series | None:
+    """Rows of a survey table whose answer is free text (None: no codebook)."""
+    questions = survey_text_questions(result.meta)
+    if questions is None or not len(result.data):
+        return None
+    return result.data["question_id"].astype("str").isin(questions)
 
 
 def _scrub_free_text_answers(result: LoadResult) -> None:

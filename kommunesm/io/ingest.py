@@ -21,8 +21,9 @@ ingest.
 Privacy: columns kommunesm does not know are **not written** unless named in
 ``keep_columns`` (``--keep-column``); the dropped ones are listed by name in the
 summary (``dropped_columns``). Person ids are pseudonymised by the loaders in every
-input shape, and citizens' free text is scrubbed again with every author name seen in
-the *whole* ingest (:func:`kommunesm.io.privacy.scrub_text`).
+input shape, and free text (comments, post texts, free-text survey answers, the
+quarantine) is scrubbed again with every author name, id and handle seen in the *whole*
+ingest (:func:`kommunesm.io.detect.scrub_across_files`).
 
 Writes are atomic, locked and complete: :func:`write` builds the new snapshot in a
 temporary folder beside ``out_dir`` (tables, quarantine, manifest last) and swaps it in

@@ -31,6 +31,7 @@ tables and the same quarantine on the test fixtures and on the demo panel.
 from __future__ import annotations
 
 import csv
+import functools
 import gzip
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -268,10 +269,15 @@ def _per_unique(values: pd.Series, fn, cache: dict | None = None) -> pd.Series:
 
 
 def _lane_frame(
-    columns: dict[str, pa.Array], ok: np.ndarray, table: str, ids: dict | None = None
+    columns: dict[str, pa.Array],
+    ok: np.ndarray,
+    table: str,
+    ids: dict | None = None,
+    seen: dict | None = None,
 ) -> pd.DataFrame:
     """The clean rows as build_table would return them (page replies' authors, keyed
-    pseudonyms, scrubbed free text, canonical dtypes)."""
+    pseudonyms, scrubbed free text, canonical dtypes); the persons pseudonymised are
+    remembered in ``seen`` (:func:`kommunesm.io.tabular.remember_persons`)."""
     import pyarrow as pa
 
     mask = pa.array(ok)
@@ -286,10 +292,21 @@ def _lane_frame(
         frame["author_id"] = frame["author_id"].mask(page, "page:" + frame["page_id"].astype("str"))
     for col in tabular.PERSON_ID_COLUMNS.get(table, ()):
         if col in frame.columns:
-            frame[col] = _per_unique(frame[col].astype("str"), tabular.pseudonymise_ids, ids)
+            raw = frame[col].astype("str")
+            frame[col] = _per_unique(raw, tabular.pseudonymise_ids, ids)
+            if seen is not None:
+                tabular.remember_persons(seen, raw, frame[col])
+    persons = (seen or {}).get(tabular.PERSONS_KEY) or {}
+    page = tabular.page_voice(frame, table).to_numpy()
     for col in FREE_TEXT_COLUMNS.get(table, ()):
         if col in frame.columns:
-            frame[col] = _per_unique(frame[col].astype("str"), privacy.scrub_text)
+            text = frame[col].astype("str")
+            for flag in (False, True):  # the page's own texts keep their sign-offs
+                if (page == flag).any():
+                    part = text[page == flag]
+                    scrub = functools.partial(privacy.scrub_text, known=persons, by_page=flag)
+                    text[page == flag] = _per_unique(part, scrub)
+            frame[col] = text
     return schema.coerce_dtypes(frame, table)
 
 
@@ -307,6 +324,7 @@ class _Staged:
         self.meta: dict = {}
         self.notes: list[str] = []
         self.dropped: list[str] = []
+        self.persons: dict[str, str] = {}  # names/ids/handles seen → pseudonyms (memory)
         self._writer = None
         self._schema = None
 
@@ -361,6 +379,7 @@ def _stream_csv(
     notes: list[str] = []
     first_done = False  # build_table runs on the first block (its file-level checks)
     pseudonyms: dict[str, str] = {}
+    seen: dict = {}
     try:
         for block in _csv_blocks(path, header, delimiter):
             numbers = np.arange(record, record + block.num_rows, dtype=np.int64)
@@ -384,9 +403,11 @@ def _stream_csv(
                 slow = result.data.drop(columns=staged.dropped)
                 slow[_ROW] = raw.rows[~bad].to_numpy()
                 notes += [n for n in result.meta.get("notes") or [] if n not in notes]
+                persons = result.meta.pop(tabular.PERSONS_KEY, None) or {}
+                seen.setdefault(tabular.PERSONS_KEY, {}).update(persons)
                 staged.meta = {k: v for k, v in result.meta.items() if k != "notes"}
             staged.n_in += int(ok.sum())
-            fast = _lane_frame(columns, ok, table, pseudonyms)
+            fast = _lane_frame(columns, ok, table, pseudonyms, seen)
             fast[_ROW] = numbers[ok]
             parts = [x for x in (fast, slow) if x is not None and len(x)] or [fast]
             frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
@@ -410,6 +431,7 @@ def _stream_csv(
         staged.close()
     staged.notes = notes
     staged.meta["format"] = "canonical"
+    staged.persons = seen.get(tabular.PERSONS_KEY) or {}
     return staged
 
 
@@ -486,13 +508,15 @@ def _canonical_target(path: Path) -> str | None:
 
 
 # --------------------------------------------------------------------------- combining
-def _rescrub(staged: _Staged, persons: dict[str, str]) -> None:
-    """Scrub the free text of a staged file again with every name seen in the ingest."""
+def _rescrub(staged: _Staged, scrubber: privacy.Scrubber) -> None:
+    """Scrub the free text of a staged file again with every name, id and handle seen
+    in the ingest (free-text survey answers too)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     cols = [c for c in FREE_TEXT_COLUMNS.get(staged.table, ())]
-    if not cols or not staged.target.exists():
+    questions = detect.survey_text_questions(staged.meta) if staged.table == "survey" else None
+    if (not cols and not questions) or not staged.target.exists():
         return
     tmp = staged.target.with_suffix(".rescrub")
     source = pq.ParquetFile(staged.target)
@@ -501,7 +525,11 @@ def _rescrub(staged: _Staged, persons: dict[str, str]) -> None:
             frame = source.read_row_group(i).to_pandas()
             for col in cols:
                 if col in frame.columns:
-                    frame[col] = privacy.scrub_text(frame[col], known=persons)
+                    page = tabular.page_voice(frame, staged.table)
+                    frame[col] = scrubber.scrub(frame[col], by_page=page)
+            if questions and {"question_id", "answer"} <= set(frame.columns):
+                mask = frame["question_id"].astype("str").isin(questions)
+                frame.loc[mask, "answer"] = scrubber.scrub(frame.loc[mask, "answer"])
             writer.write_table(
                 pa.Table.from_pandas(frame, preserve_index=False, schema=source.schema_arrow)
             )
@@ -569,6 +597,7 @@ def read_files(
             if item is None:
                 item, seen = _robust(path, target, keep)
                 persons.update(seen)
+            persons.update(item.persons)
         except (InputError, OSError, UnicodeError, EOFError) as exc:
             target.unlink(missing_ok=True)
             message = str(exc)
@@ -595,11 +624,12 @@ def read_files(
                 "status": "ok",
             }
         )
-    if persons:  # names seen anywhere in the ingest are scrubbed everywhere
+    if persons:  # names, ids and handles seen anywhere in the ingest: scrubbed everywhere
+        scrubber = privacy.Scrubber(persons)
         for item in staged:
-            _rescrub(item, persons)
+            _rescrub(item, scrubber)
             for q in item.quarantine:
-                q["value"] = privacy.scrub_text(q["value"].astype("str"), known=persons)
+                q["value"] = scrubber.scrub(q["value"].astype("str"))
 
     tables: dict[str, Path] = {}
     extra_q: list[pd.DataFrame] = []
