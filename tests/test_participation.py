@@ -445,3 +445,25 @@ def test_plots_draw():
     ax = plots.lorenz_curves(conc.lorenz, summary=conc.summary)
     assert "Gini" in ax.get_legend().get_texts()[0].get_text()
     plt.close(ax.figure)
+
+
+@pytest.mark.notebooks
+def test_chapter_03_runs_on_own_posts_only(tmp_path):
+    """Chapter 03 on an activity file with only ``post`` actions (no replies, retweets)."""
+    from typer.testing import CliRunner
+
+    from kommunesm.cli import app
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    rows = ["actor_id,community,action,created_at"] + [
+        f"p_{i:016x},#kommunedagene,post,2012-02-07T06:4{i}:08+01:00" for i in range(1, 7)
+    ]
+    (raw / "activity.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    site = tmp_path / "site"
+    res = CliRunner().invoke(
+        app, ["report", "--data", str(raw), "--out", str(site), "--no-code", "--only", "03"]
+    )
+    assert res.exit_code == 0, res.output
+    page = next(site.rglob("03_participation_ladder.html")).read_text(encoding="utf-8")
+    assert "Egne tweets" in page and "Retweets" in page

@@ -857,7 +857,8 @@ class Scrubber:
         """
         s = messages.astype("str")
         if isinstance(by_page, pd.Series):
-            page = by_page.reindex(s.index).fillna(False).astype(bool).to_numpy()
+            flags = by_page if by_page.index.equals(s.index) else by_page.reindex(s.index)
+            page = flags.fillna(False).astype(bool).to_numpy()
         else:
             page = np.full(len(s), bool(by_page))
         out = s.copy()
