@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import gzip
 import io
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -31,10 +32,67 @@ from kommunesm.errors import InputError
 from kommunesm.io import tabular
 from kommunesm.io._common import shared_docs
 
-__all__ = ["SUFFIXES", "find_table", "read_table", "write_table"]
+__all__ = [
+    "SUFFIXES",
+    "find_table",
+    "read_table",
+    "require_columns",
+    "unreadable_parquet",
+    "write_table",
+]
 
 #: File endings of canonical tables, in order of preference when several exist.
 SUFFIXES = (".parquet", ".csv.gz", ".csv")
+
+
+def unreadable_parquet(path: Path, exc: BaseException) -> InputError:
+    """The error for a canonical ``.parquet`` file that pyarrow cannot open.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    exc : BaseException
+        What pyarrow raised (``ArrowInvalid``, ``OSError`` …).
+
+    Returns
+    -------
+    InputError
+        To be raised by the caller (``raise unreadable_parquet(path, exc) from None``).
+    """
+    return InputError(
+        f"not a readable Parquet file ({type(exc).__name__}: {exc})",
+        file=path.name,
+        expected="a Parquet file written by kommunesm or pandas",
+    )
+
+
+def require_columns(names: Iterable[str], table: str, path: Path) -> None:
+    """Raise :class:`~kommunesm.errors.InputError` if a canonical Parquet file lacks a
+    required column of ``table``.
+
+    Parameters
+    ----------
+    names : iterable of str
+        The file's column names.
+    table : str
+        The canonical table (``"posts"``, ``"comments"`` …).
+    path : Path
+        The file (named in the error).
+
+    Returns
+    -------
+    None
+    """
+    names = set(names)
+    missing = [n for n, f in schema.FIELDS[table].items() if f.required and n not in names]
+    if missing:
+        raise InputError(
+            f"the Parquet file has no column {missing[0]!r}",
+            file=path.name,
+            column=missing[0],
+            expected=f"the canonical {table} columns",
+        )
 
 
 def _suffix(path: Path) -> str:
@@ -166,19 +224,8 @@ def read_table(path: str | Path, table: str) -> tabular.LoadResult:
         try:
             frame = pd.read_parquet(path)
         except Exception as exc:  # pyarrow raises ArrowInvalid, OSError …
-            raise InputError(
-                f"not a readable Parquet file ({type(exc).__name__}: {exc})",
-                file=path.name,
-                expected="a Parquet file written by kommunesm or pandas",
-            ) from None
-        missing = [n for n, f in schema.FIELDS[table].items() if f.required and n not in frame]
-        if missing:
-            raise InputError(
-                f"the Parquet file has no column {missing[0]!r}",
-                file=path.name,
-                column=missing[0],
-                expected=f"the canonical {table} columns",
-            )
+            raise unreadable_parquet(path, exc) from None
+        require_columns(frame.columns, table, path)
         frame = schema.coerce_dtypes(frame, table)
         rows = pd.Series(range(2, len(frame) + 2), index=frame.index)
         kept, quarantine = schema.validate(frame, table, source=path.name, row_numbers=rows)

@@ -42,7 +42,7 @@ import pandas as pd
 
 from kommunesm import schema
 from kommunesm.errors import InputError
-from kommunesm.io import detect, privacy, tabular
+from kommunesm.io import canonical, detect, privacy, tabular
 from kommunesm.io.cache import sha256
 from kommunesm.io.staged import _EXTRA, _ROW, combine
 from kommunesm.io.tabular import FREE_TEXT_COLUMNS, LoadResult
@@ -444,19 +444,8 @@ def _stream_parquet(path: Path, table: str, target: Path) -> _Staged:
         source = pq.ParquetFile(path)
         names = source.schema_arrow.names
     except Exception as exc:  # pyarrow raises ArrowInvalid, OSError …
-        raise InputError(
-            f"not a readable Parquet file ({type(exc).__name__}: {exc})",
-            file=path.name,
-            expected="a Parquet file written by kommunesm or pandas",
-        ) from None
-    missing = [n for n, f in schema.FIELDS[table].items() if f.required and n not in names]
-    if missing:
-        raise InputError(
-            f"the Parquet file has no column {missing[0]!r}",
-            file=path.name,
-            column=missing[0],
-            expected=f"the canonical {table} columns",
-        )
+        raise canonical.unreadable_parquet(path, exc) from None
+    canonical.require_columns(names, table, path)
     staged = _Staged(path, table, target)
     start = 2
     try:
