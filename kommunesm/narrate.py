@@ -42,6 +42,7 @@ from kommunesm import _docs
 __all__ = [
     "LANG_ENV",
     "LANGUAGES",
+    "METRIC_LABELS",
     "MISSING",
     "N_",
     "ci",
@@ -218,6 +219,25 @@ def N_(message: str) -> str:
         ``message`` unchanged.
     """
     return message
+
+
+#: Labels of the page metrics (bokmål message ids), the one table used by tables
+#: (:data:`kommunesm.show.LABELS`), figures and the municipality profiles.
+METRIC_LABELS: dict[str, str] = {
+    "followers": N_("Følgere"),
+    "interactions": N_("Interaksjoner"),
+    "people_talking_about": N_("Snakker om dette"),
+    "questions_answered": N_("Besvarte spørsmål"),
+    "page_posts": N_("Innlegg fra siden"),
+    "avg_response_time_minutes": N_("Gj.sn. svartid (min)"),
+    "likes": N_("Liker"),
+    "comments": N_("Kommentarer"),
+    "shares": N_("Delinger"),
+    "engagement_rate": N_("Engasjementsgrad (%)"),
+    "engagement_rate_per_post": N_("Engasjementsgrad per innlegg (%)"),
+    "engagement_rate_daily": N_("Engasjementsgrad, daglig (%)"),
+    "quality_indicator": N_("Kvalitetsindikator (følgere / snakker om)"),
+}
 
 
 def untranslated() -> list[str]:

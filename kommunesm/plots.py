@@ -870,21 +870,6 @@ def lorenz_curves(
 
 
 # --------------------------------------------------------------------------- rankings (01, 02)
-_METRIC_LABELS_NO = {
-    "followers": N_("Følgere"),
-    "interactions": N_("Interaksjoner"),
-    "people_talking_about": N_("Snakker om dette"),
-    "questions_answered": N_("Besvarte spørsmål"),
-    "page_posts": N_("Innlegg fra siden"),
-    "avg_response_time_minutes": N_("Gj.sn. svartid (min)"),
-    "likes": N_("Liker"),
-    "comments": N_("Kommentarer"),
-    "shares": N_("Delinger"),
-    "engagement_rate": N_("Engasjementsgrad (%)"),
-    "engagement_rate_per_post": N_("Engasjementsgrad per innlegg (%)"),
-    "engagement_rate_daily": N_("Engasjementsgrad, daglig (%)"),
-    "quality_indicator": N_("Kvalitetsindikator (følgere / snakker om)"),
-}
 
 
 @_share_docs
@@ -1147,7 +1132,7 @@ def rank_agreement_heatmap(
     }
     short.update(labels or {})
     corr = data[columns].rank().corr()
-    names = [gettext(short.get(c, _METRIC_LABELS_NO.get(c, c))) for c in corr.index]
+    names = [gettext(short.get(c, narrate.METRIC_LABELS.get(c, c))) for c in corr.index]
     corr.index = names
     corr.columns = names
     if ax is None:

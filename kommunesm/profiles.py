@@ -42,16 +42,19 @@ SIZE_GROUPS = (
 
 #: Labels of the ten metrics (bokmål message ids).
 METRIC_LABELS = {
-    "followers": N_("Følgere"),
-    "interactions": N_("Interaksjoner"),
-    "people_talking_about": N_("Snakker om dette"),
-    "questions_answered": N_("Besvarte spørsmål"),
-    "page_posts": N_("Innlegg fra siden"),
-    "avg_response_time_minutes": N_("Gj.sn. svartid (min)"),
-    "likes": N_("Liker"),
-    "comments": N_("Kommentarer"),
-    "shares": N_("Delinger"),
-    "engagement_rate": N_("Engasjementsgrad (%)"),
+    k: narrate.METRIC_LABELS[k]
+    for k in (
+        "followers",
+        "interactions",
+        "people_talking_about",
+        "questions_answered",
+        "page_posts",
+        "avg_response_time_minutes",
+        "likes",
+        "comments",
+        "shares",
+        "engagement_rate",
+    )
 }
 #: Metrics where a lower value is better.
 LOWER_IS_BETTER = ("avg_response_time_minutes",)
